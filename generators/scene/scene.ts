@@ -1,0 +1,100 @@
+// The Scene: what the simulator and the renderer both observe (Kubric's model). Physics writes object poses,
+// the renderer reads them; annotation reads both. Instance ids are shared by the id buffer, the segmentation
+// PNGs and every annotation's `object_id`.
+import type { Pose, Vec3 } from '../math.js';
+import type { CameraSpec } from '../camera.js';
+
+/** Shapes in the object's own frame, centred at its origin; cylinders, capsules and cones stand along +z. */
+export type Shape =
+  | { kind: 'box'; size: Vec3 }
+  | { kind: 'sphere'; radius: number }
+  | { kind: 'cylinder'; radius: number; height: number }
+  | { kind: 'capsule'; radius: number; height: number }
+  | { kind: 'cone'; radius: number; height: number }
+  | {
+      kind: 'mesh';
+      /** xyz triples, metres, object frame */
+      positions: Float32Array;
+      indices: Uint32Array;
+      normals?: Float32Array;
+      /** collision: convex parts as xyz point clouds; absent means the hull of `positions` */
+      convexParts?: Float32Array[];
+    };
+
+export interface Material {
+  /** a colour name a sentence can use: "red", "dark blue" */
+  colorName: string;
+  /** sRGB, 0..1 */
+  rgb: Vec3;
+  roughness: number;
+  metalness: number;
+}
+
+export type BodyKind = 'fixed' | 'dynamic' | 'kinematic';
+
+export interface SceneObject {
+  /** instance id in the id buffer: 0 is background, ids are unique per scene and stable through an episode */
+  id: number;
+  /** unique per scene, usable in text: "red cube", "blue cube 2" */
+  name: string;
+  category: string;
+  synonyms: string[];
+  assetId: string;
+  shape: Shape;
+  material: Material;
+  body: BodyKind;
+  mass: number;
+  friction: number;
+  restitution: number;
+  /** current pose in the world frame; physics updates it, the renderer reads it */
+  pose: Pose;
+  /** whether boxes/points are annotated for it (the table is not) */
+  annotated: boolean;
+}
+
+export interface Lighting {
+  /** direction the sunlight travels, world frame */
+  sunDirection: Vec3;
+  sunIntensity: number;
+  ambientIntensity: number;
+  /** sRGB 0..1 */
+  background: Vec3;
+}
+
+export interface Scene {
+  seed: number;
+  objects: SceneObject[];
+  cameras: CameraSpec[];
+  lighting: Lighting;
+  /** height of the table top above the world origin (z), metres */
+  tableTopZ: number;
+}
+
+export const BACKGROUND_ID = 0;
+
+export function objectById(scene: Scene, id: number): SceneObject {
+  const o = scene.objects.find((x) => x.id === id);
+  if (!o) throw new Error(`scene has no object with id ${id}`);
+  return o;
+}
+
+/** Axis-aligned half-extents of a shape in its own frame (for amodal boxes and placement). */
+export function shapeHalfExtents(shape: Shape): Vec3 {
+  switch (shape.kind) {
+    case 'box':
+      return [shape.size[0] / 2, shape.size[1] / 2, shape.size[2] / 2];
+    case 'sphere':
+      return [shape.radius, shape.radius, shape.radius];
+    case 'cylinder':
+    case 'cone':
+      return [shape.radius, shape.radius, shape.height / 2];
+    case 'capsule':
+      return [shape.radius, shape.radius, shape.height / 2 + shape.radius];
+    case 'mesh': {
+      const p = shape.positions;
+      const h: Vec3 = [0, 0, 0];
+      for (let i = 0; i < p.length; i += 3) for (let k = 0; k < 3; k++) h[k] = Math.max(h[k], Math.abs(p[i + k]));
+      return h;
+    }
+  }
+}

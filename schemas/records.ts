@@ -1,0 +1,114 @@
+// Row shapes of the dataset, as the pipeline produces them, before they become Arrow columns (SPEC §Stage-1 sample,
+// §Stage-2 frame, episodes.arrow). Coordinates follow SPEC: pixels of the stored image, world frame z up, metres.
+
+/** An HF `datasets` Image value. */
+export interface ImageValue {
+  bytes: Uint8Array;
+  path: string | null;
+}
+
+export type TaskType = 'object_list' | 'box' | 'point' | 'relation' | 'task_boxes' | 'grasp_point' | 'place_point' | 'trace';
+export const TASK_TYPES: readonly TaskType[] = ['object_list', 'box', 'point', 'relation', 'task_boxes', 'grasp_point', 'place_point', 'trace'];
+
+export interface Turn {
+  from: 'human' | 'gpt';
+  value: string;
+}
+
+export interface LabeledBox {
+  label: string;
+  bbox_2d: [number, number, number, number];
+}
+export interface LabeledPoint {
+  label: string;
+  point_2d: [number, number];
+}
+
+export interface Stage1Sample {
+  id: string;
+  source: string;
+  episode_id: string;
+  frame_index: number;
+  camera: string;
+  image: ImageValue;
+  width: number;
+  height: number;
+  task_type: TaskType;
+  conversations: Turn[];
+  coord_format: string;
+  boxes: LabeledBox[];
+  points: LabeledPoint[];
+  trace: [number, number][];
+}
+
+export interface ObjectBox {
+  label: string;
+  object_id: number;
+  /** visible pixels' box; null when no pixel of the object is visible */
+  bbox_tight: [number, number, number, number] | null;
+  /** the projected 3D box, clipped to the image */
+  bbox_amodal: [number, number, number, number];
+  /** fraction of the object's projected silhouette that is hidden or out of frame, 0..1 */
+  occlusion: number;
+}
+
+/** Per-camera content of one stage-2 frame. */
+export interface CameraFrame {
+  image: ImageValue;
+  depth?: ImageValue;
+  segmentation?: ImageValue;
+  /** 3×3 row-major */
+  K: number[];
+  /** 4×4 row-major, OpenCV axes */
+  T_world_to_cam: number[];
+  boxes: ObjectBox[];
+  trace_2d: [number, number][];
+  grasp_point: [number, number] | null;
+  place_point: [number, number] | null;
+}
+
+export interface Stage2Frame {
+  episode_id: string;
+  episode_index: number;
+  frame_index: number;
+  timestamp: number;
+  task: string;
+  instruction: string;
+  spatial_prompt: string;
+  /** keyed by camera name; every frame of a dataset has the same cameras in the same order */
+  cameras: Record<string, CameraFrame>;
+  state: number[];
+  /** TCP [x,y,z,qx,qy,qz,qw] in the robot base frame */
+  eef_pose: number[];
+  /** base frame in the world [x,y,z,qx,qy,qz,qw] */
+  base_pose: number[];
+  /** [dx,dy,dz,droll,dpitch,dyaw,gripper_close] */
+  action: number[];
+  action_joint_position: number[];
+  trace_3d: [number, number, number][];
+  grasp_point_3d: [number, number, number] | null;
+  place_point_3d: [number, number, number] | null;
+}
+
+export interface EpisodeRecord {
+  episode_id: string;
+  episode_index: number;
+  seed: number;
+  split: string;
+  task: string;
+  instruction: string;
+  /** asset ids (with content hash where the library has one) used in the scene */
+  assets: string[];
+  success: boolean;
+  failure_reason: string | null;
+  num_frames: number;
+  /** sha256 over the episode's fragment content: equal for equal episodes whichever worker made them */
+  content_hash: string;
+}
+
+/** What one episode job produces. */
+export interface EpisodeOutput {
+  episode: EpisodeRecord;
+  frames: Stage2Frame[];
+  samples: Stage1Sample[];
+}
