@@ -1,0 +1,149 @@
+// A Rapier world built from a Scene. Physics owns object motion: `step()` advances it and writes the new poses
+// back into the Scene's objects, which the renderer and the annotators then read.
+import type { Quat, Vec3 } from '../math.js';
+import { quatFromAxisAngle } from '../math.js';
+import type { Scene, SceneObject, Shape } from '../scene/scene.js';
+import { type Rapier, loadRapier } from './rapier.js';
+
+type World = InstanceType<Rapier['World']>;
+type RigidBody = ReturnType<World['createRigidBody']>;
+type ColliderDesc = InstanceType<Rapier['ColliderDesc']>;
+
+export interface PhysicsOptions {
+  hz: number;
+  /** density used where an object gives no mass, kg/m³ (plastic/wood) */
+  density?: number;
+}
+
+// Rapier's round shapes stand along +y; scene shapes stand along +z.
+const Y_TO_Z: Quat = quatFromAxisAngle([1, 0, 0], Math.PI / 2);
+
+function colliderDescs(R: Rapier, shape: Shape): ColliderDesc[] {
+  const rot = { x: Y_TO_Z[0], y: Y_TO_Z[1], z: Y_TO_Z[2], w: Y_TO_Z[3] };
+  switch (shape.kind) {
+    case 'box':
+      return [R.ColliderDesc.cuboid(shape.size[0] / 2, shape.size[1] / 2, shape.size[2] / 2)];
+    case 'sphere':
+      return [R.ColliderDesc.ball(shape.radius)];
+    case 'cylinder':
+      return [R.ColliderDesc.cylinder(shape.height / 2, shape.radius).setRotation(rot)];
+    case 'capsule':
+      return [R.ColliderDesc.capsule(shape.height / 2, shape.radius).setRotation(rot)];
+    case 'cone':
+      return [R.ColliderDesc.cone(shape.height / 2, shape.radius).setRotation(rot)];
+    case 'mesh': {
+      const parts = shape.convexParts?.length ? shape.convexParts : [shape.positions];
+      return parts.map((p) => {
+        const d = R.ColliderDesc.convexHull(p);
+        if (!d) throw new Error('degenerate convex collider (all points coplanar?)');
+        return d;
+      });
+    }
+  }
+}
+
+export class PhysicsWorld {
+  private readonly bodies = new Map<number, RigidBody>();
+  private steps = 0;
+
+  private constructor(
+    private readonly R: Rapier,
+    private readonly world: World,
+    readonly scene: Scene,
+    readonly hz: number,
+  ) {}
+
+  static async create(scene: Scene, opts: PhysicsOptions): Promise<PhysicsWorld> {
+    const R = await loadRapier();
+    const world = new R.World({ x: 0, y: 0, z: -9.81 });
+    world.timestep = 1 / opts.hz;
+    const pw = new PhysicsWorld(R, world, scene, opts.hz);
+    for (const o of scene.objects) pw.addObject(o, opts.density ?? 600);
+    return pw;
+  }
+
+  private addObject(o: SceneObject, density: number): void {
+    const R = this.R;
+    const [x, y, z] = o.pose.position;
+    const [qx, qy, qz, qw] = o.pose.quaternion;
+    const desc =
+      o.body === 'fixed' ? R.RigidBodyDesc.fixed() : o.body === 'kinematic' ? R.RigidBodyDesc.kinematicPositionBased() : R.RigidBodyDesc.dynamic();
+    desc.setTranslation(x, y, z).setRotation({ x: qx, y: qy, z: qz, w: qw });
+    if (o.body === 'dynamic') {
+      // no rolling resistance in Rapier: a little damping lets balls and cylinders come to rest on the table
+      desc.setLinearDamping(0.1).setAngularDamping(0.8).setCcdEnabled(true).setCanSleep(false);
+    }
+    const body = this.world.createRigidBody(desc);
+    const descs = colliderDescs(R, o.shape);
+    for (const c of descs) {
+      c.setFriction(o.friction).setRestitution(o.restitution);
+      if (o.body === 'dynamic') {
+        if (o.mass > 0) c.setMass(o.mass / descs.length);
+        else c.setDensity(density);
+      }
+      this.world.createCollider(c, body);
+    }
+    this.bodies.set(o.id, body);
+  }
+
+  get time(): number {
+    return this.steps / this.hz;
+  }
+
+  /** Sets where a kinematic object will be after the next step (Rapier derives its velocity from this). */
+  moveKinematic(id: number, position: Vec3, quaternion?: Quat): void {
+    const b = this.body(id);
+    b.setNextKinematicTranslation({ x: position[0], y: position[1], z: position[2] });
+    if (quaternion) b.setNextKinematicRotation({ x: quaternion[0], y: quaternion[1], z: quaternion[2], w: quaternion[3] });
+  }
+
+  step(): void {
+    this.world.step();
+    this.steps++;
+    this.syncToScene();
+  }
+
+  /** Steps until every dynamic body is at rest or `maxSeconds` pass; returns the simulated seconds. */
+  settle(maxSeconds: number, restSpeed = 0.005): number {
+    const start = this.steps;
+    const maxSteps = Math.round(maxSeconds * this.hz);
+    while (this.steps - start < maxSteps) {
+      this.step();
+      if ((this.steps - start) % 12 === 0 && this.maxSpeed() < restSpeed) break;
+    }
+    return (this.steps - start) / this.hz;
+  }
+
+  /** Largest linear speed (m/s) of any dynamic body, angular speed counted at 5 cm lever. */
+  maxSpeed(): number {
+    let m = 0;
+    for (const o of this.scene.objects) {
+      if (o.body !== 'dynamic') continue;
+      const b = this.body(o.id);
+      const v = b.linvel();
+      const w = b.angvel();
+      m = Math.max(m, Math.hypot(v.x, v.y, v.z), 0.05 * Math.hypot(w.x, w.y, w.z));
+    }
+    return m;
+  }
+
+  private body(id: number): RigidBody {
+    const b = this.bodies.get(id);
+    if (!b) throw new Error(`physics has no body for object ${id}`);
+    return b;
+  }
+
+  private syncToScene(): void {
+    for (const o of this.scene.objects) {
+      if (o.body === 'fixed') continue;
+      const b = this.body(o.id);
+      const t = b.translation();
+      const r = b.rotation();
+      o.pose = { position: [t.x, t.y, t.z], quaternion: [r.x, r.y, r.z, r.w] };
+    }
+  }
+
+  free(): void {
+    this.world.free();
+  }
+}
