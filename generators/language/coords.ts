@@ -1,0 +1,97 @@
+// Answer text for stage-1 samples in the SPEC `coord_format` conventions. Structured answers stay in float pixels of
+// the stored image; only the text a model is trained to emit is converted here, so every task family (synthetic
+// builds and `convert`) writes numbers the same way.
+//   abs:<W>x<H>  integer pixels of the image as resized to W×H (Qwen2.5-VL style)
+//   norm1000     integers 0..1000 of the image's width / height
+//   norm1        floats 0..1, 3 decimals
+// Rounding is to nearest; points are clamped inside the image (a point is a pixel: 0..W-1), box corners to its edges
+// (a box corner is an edge: 0..W), so an answer never names a place outside the picture.
+import type { LabeledBox, LabeledPoint } from '../../schemas/records.js';
+
+export type CoordFormat =
+  | { kind: 'abs'; width: number; height: number }
+  | { kind: 'norm1000' }
+  | { kind: 'norm1' };
+
+export const COORD_FORMAT_HELP = 'abs:<W>x<H> (e.g. abs:224x224), norm1000 or norm1';
+
+/** Parses a `coord_format` string; throws an Error whose message says what is accepted. */
+export function parseCoordFormat(s: string): CoordFormat {
+  const t = s.trim();
+  if (t === 'norm1000') return { kind: 'norm1000' };
+  if (t === 'norm1') return { kind: 'norm1' };
+  const m = /^abs:([1-9]\d{0,5})x([1-9]\d{0,5})$/.exec(t);
+  if (m) return { kind: 'abs', width: Number(m[1]), height: Number(m[2]) };
+  throw new Error(`unknown coord_format "${s}": expected ${COORD_FORMAT_HELP}`);
+}
+
+export function coordFormatName(f: CoordFormat): string {
+  return f.kind === 'abs' ? `abs:${f.width}x${f.height}` : f.kind;
+}
+
+/** Image size in stored pixels, the frame the structured answers are in. */
+export interface ImageSize {
+  width: number;
+  height: number;
+}
+
+const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
+const round3 = (v: number) => Math.round(v * 1000) / 1000;
+
+/** One coordinate of the stored image converted to the format; `edge` allows the far edge (box corners). */
+function convert(v: number, size: number, f: CoordFormat, axis: 0 | 1, edge: boolean): number {
+  const r = v / size; // fraction of the image
+  switch (f.kind) {
+    case 'abs': {
+      const n = axis === 0 ? f.width : f.height;
+      return clamp(Math.round(r * n), 0, edge ? n : n - 1);
+    }
+    case 'norm1000':
+      return clamp(Math.round(r * 1000), 0, 1000);
+    case 'norm1':
+      return clamp(round3(r), 0, 1);
+  }
+}
+
+export function formatPoint(p: readonly [number, number], img: ImageSize, f: CoordFormat): [number, number] {
+  return [convert(p[0], img.width, f, 0, false), convert(p[1], img.height, f, 1, false)];
+}
+
+export function formatBox(b: readonly [number, number, number, number], img: ImageSize, f: CoordFormat): [number, number, number, number] {
+  return [
+    convert(b[0], img.width, f, 0, true),
+    convert(b[1], img.height, f, 1, true),
+    convert(b[2], img.width, f, 0, true),
+    convert(b[3], img.height, f, 1, true),
+  ];
+}
+
+// JSON is written by hand so that the text has one stable shape (key order, ", " separators) a model can learn.
+const list = (ns: readonly number[]) => `[${ns.join(', ')}]`;
+
+/** `[{"bbox_2d": [x1, y1, x2, y2], "label": "red mug"}, …]` */
+export function boxesAnswer(boxes: readonly LabeledBox[], img: ImageSize, f: CoordFormat): string {
+  return `[${boxes.map((b) => `{"bbox_2d": ${list(formatBox(b.bbox_2d, img, f))}, "label": ${JSON.stringify(b.label)}}`).join(', ')}]`;
+}
+
+/** `[{"point_2d": [x, y], "label": "grasp point"}, …]` */
+export function pointsAnswer(points: readonly LabeledPoint[], img: ImageSize, f: CoordFormat): string {
+  return `[${points.map((p) => `{"point_2d": ${list(formatPoint(p.point_2d, img, f))}, "label": ${JSON.stringify(p.label)}}`).join(', ')}]`;
+}
+
+/** `[[x, y], [x, y], …]` */
+export function traceAnswer(trace: readonly (readonly [number, number])[], img: ImageSize, f: CoordFormat): string {
+  return `[${trace.map((p) => list(formatPoint(p, img, f))).join(', ')}]`;
+}
+
+/** A short phrase telling the model which convention to answer in, for question templates. */
+export function describeCoordFormat(f: CoordFormat): string {
+  switch (f.kind) {
+    case 'abs':
+      return `pixel coordinates of a ${f.width}x${f.height} image`;
+    case 'norm1000':
+      return 'coordinates normalized to 0-1000';
+    case 'norm1':
+      return 'coordinates normalized to 0-1';
+  }
+}
