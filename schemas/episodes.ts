@@ -1,0 +1,58 @@
+// episodes.arrow (SPEC §A dataset directory): one row per episode attempted, failed ones included with their reason.
+// Columns are the EpisodeRecord fields in declaration order.
+import type { Schema } from 'apache-arrow';
+import type { EpisodeRecord } from './records.js';
+import { bool, field, int64, listOf, utf8 } from './arrow-types.js';
+import { schemaWithHf } from './hf-features.js';
+
+let cached: Schema | null = null;
+
+export function episodesSchema(): Schema {
+  cached ??= schemaWithHf([
+    field('episode_id', utf8()),
+    field('episode_index', int64()),
+    // int64: seeds are unsigned 32-bit or wider, beyond int32
+    field('seed', int64()),
+    field('split', utf8()),
+    field('task', utf8()),
+    field('instruction', utf8()),
+    field('assets', listOf(utf8())),
+    field('success', bool()),
+    field('failure_reason', utf8()),
+    field('num_frames', int64()),
+    field('content_hash', utf8()),
+  ]);
+  return cached;
+}
+
+export function episodeToRecord(e: EpisodeRecord): Record<string, unknown> {
+  return {
+    episode_id: e.episode_id,
+    episode_index: e.episode_index,
+    seed: e.seed,
+    split: e.split,
+    task: e.task,
+    instruction: e.instruction,
+    assets: e.assets,
+    success: e.success,
+    failure_reason: e.failure_reason,
+    num_frames: e.num_frames,
+    content_hash: e.content_hash,
+  };
+}
+
+export function episodeFromRecord(r: Record<string, unknown>): EpisodeRecord {
+  return {
+    episode_id: r.episode_id as string,
+    episode_index: r.episode_index as number,
+    seed: r.seed as number,
+    split: r.split as string,
+    task: r.task as string,
+    instruction: r.instruction as string,
+    assets: (r.assets as string[] | null) ?? [],
+    success: r.success as boolean,
+    failure_reason: (r.failure_reason as string | null) ?? null,
+    num_frames: r.num_frames as number,
+    content_hash: r.content_hash as string,
+  };
+}
