@@ -25,7 +25,7 @@ export const BuildConfigSchema = z.strictObject({
   seed: z.number().int().min(0).max(2 ** 32 - 1).default(0),
   episodes: z.number().int().min(1).max(10_000_000),
   /** share of episodes held out per split, by a hash of the episode id; the rest is `train` */
-  splits: z.record(z.string().regex(/^[a-z][a-z0-9_]*$/), z.number().min(0).max(1)).default({ val: 0.1 }),
+  splits: z.record(z.string().regex(/^[a-z][a-z0-9_]*$/), z.number().min(0).max(1)).default({ validation: 0.1 }),
   scene: z
     .strictObject({
       objects_min: z.number().int().min(1).max(30).default(3),

@@ -58,7 +58,7 @@ export function sampleScene(config: BuildConfig, rng: Rng): Scene {
   });
   objects.push({
     id: PUSHER_ID, name: 'pusher', category: 'pusher', synonyms: ['pusher', 'rod'], assetId: 'primitive/pusher',
-    shape: { ...PUSHER_SHAPE }, material: { colorName: 'silver', rgb: [0.75, 0.75, 0.78], roughness: 0.3, metalness: 0.8 },
+    shape: { ...PUSHER_SHAPE }, material: { colorName: 'silver', rgb: [0.75, 0.75, 0.78], roughness: 0.35, metalness: 0.3 },
     body: 'kinematic', mass: 0, friction: 0.5, restitution: 0,
     pose: { position: [PUSHER_HOME[0], PUSHER_HOME[1], PUSHER_HOME[2] + PUSHER_SHAPE.height / 2], quaternion: [0, 0, 0, 1] }, annotated: false,
   });

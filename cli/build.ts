@@ -1,0 +1,99 @@
+// `spatialgen build`: resolve the config (file or preset, then flags), check the output directory, run the build
+// embedded (or on queues, once --redis is given), show progress, and exit 0 only for a complete, valid dataset.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { Command, InvalidArgumentError } from 'commander';
+import { SingleBar, Presets } from 'cli-progress';
+import { type BuildConfig, loadBuildConfigFile, parseBuildConfig } from '../schemas/config.js';
+import { PRESET_NAMES, presetConfig } from '../schemas/presets.js';
+import { buildId } from '../generators/episode.js';
+import { runEmbeddedBuild, workDirOf } from '../workers/embedded.js';
+import { verifyDataset } from '../export/verify.js';
+import { UserError } from './errors.js';
+
+export interface BuildFlags {
+  preset?: string;
+  out: string;
+  episodes?: number;
+  seed?: number;
+  workers: number;
+  redis?: string;
+  progress: boolean;
+}
+
+export const intArg = (name: string, min: number) => (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`${name} must be an integer >= ${min}`);
+  return n;
+};
+
+export function resolveConfig(file: string | undefined, flags: Pick<BuildFlags, 'preset' | 'episodes' | 'seed'>): BuildConfig {
+  if (file && flags.preset) throw new UserError('give either a CONFIG.yaml or --preset, not both');
+  if (!file && !flags.preset) throw new UserError(`give a CONFIG.yaml or --preset NAME (${PRESET_NAMES.join(', ')})`);
+  const base = file ? loadBuildConfigFile(file) : presetConfig(flags.preset!);
+  const place = file ?? `preset ${flags.preset}`;
+  return parseBuildConfig({ ...base, ...(flags.episodes !== undefined && { episodes: flags.episodes }), ...(flags.seed !== undefined && { seed: flags.seed }) }, place);
+}
+
+/** The output directory must be new, empty, or an unfinished run of this very build (then the build resumes). */
+export function checkOutDir(outDir: string, id: string): void {
+  if (!existsSync(outDir)) return;
+  const entries = readdirSync(outDir);
+  if (entries.length === 0) return;
+  const manifest = resolve(outDir, 'manifest.json');
+  if (existsSync(manifest)) {
+    const m = JSON.parse(readFileSync(manifest, 'utf8')) as { build_id?: string };
+    throw new UserError(`${outDir} already holds a dataset (build ${m.build_id ?? '?'}); choose another --out or remove it`);
+  }
+  if (entries.includes('.work')) {
+    const own = resolve(workDirOf(outDir), 'build.json');
+    const prev = existsSync(own) ? (JSON.parse(readFileSync(own, 'utf8')) as { build_id?: string }).build_id : undefined;
+    if (prev === undefined || prev === id) return;
+    throw new UserError(`${outDir} holds an unfinished build ${prev}, not this one (${id}); choose another --out or remove it`);
+  }
+  throw new UserError(`${outDir} is not empty and holds no spatialgen build; choose another --out`);
+}
+
+export async function build(file: string | undefined, flags: BuildFlags): Promise<void> {
+  const config = resolveConfig(file, flags);
+  const redis = flags.redis ?? process.env.REDIS_URL;
+  if (redis) throw new UserError('queued builds (--redis / REDIS_URL) are not available yet in this version; run without them to build embedded');
+  const id = buildId(config);
+  checkOutDir(flags.out, id);
+  const bar = flags.progress && process.stderr.isTTY
+    ? new SingleBar({ format: 'episodes {bar} {value}/{total} | failed {failed} | {eta_formatted} left', stream: process.stderr }, Presets.shades_classic)
+    : null;
+  bar?.start(config.episodes, 0, { failed: 0 });
+  const started = Date.now();
+  const result = await runEmbeddedBuild(config, flags.out, {
+    workers: flags.workers,
+    onProgress: (p) => {
+      if (bar) bar.update(p.done, { failed: p.failed });
+      else if (flags.progress) process.stderr.write(`episode ${p.done}/${p.total} (${p.failed} failed)\n`);
+    },
+  });
+  bar?.stop();
+  await verifyDataset(flags.out);
+  const c = result.manifest.counts;
+  process.stdout.write(
+    `built ${flags.out}: ${c.episodes_succeeded}/${c.episodes_attempted} episodes succeeded, ${c.frames} frames, ` +
+      `${c.stage1_samples} stage-1 samples, ${result.manifest.shards.length} shards in ${((Date.now() - started) / 1000).toFixed(1)} s (build ${result.manifest.build_id})\n`,
+  );
+}
+
+export function registerBuild(program: Command): void {
+  program
+    .command('build')
+    .description('build a dataset from a CONFIG.yaml or a preset')
+    .argument('[config]', 'CONFIG.yaml')
+    .option('--preset <name>', `a named config: ${PRESET_NAMES.join(', ')}`)
+    .requiredOption('--out <dir>', 'output dataset directory')
+    .option('--episodes <n>', 'override the number of episodes', intArg('--episodes', 1))
+    .option('--seed <s>', 'override the build seed', intArg('--seed', 0))
+    .option('--workers <n>', 'local worker processes', intArg('--workers', 0), 1)
+    .option('--redis <url>', 'run on BullMQ queues at this Redis (default: $REDIS_URL; none: embedded)')
+    .option('--no-progress', 'no progress output')
+    .addHelpText('after', '\nExamples:\n  spatialgen build --preset demo --out out/demo\n  spatialgen build my.yaml --out out/ds --episodes 1000 --seed 7 --workers 2')
+    .action((file: string | undefined, flags: BuildFlags) => build(file, flags));
+}
+

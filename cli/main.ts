@@ -1,0 +1,39 @@
+// The `spatialgen` command line. Every failure the user can act on is one line on stderr and a non-zero exit;
+// a stack trace only with SPATIALGEN_DEBUG=1.
+import { existsSync, readFileSync } from 'node:fs';
+import { Command, CommanderError } from 'commander';
+import { registerBuild } from './build.js';
+
+// the same file from dist/cli (built) and cli/ (run from source with tsx)
+const pkgUrl = [new URL('../../package.json', import.meta.url), new URL('../package.json', import.meta.url)].find((u) => existsSync(u))!;
+const pkg = JSON.parse(readFileSync(pkgUrl, 'utf8')) as { version: string };
+
+export function program(): Command {
+  const p = new Command('spatialgen')
+    .description('synthetic spatial-grounding and robot-episode data for spatially guided VLA training')
+    .version(pkg.version)
+    .showHelpAfterError('(run with --help for usage)');
+  registerBuild(p);
+  return p;
+}
+
+async function main(): Promise<void> {
+  const p = program().exitOverride();
+  try {
+    await p.parseAsync(process.argv);
+    process.exitCode ??= 0;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      process.exitCode = e.exitCode;
+      return;
+    }
+    const err = e as Error;
+    process.stderr.write(`spatialgen: ${err.message.split('\n')[0]}\n`);
+    if (process.env.SPATIALGEN_DEBUG) process.stderr.write(`${err.stack}\n`);
+    process.exitCode = 1;
+  }
+}
+
+await main();
+// Dawn and child processes can keep handles open; a finished command must not hang
+setImmediate(() => process.exit(process.exitCode ?? 0));

@@ -1,0 +1,160 @@
+// One episode, end to end: seeded scene → scripted demo in physics → rendered frames → annotations → stage-2 rows
+// and stage-1 samples. Pure with respect to (config, index): the same pair gives the same EpisodeOutput on any
+// worker, which is what lets builds retry, spread and resume without changing a byte.
+import { createHash } from 'node:crypto';
+import type { BuildConfig } from '../schemas/config.js';
+import type { CameraFrame, EpisodeOutput, Stage1Sample, Stage2Frame } from '../schemas/records.js';
+import { idRegions, objectBoxes } from './annotation/boxes.js';
+import { groundingSamples } from './annotation/grounding.js';
+import { futureTraces } from './annotation/trace.js';
+import { type CameraModel, cameraModel, project } from './camera.js';
+import { applyStep, type EpisodeRecording } from './demos/recording.js';
+import { recordPushDemo } from './demos/push.js';
+import { encodeColor, encodeDepthMm, encodeInstanceIds } from './encode/images.js';
+import { parseCoordFormat } from './language/coords.js';
+import { type Pose, type Quat, type Vec2, type Vec3, mat3Multiply, mat3ToEulerXYZ, mat3Transpose, quatMultiply, quatToMat3, rotate, sub } from './math.js';
+import { deriveSeed, Rng } from './random.js';
+import type { FrameBuffers, Renderer } from './rendering/index.js';
+import { sampleScene } from './scene/sample.js';
+import type { Scene } from './scene/scene.js';
+
+/** Build id: a hash of the resolved config (seed included), so the same build has the same id everywhere. */
+export function buildId(config: BuildConfig): string {
+  return createHash('sha256').update(canonicalJson(config)).digest('hex').slice(0, 16);
+}
+
+export function canonicalJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
+  if (v && typeof v === 'object') {
+    return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonicalJson((v as Record<string, unknown>)[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(v);
+}
+
+export function episodeId(build: string, index: number): string {
+  return `${build.slice(0, 8)}-${String(index).padStart(6, '0')}`;
+}
+
+export function episodeSeed(config: BuildConfig, index: number): number {
+  return deriveSeed(config.seed, 'episode', index);
+}
+
+/** Split by a hash of the episode id: stable whatever the episode count or worker count. */
+export function episodeSplit(config: BuildConfig, id: string): string {
+  const u = deriveSeed(0, 'split', id) / 2 ** 32;
+  let acc = 0;
+  for (const [name, share] of Object.entries(config.splits).sort(([a], [b]) => a.localeCompare(b))) {
+    acc += share;
+    if (u < acc) return name;
+  }
+  return 'train';
+}
+
+const poseArray = (p: Pose): number[] => [...p.position, ...p.quaternion];
+const conj = (q: Quat): Quat => [-q[0], -q[1], -q[2], q[3]];
+
+/** A world pose expressed in the robot base frame. */
+export function inBase(base: Pose, p: Pose): Pose {
+  const inv = conj(base.quaternion);
+  return { position: rotate(inv, sub(p.position, base.position)), quaternion: quatMultiply(inv, p.quaternion) };
+}
+
+/** SPEC action: TCP change from this step to the next in the base frame; rotation as extrinsic XYZ of R_next·R_thisᵀ. */
+export function tcpAction(thisTcp: Pose, nextTcp: Pose, gripperClose: boolean): number[] {
+  const d = sub(nextTcp.position, thisTcp.position);
+  const r = mat3Multiply(quatToMat3(nextTcp.quaternion), mat3Transpose(quatToMat3(thisTcp.quaternion)));
+  return [...d, ...mat3ToEulerXYZ(r), gripperClose ? 1 : 0];
+}
+
+interface RenderedStep {
+  buffers: FrameBuffers[];
+}
+
+/** Renders every recorded step from every camera, keeping several frames in flight so the GPU readback overlaps CPU work. */
+async function renderSteps(renderer: Renderer, scene: Scene, rec: EpisodeRecording, inFlight = 4): Promise<RenderedStep[]> {
+  renderer.setScene(scene);
+  const out: Promise<RenderedStep>[] = [];
+  for (let k = 0; k < rec.steps.length; k++) {
+    applyStep(scene, rec.steps[k]);
+    out.push(Promise.all(scene.cameras.map((c) => renderer.render(c))).then((buffers) => ({ buffers })));
+    if (k >= inFlight) await out[k - inFlight];
+  }
+  return Promise.all(out);
+}
+
+export async function runEpisode(config: BuildConfig, index: number, renderer: Renderer): Promise<EpisodeOutput> {
+  const build = buildId(config);
+  const id = episodeId(build, index);
+  const seed = episodeSeed(config, index);
+  const rng = new Rng(seed);
+  const scene = sampleScene(config, rng.fork('scene'));
+  const rec = await recordPushDemo(scene, config, rng.fork('demo'));
+  const rendered = await renderSteps(renderer, scene, rec);
+  const cams: CameraModel[] = scene.cameras.map(cameraModel);
+  const fmt = parseCoordFormat(config.stage1.coord_format);
+  const baseTcp = rec.steps.map((s) => inBase(rec.robotBase, s.tcp));
+  const traces = futureTraces(rec.steps.map((s) => [...s.tcp.position] as Vec3), rec.steps.map((s) => s.gripperClosed));
+  const frames: Stage2Frame[] = [];
+  const samples: Stage1Sample[] = [];
+  const sampleRng = rng.fork('stage1');
+
+  for (let k = 0; k < rec.steps.length; k++) {
+    const step = rec.steps[k];
+    applyStep(scene, step);
+    const next = rec.steps[Math.min(k + 1, rec.steps.length - 1)];
+    const cameras: Record<string, CameraFrame> = {};
+    for (let c = 0; c < cams.length; c++) {
+      const cam = cams[c];
+      const buf = rendered[k].buffers[c];
+      const regions = idRegions(buf.ids, buf.width, buf.height);
+      const boxes = objectBoxes(cam, scene.objects, regions);
+      const [image, depth, segmentation] = await Promise.all([
+        encodeColor(buf.rgba, buf.width, buf.height, config.render.image_format, config.render.jpeg_quality),
+        config.render.depth ? encodeDepthMm(buf.depth, buf.width, buf.height) : undefined,
+        config.render.segmentation ? encodeInstanceIds(buf.ids, buf.width, buf.height) : undefined,
+      ]);
+      const trace2d = traces[k].map((p) => project(cam, p) as Vec2);
+      cameras[cam.name] = {
+        image: { bytes: image, path: null },
+        depth: depth && { bytes: depth, path: null },
+        segmentation: segmentation && { bytes: segmentation, path: null },
+        K: cam.K, T_world_to_cam: cam.T_world_to_cam, boxes,
+        trace_2d: trace2d.map((p) => [p[0], p[1]]),
+        grasp_point: rec.graspPoint3d && project(cam, rec.graspPoint3d),
+        place_point: rec.placePoint3d && project(cam, rec.placePoint3d),
+      };
+      if (k % config.stage1.every_n_frames === 0) {
+        samples.push(...groundingSamples(
+          {
+            episodeId: id, frameIndex: k, camera: cam, image: { bytes: image, path: null }, ids: buf.ids,
+            visiblePixels: new Map([...regions].map(([oid, r]) => [oid, r.pixels])), boxes, objects: scene.objects,
+            instruction: rec.instruction, targetIds: rec.targetIds, trace3d: traces[k], trace2d,
+          },
+          sampleRng.fork(`${k}/${cam.name}`),
+          { coordFormat: fmt, minVisiblePixels: config.stage1.min_visible_pixels },
+        ));
+      }
+    }
+    frames.push({
+      episode_id: id, episode_index: index, frame_index: k, timestamp: step.time,
+      task: rec.task, instruction: rec.instruction, spatial_prompt: rec.spatialPrompt, cameras,
+      state: [...step.jointPositions, step.gripperOpening],
+      eef_pose: poseArray(baseTcp[k]),
+      base_pose: poseArray(rec.robotBase),
+      action: k + 1 < rec.steps.length ? tcpAction(baseTcp[k], baseTcp[k + 1], next.gripperClosed) : [0, 0, 0, 0, 0, 0, step.gripperClosed ? 1 : 0],
+      action_joint_position: [...next.jointPositions],
+      trace_3d: traces[k].map((p) => [p[0], p[1], p[2]]),
+      grasp_point_3d: rec.graspPoint3d, place_point_3d: rec.placePoint3d,
+    });
+  }
+
+  return {
+    episode: {
+      episode_id: id, episode_index: index, seed, split: episodeSplit(config, id), task: rec.task, instruction: rec.instruction,
+      assets: [...new Set(scene.objects.filter((o) => o.annotated).map((o) => o.assetId))].sort(),
+      success: rec.success, failure_reason: rec.failureReason, num_frames: frames.length, content_hash: '',
+    },
+    frames,
+    samples,
+  };
+}

@@ -1,0 +1,47 @@
+// The episode job processor: (config, index) → a committed fragment. Shared by the embedded runner and the
+// queue workers, so both produce the same bytes. Errors that concern one episode become a failed episode record;
+// errors of the environment (no GPU adapter, disk full) propagate and stop the build.
+import type { BuildConfig } from '../schemas/config.js';
+import type { EpisodeOutput } from '../schemas/records.js';
+import { episodeId, buildId, episodeSeed, episodeSplit, runEpisode } from '../generators/episode.js';
+import { Renderer, RendererUnavailableError } from '../generators/rendering/index.js';
+import { readFragmentInfo, writeFragment, type FragmentInfo } from '../export/fragment.js';
+
+let renderer: Promise<Renderer> | undefined;
+
+/** One renderer (one GPU device) per process, created on first use and kept for every later episode. */
+export function processRenderer(): Promise<Renderer> {
+  renderer ??= Renderer.create();
+  return renderer;
+}
+
+export function isEnvironmentError(e: unknown): boolean {
+  const code = (e as NodeJS.ErrnoException)?.code;
+  return e instanceof RendererUnavailableError || code === 'ENOSPC' || code === 'EACCES' || code === 'EROFS';
+}
+
+function failedOutput(config: BuildConfig, index: number, reason: string): EpisodeOutput {
+  const id = episodeId(buildId(config), index);
+  return {
+    episode: {
+      episode_id: id, episode_index: index, seed: episodeSeed(config, index), split: episodeSplit(config, id),
+      task: config.task.kind, instruction: '', assets: [], success: false, failure_reason: reason, num_frames: 0, content_hash: '',
+    },
+    frames: [],
+    samples: [],
+  };
+}
+
+/** Runs episode `index` unless its fragment is already committed (a retried or resumed job does no work twice). */
+export async function processEpisode(config: BuildConfig, index: number, workDir: string): Promise<FragmentInfo> {
+  const done = await readFragmentInfo(workDir, episodeId(buildId(config), index));
+  if (done) return done;
+  let output: EpisodeOutput;
+  try {
+    output = await runEpisode(config, index, await processRenderer());
+  } catch (e) {
+    if (isEnvironmentError(e)) throw e;
+    output = failedOutput(config, index, `error: ${(e as Error).message.split('\n')[0]}`);
+  }
+  return writeFragment(workDir, output);
+}
