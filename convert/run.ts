@@ -1,0 +1,236 @@
+// `convert`: a recorded dataset → a stage-1 grounding dataset in the layout of a build. One job per episode: a job is
+// `convertEpisode(spec, index)`, a pure function of a serialisable spec and an episode index (the same inputs give
+// the same rows on any worker), so the embedded pool below and queue workers can share it. Output is written into a
+// hidden temp directory next to --out and renamed into place only when complete: a failure leaves nothing behind.
+import { randomBytes } from 'node:crypto';
+import { existsSync, readdirSync } from 'node:fs';
+import { mkdir, rename, rm, rmdir } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import { availableParallelism } from 'node:os';
+import { TRACE_POINTS } from '../generators/annotation/trace.js';
+import { type CoordFormat, coordFormatName, parseCoordFormat } from '../generators/language/coords.js';
+import type { Manifest } from '../export/index.js';
+import type { EpisodeOutput } from '../schemas/records.js';
+import { type Calibration, loadCalibration, resolveCalibration } from './calibration.js';
+import { DEFAULT_MIN_TRACE_PX, type DropCounts, deriveEpisode, emptyDropCounts } from './derive.js';
+import type { DemoDataset, SourceFormat } from './episode.js';
+import { InputError } from './errors.js';
+import type { ImageFormat } from './images.js';
+import { DatasetWriter, SourceStats } from './output.js';
+import { openDataset } from './readers/index.js';
+import { buildSamples } from './samples.js';
+import { DEFAULT_TOLERANCE_S } from './video.js';
+
+export const DEFAULT_COORD_FORMAT = 'abs:224x224';
+
+export const NO_CALIBRATION_NOTE =
+  'no calibration: wrote episodes, instructions and feature statistics only; a calibration file (--calibration, SPEC format) ' +
+  'giving each camera K and T_world_to_cam (or a pixel_mapping) and the end-effector field would add trace samples, and its gripper field grasp_point and place_point samples';
+
+/** Everything a job needs, JSON-serialisable (it is what a queue job would carry). */
+export interface ConvertSpec {
+  input: string;
+  from: SourceFormat | 'auto';
+  /** calibration file path, or null */
+  calibration: string | null;
+  coordFormat: string;
+  seed: number;
+  imageFormat: ImageFormat;
+  frameStride: number;
+  minTracePx: number;
+  toleranceS: number;
+}
+
+export interface ConvertOptions extends Partial<Omit<ConvertSpec, 'input'>> {
+  /** episodes converted at once in this process */
+  concurrency?: number;
+  /** replace a non-empty --out (default: refuse) */
+  overwrite?: boolean;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface EpisodeResult {
+  output: EpisodeOutput;
+  dropped: DropCounts;
+  events: { grasp: number; place: number };
+  /** the episode's numeric fields, for stats.json */
+  fields: Map<string, number[][]>;
+}
+
+export interface ConvertResult {
+  outDir: string;
+  manifest: Manifest;
+  dropped: DropCounts;
+  /** lines worth telling the user (no calibration, skipped splits…) */
+  notes: string[];
+}
+
+export function makeSpec(input: string, opts: ConvertOptions = {}): ConvertSpec {
+  return {
+    input: resolve(input),
+    from: opts.from ?? 'auto',
+    calibration: opts.calibration ? resolve(opts.calibration) : null,
+    coordFormat: opts.coordFormat ?? DEFAULT_COORD_FORMAT,
+    seed: opts.seed ?? 0,
+    imageFormat: opts.imageFormat ?? 'jpeg',
+    frameStride: opts.frameStride ?? 1,
+    minTracePx: opts.minTracePx ?? DEFAULT_MIN_TRACE_PX,
+    toleranceS: opts.toleranceS ?? DEFAULT_TOLERANCE_S,
+  };
+}
+
+interface Opened {
+  dataset: DemoDataset;
+  calibration: Calibration | null;
+  coordFormat: CoordFormat;
+}
+
+// A worker opens the source once and serves every episode job for it from there.
+const opened = new Map<string, Promise<Opened>>();
+
+export function openSpec(spec: ConvertSpec): Promise<Opened> {
+  const key = JSON.stringify(spec);
+  let p = opened.get(key);
+  if (!p) {
+    p = (async () => {
+      let coordFormat: CoordFormat;
+      try {
+        coordFormat = parseCoordFormat(spec.coordFormat);
+      } catch (e) {
+        throw new InputError('--coord-format', (e as Error).message);
+      }
+      const dataset = await openDataset(spec.input, spec.from, { imageFormat: spec.imageFormat, toleranceS: spec.toleranceS });
+      const calibration = spec.calibration ? resolveCalibration(loadCalibration(spec.calibration), dataset) : null;
+      return { dataset, calibration, coordFormat };
+    })();
+    opened.set(key, p);
+    p.catch(() => opened.delete(key));
+  }
+  return p;
+}
+
+export const episodeId = (index: number) => `episode_${String(index).padStart(6, '0')}`;
+
+/** One job: episode `index` (position in the source, 0-based) of the spec's dataset, converted. */
+export async function convertEpisode(spec: ConvertSpec, index: number): Promise<EpisodeResult> {
+  const { dataset, calibration, coordFormat } = await openSpec(spec);
+  const ep = await dataset.episode(index);
+  const id = episodeId(ep.index);
+  const derived = calibration
+    ? deriveEpisode(ep, calibration, { tracePoints: TRACE_POINTS, minTracePx: spec.minTracePx, frameStride: spec.frameStride })
+    : { traces: [], points: [], dropped: emptyDropCounts(), events: [] };
+  const samples = await buildSamples(ep, derived, { source: dataset.name, episodeId: id, coordFormat, seed: spec.seed });
+  const text = ep.instruction ?? '';
+  return {
+    output: {
+      episode: {
+        episode_id: id, episode_index: ep.index, seed: spec.seed, split: ep.split, task: text, instruction: text, assets: [],
+        success: true, failure_reason: null, num_frames: ep.length, content_hash: '',
+      },
+      frames: [],
+      samples,
+    },
+    dropped: derived.dropped,
+    events: { grasp: derived.events.filter((e) => e.kind === 'grasp').length, place: derived.events.filter((e) => e.kind === 'place').length },
+    fields: ep.fields,
+  };
+}
+
+/** Runs `job(i)` for i in [0, n) with at most `concurrency` at once; the first failure stops handing out work. */
+async function pool<T>(n: number, concurrency: number, job: (i: number) => Promise<T>, onDone: (i: number, r: T) => void): Promise<void> {
+  let next = 0;
+  let failed: unknown = null;
+  const worker = async () => {
+    while (failed === null && next < n) {
+      const i = next++;
+      try {
+        onDone(i, await job(i));
+      } catch (e) {
+        failed ??= e;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, n)) }, worker));
+  if (failed !== null) throw failed;
+}
+
+/** The spec as the manifest's `config`, in the snake_case of build configs. */
+export function configOf(spec: ConvertSpec): Record<string, unknown> {
+  return {
+    command: 'convert', input: spec.input, from: spec.from, calibration: spec.calibration, coord_format: spec.coordFormat, seed: spec.seed,
+    image_format: spec.imageFormat, frame_stride: spec.frameStride, min_trace_px: spec.minTracePx, tolerance_s: spec.toleranceS,
+  };
+}
+
+function checkOut(out: string, overwrite: boolean): void {
+  if (!existsSync(out)) return;
+  if (readdirSync(out).length === 0 || overwrite) return;
+  throw new InputError(out, 'output directory exists and is not empty; choose another --out or remove it');
+}
+
+export async function runConvert(input: string, out: string, opts: ConvertOptions = {}): Promise<ConvertResult> {
+  const spec = makeSpec(input, opts);
+  const outDir = resolve(out);
+  checkOut(outDir, opts.overwrite ?? false);
+  const { dataset, calibration, coordFormat } = await openSpec(spec); // every input check happens before any output
+  const notes = [...dataset.notes];
+  if (!calibration) notes.push(NO_CALIBRATION_NOTE);
+  else if (!calibration.gripper) notes.push('calibration has no gripper: traces run to the episode end, and there are no grasp_point / place_point samples');
+
+  const tmp = join(dirname(outDir), `.${basename(outDir)}.partial-${process.pid}-${randomBytes(4).toString('hex')}`);
+  await mkdir(tmp, { recursive: true });
+  try {
+    const writer = new DatasetWriter(tmp);
+    const n = dataset.episodeCount;
+    const results: (Omit<EpisodeResult, 'output'> | undefined)[] = new Array(n);
+    let done = 0;
+    await pool(n, opts.concurrency ?? Math.min(4, availableParallelism()), async (i) => {
+      const r = await convertEpisode(spec, i);
+      await writer.commit(r.output);
+      return r;
+    }, (i, r) => {
+      results[i] = { dropped: r.dropped, events: r.events, fields: r.fields };
+      opts.onProgress?.(++done, n);
+    });
+
+    const dropped = emptyDropCounts();
+    const events = { grasp: 0, place: 0 };
+    const stats = new SourceStats(dataset.fields);
+    for (const r of results) {
+      for (const k of Object.keys(dropped) as (keyof DropCounts)[]) dropped[k] += r!.dropped[k];
+      events.grasp += r!.events.grasp;
+      events.place += r!.events.place;
+      stats.addEpisode(r!.fields);
+    }
+    const manifest = await writer.finish({
+      config: configOf(spec),
+      expectedEpisodes: n,
+      stats: stats.result(),
+      extra: {
+        source: {
+          name: dataset.name, format: dataset.format, path: dataset.root, fps: dataset.fps, episodes: n,
+          cameras: dataset.cameras, fields: dataset.fields,
+        },
+        calibration: calibration ? { path: calibration.path, content: calibration.raw } : null,
+        conversion: {
+          coord_format: coordFormatName(coordFormat),
+          trace_points: TRACE_POINTS,
+          min_trace_px: spec.minTracePx,
+          frame_stride: spec.frameStride,
+          gripper_events: events,
+          dropped,
+          notes,
+        },
+      },
+    });
+    if (existsSync(outDir)) {
+      if (readdirSync(outDir).length === 0) await rmdir(outDir);
+      else await rm(outDir, { recursive: true }); // only reached with overwrite
+    }
+    await rename(tmp, outDir);
+    return { outDir, manifest, dropped, notes };
+  } catch (e) {
+    await rm(tmp, { recursive: true, force: true });
+    throw e;
+  }
+}
