@@ -3,7 +3,7 @@
 // worker, which is what lets builds retry, spread and resume without changing a byte.
 import { createHash } from 'node:crypto';
 import type { BuildConfig } from '../schemas/config.js';
-import type { CameraFrame, EpisodeOutput, Stage1Sample, Stage2Frame } from '../schemas/records.js';
+import type { CameraFrame, EpisodeOutput, ImageValue, Stage1Sample, Stage2Frame } from '../schemas/records.js';
 import { idRegions, objectBoxes } from './annotation/boxes.js';
 import { groundingSamples } from './annotation/grounding.js';
 import { futureTraces } from './annotation/trace.js';
@@ -66,12 +66,14 @@ export function tcpAction(thisTcp: Pose, nextTcp: Pose, gripperClose: boolean): 
   return [...d, ...mat3ToEulerXYZ(r), gripperClose ? 1 : 0];
 }
 
+const IN_FLIGHT = 4;
+
 interface RenderedStep {
   buffers: FrameBuffers[];
 }
 
 /** Renders every recorded step from every camera, keeping several frames in flight so the GPU readback overlaps CPU work. */
-async function renderSteps(renderer: Renderer, scene: Scene, rec: EpisodeRecording, inFlight = 4): Promise<RenderedStep[]> {
+export async function renderSteps(renderer: Renderer, scene: Scene, rec: EpisodeRecording, inFlight = IN_FLIGHT): Promise<RenderedStep[]> {
   renderer.setScene(scene);
   const out: Promise<RenderedStep>[] = [];
   for (let k = 0; k < rec.steps.length; k++) {
@@ -89,7 +91,6 @@ export async function runEpisode(config: BuildConfig, index: number, renderer: R
   const rng = new Rng(seed);
   const scene = sampleScene(config, rng.fork('scene'));
   const rec = await recordPushDemo(scene, config, rng.fork('demo'));
-  const rendered = await renderSteps(renderer, scene, rec);
   const cams: CameraModel[] = scene.cameras.map(cameraModel);
   const fmt = parseCoordFormat(config.stage1.coord_format);
   const baseTcp = rec.steps.map((s) => inBase(rec.robotBase, s.tcp));
@@ -98,26 +99,41 @@ export async function runEpisode(config: BuildConfig, index: number, renderer: R
   const samples: Stage1Sample[] = [];
   const sampleRng = rng.fork('stage1');
 
+  // Frames stream through: the GPU renders step k + IN_FLIGHT while the CPU annotates step k, and image encodes run
+  // on libuv's pool until the end. Encoded bytes are filled into their ImageValue when ready (shared by both stages).
+  renderer.setScene(scene);
+  const renders: Promise<FrameBuffers[]>[] = [];
+  const submit = (k: number) => {
+    if (k >= rec.steps.length) return;
+    applyStep(scene, rec.steps[k]);
+    renders[k] = Promise.all(scene.cameras.map((c) => renderer.render(c)));
+  };
+  for (let k = 0; k < IN_FLIGHT; k++) submit(k);
+  const encodes: Promise<void>[] = [];
+  const encoded = (p: Promise<Uint8Array>): ImageValue => {
+    const v: ImageValue = { bytes: new Uint8Array(0), path: null };
+    encodes.push(p.then((b) => void (v.bytes = b)));
+    return v;
+  };
+
   for (let k = 0; k < rec.steps.length; k++) {
     const step = rec.steps[k];
+    const buffers = await renders[k];
+    submit(k + IN_FLIGHT);
     applyStep(scene, step);
     const next = rec.steps[Math.min(k + 1, rec.steps.length - 1)];
     const cameras: Record<string, CameraFrame> = {};
     for (let c = 0; c < cams.length; c++) {
       const cam = cams[c];
-      const buf = rendered[k].buffers[c];
+      const buf = buffers[c];
       const regions = idRegions(buf.ids, buf.width, buf.height);
       const boxes = objectBoxes(cam, scene.objects, regions);
-      const [image, depth, segmentation] = await Promise.all([
-        encodeColor(buf.rgba, buf.width, buf.height, config.render.image_format, config.render.jpeg_quality),
-        config.render.depth ? encodeDepthMm(buf.depth, buf.width, buf.height) : undefined,
-        config.render.segmentation ? encodeInstanceIds(buf.ids, buf.width, buf.height) : undefined,
-      ]);
+      const image = encoded(encodeColor(buf.rgba, buf.width, buf.height, config.render.image_format, config.render.jpeg_quality));
+      const depth = config.render.depth ? encoded(encodeDepthMm(buf.depth, buf.width, buf.height)) : undefined;
+      const segmentation = config.render.segmentation ? encoded(encodeInstanceIds(buf.ids, buf.width, buf.height)) : undefined;
       const trace2d = traces[k].map((p) => project(cam, p) as Vec2);
       cameras[cam.name] = {
-        image: { bytes: image, path: null },
-        depth: depth && { bytes: depth, path: null },
-        segmentation: segmentation && { bytes: segmentation, path: null },
+        image, depth, segmentation,
         K: cam.K, T_world_to_cam: cam.T_world_to_cam, boxes,
         trace_2d: trace2d.map((p) => [p[0], p[1]]),
         grasp_point: rec.graspPoint3d && project(cam, rec.graspPoint3d),
@@ -126,7 +142,7 @@ export async function runEpisode(config: BuildConfig, index: number, renderer: R
       if (k % config.stage1.every_n_frames === 0) {
         samples.push(...groundingSamples(
           {
-            episodeId: id, frameIndex: k, camera: cam, image: { bytes: image, path: null }, ids: buf.ids,
+            episodeId: id, frameIndex: k, camera: cam, image, ids: buf.ids,
             visiblePixels: new Map([...regions].map(([oid, r]) => [oid, r.pixels])), boxes, objects: scene.objects,
             instruction: rec.instruction, targetIds: rec.targetIds, trace3d: traces[k], trace2d,
           },
@@ -148,6 +164,7 @@ export async function runEpisode(config: BuildConfig, index: number, renderer: R
     });
   }
 
+  await Promise.all(encodes);
   return {
     episode: {
       episode_id: id, episode_index: index, seed, split: episodeSplit(config, id), task: rec.task, instruction: rec.instruction,

@@ -1,0 +1,49 @@
+// Whole-episode throughput against its own bound measured in the same run: rendering the very same recorded
+// steps (render-only), and the physics demo alone. Absolute times drift on shared machines; the ratios do not.
+//   node --import tsx bench/pipeline.ts [EPISODES]
+import { cpus } from 'node:os';
+import { presetConfig } from '../schemas/presets.js';
+import { renderSteps, runEpisode } from '../generators/episode.js';
+import { recordPushDemo } from '../generators/demos/push.js';
+import { Rng } from '../generators/random.js';
+import { episodeSeed } from '../generators/episode.js';
+import { sampleScene } from '../generators/scene/sample.js';
+import { Renderer, shutdownRendering } from '../generators/rendering/index.js';
+import { writeBenchSection } from './report.js';
+
+const episodes = Number(process.argv[2] ?? 6);
+const config = presetConfig('bench');
+const renderer = await Renderer.create();
+
+async function timed<T>(f: () => Promise<T>): Promise<[T, number]> {
+  const t0 = performance.now();
+  const r = await f();
+  return [r, performance.now() - t0];
+}
+
+await runEpisode(config, 1000, renderer); // warm-up: pipeline compilation, wasm tier-up
+let physicsMs = 0, renderMs = 0, wholeMs = 0, frames = 0;
+for (let i = 0; i < episodes; i++) {
+  const rng = new Rng(episodeSeed(config, i));
+  const scene = sampleScene(config, rng.fork('scene'));
+  const [rec, p] = await timed(() => recordPushDemo(scene, config, rng.fork('demo')));
+  const [, r] = await timed(() => renderSteps(renderer, scene, rec));
+  const [out, w] = await timed(() => runEpisode(config, i, renderer));
+  physicsMs += p; renderMs += r; wholeMs += w; frames += out.frames.length;
+}
+renderer.dispose();
+shutdownRendering();
+
+const cams = config.cameras.length;
+const lines = [
+  `Machine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}, Node ${process.version}. Command: \`node --import tsx bench/pipeline.ts ${episodes}\` (preset \`bench\`: ${config.scene.objects_max} objects, ${cams} cameras at ${config.cameras[0].width}×${config.cameras[0].height}, ${episodes} episodes, ${frames} frames).`,
+  '',
+  '| stage | ms per frame (all cameras) | frames/s | × render-only |',
+  '|---|---|---|---|',
+  `| render-only (same recorded steps, RGB+depth+id read back) | ${(renderMs / frames).toFixed(1)} | ${((1000 * frames) / renderMs).toFixed(1)} | 1.00 |`,
+  `| physics demo only | ${(physicsMs / frames).toFixed(1)} | ${((1000 * frames) / physicsMs).toFixed(1)} | ${(physicsMs / renderMs).toFixed(2)} |`,
+  `| whole episode (scene, physics, render, annotate, encode, samples) | ${(wholeMs / frames).toFixed(1)} | ${((1000 * frames) / wholeMs).toFixed(1)} | ${(wholeMs / renderMs).toFixed(2)} |`,
+];
+writeBenchSection('Pipeline', lines.join('\n'));
+console.log(lines.join('\n'));
+process.exit(0);
