@@ -14,7 +14,7 @@ import type { Mat3, Mat4 } from '../generators/math.js';
 const matrix = (n: number) => z.union([
   z.array(z.array(z.number()).length(n)).length(n).transform((rows) => rows.flat()),
   z.array(z.number()).length(n * n),
-]);
+], { error: `must be a ${n}x${n} matrix: ${n} rows of ${n} numbers (or ${n * n} numbers, row-major)` });
 const pair = z.tuple([z.number(), z.number()]);
 
 const CameraSchema = z.object({

@@ -77,7 +77,7 @@ export async function openRlds(root: string, _opts: ReaderOptions): Promise<Demo
     if (present.length < files.length) throw new InputError(files.find((f) => !existsSync(f))!, `shard of split "${s.name}" is missing`);
     files.forEach((file, i) => {
       const recs = readTFRecords(file);
-      if (recs.length !== lengths[i]) throw new InputError(file, `holds ${recs.length} episodes but dataset_info.json says ${lengths[i]} (truncated?)`);
+      if (recs.length !== lengths[i]) throw new InputError(file, `holds ${recs.length} episode${recs.length === 1 ? '' : 's'} but dataset_info.json says ${lengths[i]} (truncated?)`);
       recs.forEach((bytes, record) => records.push({ split: s.name, file, record, bytes }));
     });
   }

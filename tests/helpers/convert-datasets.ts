@@ -1,0 +1,240 @@
+// Small LeRobot v2.1 / v3.0 datasets written by the tests: a known pinhole camera looking at a synthetic end-effector
+// path (piecewise linear in time, knots at frames, so the SPEC trace of the recorded samples equals the analytic
+// path), frames drawn as a Gaussian blob at the projected TCP and encoded to h264 by ffmpeg with a normal GOP and
+// B-frames, state in parquet via hyparquet-writer with LeRobot's column types (list<float>, int64, float32).
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { parquetWriteBuffer } from 'hyparquet-writer';
+import { type CameraModel, cameraModel, project } from '../../generators/camera.js';
+import type { Vec3 } from '../../generators/math.js';
+
+export const CAM_KEY = 'observation.images.front';
+export const FPS = 10;
+export const SIZE = 64;
+/** gripper opening above this is open */
+export const GRIPPER_THRESHOLD = 0.04;
+
+export function testCamera(): CameraModel {
+  return cameraModel({ name: CAM_KEY, width: SIZE, height: SIZE, fovYDeg: 55, position: [1.0, -0.25, 0.65], target: [0.42, 0.02, 0.12] });
+}
+
+export interface SynthEpisode {
+  index: number;
+  task: string;
+  /** TCP per frame, world frame */
+  positions: Vec3[];
+  /** gripper opening per frame (0.08 open, 0 closed) */
+  gripper: number[];
+  /** frame where the gripper closes / opens */
+  graspFrame: number;
+  placeFrame: number;
+}
+
+/** Approach (0..10), carry (10..21), lift (21..25), still (25..). Offsets make episodes differ. */
+export function synthEpisode(index: number, frames = 30): SynthEpisode {
+  const o = index * 0.03;
+  const knots: [number, Vec3][] = [
+    [0, [0.45 + o, -0.15, 0.25]],
+    [10, [0.5, 0.05 - o, 0.05]],
+    [21, [0.35 - o, 0.15, 0.12]],
+    [25, [0.35 - o, 0.15, 0.25]],
+    [frames - 1, [0.35 - o, 0.15, 0.25]],
+  ];
+  const at = (f: number): Vec3 => {
+    for (let k = 1; k < knots.length; k++) {
+      const [f0, a] = knots[k - 1];
+      const [f1, b] = knots[k];
+      if (f <= f1) {
+        const t = f1 === f0 ? 0 : (f - f0) / (f1 - f0);
+        return [a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t, a[2] + (b[2] - a[2]) * t];
+      }
+    }
+    return knots[knots.length - 1][1];
+  };
+  const positions = Array.from({ length: frames }, (_, f) => at(f));
+  const gripper = positions.map((_, f) => (f >= 10 && f < 21 ? 0 : 0.08));
+  const tasks = ['pick up the red block and put it in the bowl', 'move the cup onto the plate', 'put the sponge in the sink'];
+  return { index, task: tasks[index % tasks.length], positions, gripper, graspFrame: 10, placeFrame: 21 };
+}
+
+/** RGB frames: dark background, a bright Gaussian blob (σ 1.2 px) centred on the projected TCP. */
+export function renderFrames(cam: CameraModel, positions: readonly Vec3[]): Buffer[] {
+  return positions.map((p) => {
+    const [u, v] = project(cam, p);
+    const buf = Buffer.alloc(SIZE * SIZE * 3);
+    for (let y = 0; y < SIZE; y++) for (let x = 0; x < SIZE; x++) {
+      const d2 = (x + 0.5 - u) ** 2 + (y + 0.5 - v) ** 2;
+      const val = Math.round(30 + 225 * Math.exp(-d2 / (2 * 1.2 * 1.2)));
+      buf.fill(val, (y * SIZE + x) * 3, (y * SIZE + x) * 3 + 3);
+    }
+    return buf;
+  });
+}
+
+/** h264 mp4 at FPS from raw RGB frames; GOP 8 with B-frames, as ordinary recordings are. */
+export function encodeMp4(path: string, frames: readonly Buffer[]): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const r = spawnSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-s', `${SIZE}x${SIZE}`,
+    '-r', String(FPS), '-i', 'pipe:0', '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '12', '-g', '8', '-bf', '2', '-pix_fmt', 'yuv420p', path],
+  { input: Buffer.concat(frames) });
+  if (r.status !== 0) throw new Error(`ffmpeg: ${r.stderr.toString()}`);
+}
+
+const list = (name: string, type: 'FLOAT' | 'BYTE_ARRAY') => [
+  { name, repetition_type: 'OPTIONAL' as const, converted_type: 'LIST' as const, num_children: 1 },
+  { name: 'list', repetition_type: 'REPEATED' as const, num_children: 1 },
+  type === 'FLOAT'
+    ? { name: 'element', type: 'FLOAT' as const, repetition_type: 'OPTIONAL' as const }
+    : { name: 'element', type: 'BYTE_ARRAY' as const, converted_type: 'UTF8' as const, repetition_type: 'OPTIONAL' as const },
+];
+const scalar = (name: string, type: 'FLOAT' | 'DOUBLE' | 'INT64') => [{ name, type, repetition_type: 'OPTIONAL' as const }];
+
+/** Frame rows of episodes as LeRobot writes them: state [x,y,z,gripper], action = next state, bookkeeping columns. */
+function dataParquet(eps: readonly SynthEpisode[], firstIndex = 0): ArrayBuffer {
+  const rows = eps.flatMap((e) => e.positions.map((p, f) => ({ e, p, f })));
+  const state = rows.map(({ p, e, f }) => [p[0], p[1], p[2], e.gripper[f]]);
+  const action = rows.map(({ e, f }) => {
+    const n = Math.min(f + 1, e.positions.length - 1);
+    return [...e.positions[n], e.gripper[n]];
+  });
+  const columnData = [
+    { name: 'observation.state', data: state },
+    { name: 'action', data: action },
+    { name: 'timestamp', data: rows.map(({ f }) => f / FPS) },
+    { name: 'frame_index', data: rows.map(({ f }) => BigInt(f)) },
+    { name: 'episode_index', data: rows.map(({ e }) => BigInt(e.index)) },
+    { name: 'index', data: rows.map((_, i) => BigInt(firstIndex + i)) },
+    { name: 'task_index', data: rows.map(({ e }) => BigInt(e.index % 3)) },
+  ];
+  const schema = [
+    { name: 'root', num_children: columnData.length },
+    ...list('observation.state', 'FLOAT'), ...list('action', 'FLOAT'), ...scalar('timestamp', 'FLOAT'),
+    ...scalar('frame_index', 'INT64'), ...scalar('episode_index', 'INT64'), ...scalar('index', 'INT64'), ...scalar('task_index', 'INT64'),
+  ];
+  return parquetWriteBuffer({ columnData, schema });
+}
+
+function features(): Record<string, unknown> {
+  return {
+    [CAM_KEY]: {
+      dtype: 'video', shape: [SIZE, SIZE, 3], names: ['height', 'width', 'channels'],
+      info: { 'video.fps': FPS, 'video.height': SIZE, 'video.width': SIZE, 'video.channels': 3, 'video.codec': 'h264', 'video.pix_fmt': 'yuv420p', 'video.is_depth_map': false, has_audio: false },
+    },
+    'observation.state': { dtype: 'float32', shape: [4], names: ['x', 'y', 'z', 'gripper'] },
+    action: { dtype: 'float32', shape: [4], names: ['x', 'y', 'z', 'gripper'] },
+    timestamp: { dtype: 'float32', shape: [1], names: null },
+    frame_index: { dtype: 'int64', shape: [1], names: null },
+    episode_index: { dtype: 'int64', shape: [1], names: null },
+    index: { dtype: 'int64', shape: [1], names: null },
+    task_index: { dtype: 'int64', shape: [1], names: null },
+  };
+}
+
+export interface WriteOptions {
+  episodes?: number;
+  frames?: number;
+  /** episode whose video loses its last `dropFrames` frames (a video shorter than its rows) */
+  shortVideo?: { episode: number; dropFrames: number };
+}
+
+/** A LeRobot v2.1 dataset at `root`; returns its episodes (the truth). */
+export function writeLerobotV21(root: string, opts: WriteOptions = {}): SynthEpisode[] {
+  const eps = Array.from({ length: opts.episodes ?? 2 }, (_, i) => synthEpisode(i, opts.frames));
+  const cam = testCamera();
+  const total = eps.reduce((n, e) => n + e.positions.length, 0);
+  mkdirSync(join(root, 'meta'), { recursive: true });
+  writeFileSync(join(root, 'meta', 'info.json'), JSON.stringify({
+    codebase_version: 'v2.1', robot_type: 'synthetic', total_episodes: eps.length, total_frames: total, total_tasks: 3,
+    total_videos: eps.length, total_chunks: 1, chunks_size: 1000, fps: FPS, splits: { train: `0:${eps.length}` },
+    data_path: 'data/chunk-{episode_chunk:03d}/episode_{episode_index:06d}.parquet',
+    video_path: 'videos/chunk-{episode_chunk:03d}/{video_key}/episode_{episode_index:06d}.mp4',
+    features: features(),
+  }, null, 4));
+  writeFileSync(join(root, 'meta', 'episodes.jsonl'), eps.map((e) => JSON.stringify({ episode_index: e.index, tasks: [e.task], length: e.positions.length })).join('\n') + '\n');
+  writeFileSync(join(root, 'meta', 'tasks.jsonl'), [0, 1, 2].map((i) => JSON.stringify({ task_index: i, task: synthEpisode(i).task })).join('\n') + '\n');
+  let first = 0;
+  for (const e of eps) {
+    const name = `episode_${String(e.index).padStart(6, '0')}`;
+    mkdirSync(join(root, 'data', 'chunk-000'), { recursive: true });
+    writeFileSync(join(root, 'data', 'chunk-000', `${name}.parquet`), new Uint8Array(dataParquet([e], first)));
+    first += e.positions.length;
+    let frames = renderFrames(cam, e.positions);
+    if (opts.shortVideo?.episode === e.index) frames = frames.slice(0, frames.length - opts.shortVideo.dropFrames);
+    encodeMp4(join(root, 'videos', 'chunk-000', CAM_KEY, `${name}.mp4`), frames);
+  }
+  return eps;
+}
+
+/** A LeRobot v3.0 dataset at `root`: all episodes in one data file and one video file. */
+export function writeLerobotV30(root: string, opts: WriteOptions = {}): SynthEpisode[] {
+  const eps = Array.from({ length: opts.episodes ?? 3 }, (_, i) => synthEpisode(i, opts.frames));
+  const cam = testCamera();
+  const total = eps.reduce((n, e) => n + e.positions.length, 0);
+  mkdirSync(join(root, 'meta', 'episodes', 'chunk-000'), { recursive: true });
+  writeFileSync(join(root, 'meta', 'info.json'), JSON.stringify({
+    codebase_version: 'v3.0', robot_type: 'synthetic', total_episodes: eps.length, total_frames: total, total_tasks: 3,
+    chunks_size: 1000, data_files_size_in_mb: 100, video_files_size_in_mb: 500, fps: FPS, splits: { train: `0:${eps.length}` },
+    data_path: 'data/chunk-{chunk_index:03d}/file-{file_index:03d}.parquet',
+    video_path: 'videos/{video_key}/chunk-{chunk_index:03d}/file-{file_index:03d}.mp4',
+    features: features(),
+  }, null, 4));
+  mkdirSync(join(root, 'data', 'chunk-000'), { recursive: true });
+  writeFileSync(join(root, 'data', 'chunk-000', 'file-000.parquet'), new Uint8Array(dataParquet(eps)));
+  let frames: Buffer[] = [];
+  const from: number[] = [];
+  for (const e of eps) {
+    from.push(frames.length / FPS);
+    let f = renderFrames(cam, e.positions);
+    if (opts.shortVideo?.episode === e.index) f = f.slice(0, f.length - opts.shortVideo.dropFrames);
+    frames = frames.concat(f);
+  }
+  encodeMp4(join(root, 'videos', CAM_KEY, 'chunk-000', 'file-000.mp4'), frames);
+  let start = 0;
+  const meta = eps.map((e, i) => {
+    const r = { e, from: from[i], start };
+    start += e.positions.length;
+    return r;
+  });
+  const columnData = [
+    { name: 'episode_index', data: meta.map((m) => BigInt(m.e.index)) },
+    { name: 'tasks', data: meta.map((m) => [m.e.task]) },
+    { name: 'length', data: meta.map((m) => BigInt(m.e.positions.length)) },
+    { name: 'data/chunk_index', data: meta.map(() => 0n) },
+    { name: 'data/file_index', data: meta.map(() => 0n) },
+    { name: 'dataset_from_index', data: meta.map((m) => BigInt(m.start)) },
+    { name: 'dataset_to_index', data: meta.map((m) => BigInt(m.start + m.e.positions.length)) },
+    { name: `videos/${CAM_KEY}/chunk_index`, data: meta.map(() => 0n) },
+    { name: `videos/${CAM_KEY}/file_index`, data: meta.map(() => 0n) },
+    { name: `videos/${CAM_KEY}/from_timestamp`, data: meta.map((m) => m.from) },
+    { name: `videos/${CAM_KEY}/to_timestamp`, data: meta.map((m) => m.from + m.e.positions.length / FPS) },
+    { name: 'meta/episodes/chunk_index', data: meta.map(() => 0n) },
+    { name: 'meta/episodes/file_index', data: meta.map(() => 0n) },
+  ];
+  const schema = [
+    { name: 'root', num_children: columnData.length },
+    ...scalar('episode_index', 'INT64'), ...list('tasks', 'BYTE_ARRAY'), ...scalar('length', 'INT64'),
+    ...scalar('data/chunk_index', 'INT64'), ...scalar('data/file_index', 'INT64'),
+    ...scalar('dataset_from_index', 'INT64'), ...scalar('dataset_to_index', 'INT64'),
+    ...scalar(`videos/${CAM_KEY}/chunk_index`, 'INT64'), ...scalar(`videos/${CAM_KEY}/file_index`, 'INT64'),
+    ...scalar(`videos/${CAM_KEY}/from_timestamp`, 'DOUBLE'), ...scalar(`videos/${CAM_KEY}/to_timestamp`, 'DOUBLE'),
+    ...scalar('meta/episodes/chunk_index', 'INT64'), ...scalar('meta/episodes/file_index', 'INT64'),
+  ];
+  writeFileSync(join(root, 'meta', 'episodes', 'chunk-000', 'file-000.parquet'), new Uint8Array(parquetWriteBuffer({ columnData, schema })));
+  // pandas writes the task strings as the frame's index, named "task" by LeRobot
+  writeFileSync(join(root, 'meta', 'tasks.parquet'), new Uint8Array(parquetWriteBuffer({
+    columnData: [{ name: 'task_index', data: [0n, 1n, 2n] }, { name: 'task', data: [0, 1, 2].map((i) => synthEpisode(i).task) }],
+    schema: [{ name: 'root', num_children: 2 }, ...scalar('task_index', 'INT64'), { name: 'task', type: 'BYTE_ARRAY', converted_type: 'UTF8', repetition_type: 'OPTIONAL' }],
+  })));
+  return eps;
+}
+
+/** The SPEC calibration file for the test camera. */
+export function calibrationFor(cam: CameraModel = testCamera()): Record<string, unknown> {
+  const rows = (m: number[], n: number) => Array.from({ length: n }, (_, i) => m.slice(i * n, i * n + n));
+  return {
+    cameras: { [cam.name]: { width: cam.width, height: cam.height, K: rows(cam.K, 3), T_world_to_cam: rows(cam.T_world_to_cam, 4), distortion: { model: 'none' } } },
+    eef_position: { field: 'observation.state', indices: [0, 1, 2], frame: 'world' },
+    gripper: { field: 'observation.state', index: 3, closed_when: 'below', threshold: GRIPPER_THRESHOLD },
+  };
+}
