@@ -157,6 +157,23 @@ describe('the CLI command', () => {
     assert.ok(!existsSync(out));
   });
 
+  test('a good conversion prints one summary line', async () => {
+    const out = join(root, 'cli-good');
+    const written: string[] = [];
+    const write = process.stdout.write;
+    process.stdout.write = ((s: string) => written.push(s)) as typeof process.stdout.write;
+    try {
+      await program().parseAsync(['convert', BRIDGE, '--out', out, '--no-progress', '--workers', '1'], { from: 'user' });
+    } finally {
+      process.stdout.write = write;
+    }
+    // (the test runner reports through stdout too: keep the command's own lines)
+    const ours = written.filter((w) => typeof w === 'string' && w.startsWith('converted '));
+    assert.equal(ours.length, 1);
+    assert.match(ours[0], /^converted bridge_dataset \(rlds\) → .*cli-good: 25 episodes, 0 stage-1 samples; dropped none; /);
+    assert.ok(existsSync(join(out, 'manifest.json')));
+  });
+
   test('a non-empty --out is refused', async () => {
     const out = join(root, 'busy');
     cpSync(join(FIX, 'README.md'), join(out, 'README.md'));

@@ -248,5 +248,13 @@ for (const [name, write, format] of [['v2.1', writeLerobotV21, 'lerobot-v2'], ['
       assert.equal(manifestOf(out).source.format, format);
       await checkSynthetic(out, eps);
     });
+
+    test('one episode at a time gives the same files as two at once', async () => {
+      const again = join(root, `synthetic-${name}-again`);
+      await runConvert(src, again, { calibration: join(root, `calibration-${name}.json`), concurrency: 1 });
+      const a = manifestOf(out);
+      const b = manifestOf(again);
+      assert.deepEqual([b.shards, b.files], [a.shards, a.files]);
+    });
   });
 }
