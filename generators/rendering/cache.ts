@@ -1,0 +1,52 @@
+// A cache of GPU-backed three.js resources (geometries, materials) that survives scene rebuilds but not forever.
+// Each setScene() opens a generation; whatever no scene has used for `keep` generations is disposed, so a worker
+// that renders thousands of episodes with ever-new colours or meshes holds a bounded set, while consecutive
+// episodes that share assets reuse them (and their compiled pipelines) for free.
+
+export interface Disposable {
+  dispose(): void;
+}
+
+interface Entry<V> {
+  value: V;
+  lastUsed: number;
+  /** pinned entries (the unit primitives) are never evicted */
+  pinned: boolean;
+}
+
+export class GenerationalCache<K, V extends Disposable> {
+  private readonly entries = new Map<K, Entry<V>>();
+  private generation = 0;
+
+  constructor(private readonly keep = 2) {}
+
+  get(key: K, make: () => V, pinned = false): V {
+    let e = this.entries.get(key);
+    if (e === undefined) {
+      e = { value: make(), lastUsed: this.generation, pinned };
+      this.entries.set(key, e);
+    }
+    e.lastUsed = this.generation;
+    return e.value;
+  }
+
+  /** Starts a new scene: disposes what the last `keep` scenes did not use. */
+  nextGeneration(): void {
+    this.generation++;
+    for (const [k, e] of this.entries) {
+      if (!e.pinned && this.generation - e.lastUsed > this.keep) {
+        e.value.dispose();
+        this.entries.delete(k);
+      }
+    }
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  clear(): void {
+    for (const e of this.entries.values()) e.value.dispose();
+    this.entries.clear();
+  }
+}

@@ -1,0 +1,81 @@
+// Scene shapes → three.js geometries. Boxes, spheres, cylinders and cones are one shared unit geometry each,
+// sized by the mesh's scale: scenes sample sizes continuously, and a geometry per size would be a new GPU
+// buffer for nearly every object. Capsules (their caps must stay round) and meshes get their own geometry,
+// cached by parameters / by the positions array, and evicted with the cache's generations.
+import { BoxGeometry, BufferAttribute, BufferGeometry, CapsuleGeometry, ConeGeometry, CylinderGeometry, SphereGeometry } from 'three/webgpu';
+import type { Shape } from '../scene/scene.js';
+import type { Vec3 } from '../math.js';
+import { GenerationalCache } from './cache.js';
+
+/** Tessellation: fine enough that a 1 cm sphere's silhouette and depth are right to well under a pixel / 0.1 mm. */
+const RADIAL_SEGMENTS = 32;
+const SPHERE_RINGS = 16;
+const CAP_SEGMENTS = 8;
+
+export interface ShapeGeometry {
+  geometry: BufferGeometry;
+  /** the mesh's scale that turns the (possibly unit) geometry into the shape */
+  scale: Vec3;
+}
+
+/** three's round solids stand along +y; scene shapes stand along +z (world up). Rotating +y onto +z. */
+function standUp(g: BufferGeometry): BufferGeometry {
+  g.rotateX(Math.PI / 2);
+  return g;
+}
+
+export class GeometryCache {
+  private readonly cache = new GenerationalCache<unknown, BufferGeometry>();
+
+  nextGeneration(): void {
+    this.cache.nextGeneration();
+  }
+
+  get size(): number {
+    return this.cache.size;
+  }
+
+  dispose(): void {
+    this.cache.clear();
+  }
+
+  forShape(shape: Shape): ShapeGeometry {
+    switch (shape.kind) {
+      case 'box':
+        return { geometry: this.cache.get('unit-box', () => new BoxGeometry(1, 1, 1), true), scale: [...shape.size] };
+      case 'sphere': {
+        const r = shape.radius;
+        return { geometry: this.cache.get('unit-sphere', () => new SphereGeometry(1, RADIAL_SEGMENTS, SPHERE_RINGS), true), scale: [r, r, r] };
+      }
+      case 'cylinder': {
+        const g = this.cache.get('unit-cylinder', () => standUp(new CylinderGeometry(1, 1, 1, RADIAL_SEGMENTS)), true);
+        return { geometry: g, scale: [shape.radius, shape.radius, shape.height] };
+      }
+      case 'cone': {
+        const g = this.cache.get('unit-cone', () => standUp(new ConeGeometry(1, 1, RADIAL_SEGMENTS)), true);
+        return { geometry: g, scale: [shape.radius, shape.radius, shape.height] };
+      }
+      case 'capsule': {
+        const { radius, height } = shape;
+        const g = this.cache.get(`capsule:${radius}:${height}`, () => standUp(new CapsuleGeometry(radius, height, CAP_SEGMENTS, RADIAL_SEGMENTS)));
+        return { geometry: g, scale: [1, 1, 1] };
+      }
+      case 'mesh':
+        // keyed by the array itself: an asset library that loads a mesh once shares it across episodes
+        return { geometry: this.cache.get(shape.positions, () => meshGeometry(shape)), scale: [1, 1, 1] };
+    }
+  }
+}
+
+function meshGeometry(shape: Extract<Shape, { kind: 'mesh' }>): BufferGeometry {
+  const g = new BufferGeometry();
+  g.setAttribute('position', new BufferAttribute(shape.positions, 3));
+  g.setIndex(new BufferAttribute(shape.indices, 1));
+  if (shape.normals !== undefined && shape.normals.length === shape.positions.length) {
+    g.setAttribute('normal', new BufferAttribute(shape.normals, 3));
+  } else {
+    g.computeVertexNormals();
+  }
+  g.computeBoundingSphere();
+  return g;
+}

@@ -1,0 +1,38 @@
+// The one-pass output: a render target with three colour attachments written by the same fragment shader
+// (three's MRT), so colour, depth and ids come from one rasterisation and always agree pixel for pixel.
+//   0 "output"   rgba8unorm-srgb  the shaded colour; the GPU encodes linear → sRGB on store
+//   1 "camZ"     r32float         OpenCV camera-frame z in metres (-view-space z: along the optical axis, not
+//                                 the ray length); cleared to 0 = no surface
+//   2 "objectId" r32uint          SceneObject.id from the mesh's userData; cleared to 0 = background
+// Non-first attachments are cleared to 0 by three (only attachment 0 gets the background colour).
+// Note: an MRT output named "depth" would be taken by three as the depth-buffer value; hence "camZ".
+import { FloatType, RedFormat, RedIntegerFormat, RenderTarget, SRGBColorSpace, UnsignedIntType } from 'three/webgpu';
+import { mrt, output, positionView, userData } from 'three/tsl';
+import { INSTANCE_ID_KEY } from './sceneSync.js';
+
+export const ATTACHMENTS = ['output', 'camZ', 'objectId'] as const;
+/** every attachment is 4 bytes per texel, which keeps the readback layout uniform */
+export const BYTES_PER_TEXEL = 4;
+
+export function createMrtNode() {
+  return mrt({
+    output,
+    camZ: positionView.z.negate(),
+    objectId: userData(INSTANCE_ID_KEY, 'float'),
+  });
+}
+
+export function createFrameTarget(width: number, height: number): RenderTarget {
+  const rt = new RenderTarget(width, height, { count: ATTACHMENTS.length, depthBuffer: true, stencilBuffer: false, samples: 0 });
+  const [color, camZ, ids] = rt.textures;
+  color.name = ATTACHMENTS[0];
+  color.colorSpace = SRGBColorSpace;
+  camZ.name = ATTACHMENTS[1];
+  camZ.type = FloatType;
+  camZ.format = RedFormat;
+  ids.name = ATTACHMENTS[2];
+  ids.type = UnsignedIntType;
+  ids.format = RedIntegerFormat;
+  for (const t of rt.textures) t.generateMipmaps = false;
+  return rt;
+}

@@ -1,0 +1,193 @@
+// The renderer others call: set a Scene, render CameraSpecs, get colour + depth + instance ids back.
+// Each render() draws one camera in one MRT pass and queues its readback before returning, so a caller can
+// submit the next camera or time step while earlier frames are still on their way back (pipelining).
+import type { RenderTarget } from 'three/webgpu';
+import type { CameraSpec } from '../camera.js';
+import type { Scene } from '../scene/scene.js';
+import { acquireGpu, gpuLostReason, shutdownGpu, type GpuContext } from './device.js';
+import { GeometryCache } from './geometry.js';
+import { MaterialCache } from './materials.js';
+import { createFrameTarget, createMrtNode } from './mrt.js';
+import { Readback } from './readback.js';
+import { SceneSync } from './sceneSync.js';
+import { CameraRig } from './threeCamera.js';
+
+export interface FrameBuffers {
+  camera: string;
+  width: number;
+  height: number;
+  /** sRGB colour, RGBA8, row 0 = top image row */
+  rgba: Uint8Array;
+  /** OpenCV camera-frame z in metres (along the optical axis); 0 where no surface */
+  depth: Float32Array;
+  /** SceneObject.id per pixel; 0 = background */
+  ids: Uint16Array | Uint32Array;
+}
+
+export interface RendererOptions {
+  /** shadow map edge in texels (default 1024) */
+  shadowMapSize?: number;
+}
+
+export interface RenderMemory {
+  geometries: number;
+  textures: number;
+  renderTargets: number;
+  programs: number;
+  /** cached spatialgen geometries / materials (a subset of the above once rendered) */
+  cachedGeometries: number;
+  cachedMaterials: number;
+}
+
+/** render targets kept, one per image size in use (most callers have one or two) */
+const MAX_TARGET_SIZES = 4;
+
+/** What every Renderer of the process shares with the GPU context: caches, targets, staging buffers. */
+interface Shared {
+  gpu: GpuContext;
+  geometries: GeometryCache;
+  materials: MaterialCache;
+  readback: Readback;
+  mrt: ReturnType<typeof createMrtNode>;
+  targets: Map<string, RenderTarget>;
+}
+
+let shared: Shared | null = null;
+
+function sharedFor(gpu: GpuContext): Shared {
+  if (shared === null || shared.gpu !== gpu) {
+    shared = {
+      gpu,
+      geometries: new GeometryCache(),
+      materials: new MaterialCache(),
+      readback: new Readback(gpu.device, gpu.three),
+      mrt: createMrtNode(),
+      targets: new Map(),
+    };
+  }
+  return shared;
+}
+
+function targetFor(s: Shared, width: number, height: number): RenderTarget {
+  const key = `${width}x${height}`;
+  let rt = s.targets.get(key);
+  if (rt !== undefined) {
+    // most recently used last, for eviction
+    s.targets.delete(key);
+    s.targets.set(key, rt);
+    return rt;
+  }
+  if (s.targets.size >= MAX_TARGET_SIZES) {
+    const [oldKey, old] = s.targets.entries().next().value as [string, RenderTarget];
+    s.targets.delete(oldKey);
+    old.dispose();
+    s.readback.dropSize(old.width, old.height);
+  }
+  rt = createFrameTarget(width, height);
+  s.targets.set(key, rt);
+  return rt;
+}
+
+export class Renderer {
+  private readonly sync: SceneSync;
+  private readonly rig = new CameraRig();
+  private scene: Scene | null = null;
+  private disposed = false;
+
+  private constructor(private readonly s: Shared, options: RendererOptions) {
+    this.sync = new SceneSync(s.geometries, s.materials, { shadowMapSize: options.shadowMapSize ?? 1024 });
+  }
+
+  /** A renderer on the process-wide GPU device (created on first call). Throws RendererUnavailableError. */
+  static async create(options: RendererOptions = {}): Promise<Renderer> {
+    const gpu = await acquireGpu();
+    return new Renderer(sharedFor(gpu), options);
+  }
+
+  /** e.g. "llvmpipe: Mesa 25.0.7 (LLVM 15.0.6)" */
+  get adapterName(): string {
+    return this.s.gpu.adapterName;
+  }
+
+  /** readbacks submitted and not yet resolved, all renderers of the process together */
+  get inFlight(): number {
+    return this.s.readback.pending;
+  }
+
+  /** GPU resources alive in three's bookkeeping, for leak checks. */
+  get memory(): RenderMemory {
+    const m = this.s.gpu.three.info.memory;
+    return {
+      geometries: m.geometries,
+      textures: m.textures,
+      renderTargets: m.renderTargets,
+      programs: m.programs,
+      cachedGeometries: this.s.geometries.size,
+      cachedMaterials: this.s.materials.size,
+    };
+  }
+
+  /** (Re)builds the meshes and lights of `scene`. Object poses are read later, at every render(). */
+  setScene(scene: Scene): void {
+    this.assertLive();
+    this.sync.setScene(scene);
+    this.scene = scene;
+  }
+
+  /**
+   * Renders `camera` with the objects' poses as they are now and resolves with the read-back buffers.
+   * Everything up to the GPU submission happens before this returns; several calls may be in flight.
+   */
+  async render(camera: CameraSpec): Promise<FrameBuffers> {
+    this.assertLive();
+    if (this.scene === null) throw new Error('Renderer.render: call setScene() first');
+    const { three, tick } = this.s.gpu;
+    const rt = targetFor(this.s, camera.width, camera.height);
+    const cam = this.rig.forSpec(camera);
+    tick();
+    this.sync.syncPoses();
+    three.setRenderTarget(rt);
+    three.setMRT(this.s.mrt);
+    try {
+      three.render(this.sync.three, cam);
+    } finally {
+      three.setMRT(null);
+      three.setRenderTarget(null);
+    }
+    const planes = await this.s.readback.read(rt);
+    return { camera: camera.name, width: camera.width, height: camera.height, ...planes };
+  }
+
+  /** Renders every camera (default: the scene's) at the current poses; one shadow pass serves them all. */
+  renderAll(cameras?: CameraSpec[]): Promise<FrameBuffers[]> {
+    const list = cameras ?? this.scene?.cameras ?? [];
+    return Promise.all(list.map((c) => this.render(c)));
+  }
+
+  /** Drops this renderer's scene. The GPU device, caches and targets stay for the next renderer. */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.sync.dispose();
+    this.scene = null;
+  }
+
+  private assertLive(): void {
+    if (this.disposed) throw new Error('Renderer used after dispose()');
+    const lost = gpuLostReason();
+    if (lost !== null) throw new Error(`GPU device lost: ${lost}`);
+    if (shared !== this.s) throw new Error('Renderer used after shutdownRendering()');
+  }
+}
+
+/** Releases the process's GPU device and everything cached on it (tests, worker shutdown). */
+export function shutdownRendering(): void {
+  if (shared !== null) {
+    for (const rt of shared.targets.values()) rt.dispose();
+    shared.readback.dispose();
+    shared.geometries.dispose();
+    shared.materials.dispose();
+    shared = null;
+  }
+  shutdownGpu();
+}

@@ -1,0 +1,289 @@
+// The renderer against the SPEC's camera contract and its own promises: pixels agree with camera.ts's K and T,
+// depth is camera-frame z, ids are instance ids, row 0 is the top row, odd widths work, frames are pipelined,
+// the same scene gives the same bytes, and nothing grows over thousands of frames.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { cameraModel, project, toCamera, type CameraSpec } from '../generators/camera.js';
+import type { Vec3 } from '../generators/math.js';
+import type { Scene } from '../generators/scene/scene.js';
+import { Renderer, shutdownRendering, type FrameBuffers } from '../generators/rendering/index.js';
+import { LIGHTING, TABLE_TOP_Z, material, object, table, tableScene } from './helpers/renderScenes.js';
+
+let renderer: Renderer;
+
+before(async () => {
+  renderer = await Renderer.create();
+});
+
+after(() => {
+  renderer.dispose();
+  shutdownRendering();
+});
+
+function scene(objects: Scene['objects'], cameras: CameraSpec[] = []): Scene {
+  return { seed: 0, objects, cameras, lighting: { ...LIGHTING }, tableTopZ: TABLE_TOP_Z };
+}
+
+/** Centroid of an id's pixels, pixel centres at i + 0.5; null if the id is not visible. */
+function centroid(f: FrameBuffers, id: number): { u: number; v: number; n: number } | null {
+  let su = 0;
+  let sv = 0;
+  let n = 0;
+  for (let y = 0; y < f.height; y++) {
+    for (let x = 0; x < f.width; x++) {
+      if (f.ids[y * f.width + x] === id) {
+        su += x + 0.5;
+        sv += y + 0.5;
+        n++;
+      }
+    }
+  }
+  return n === 0 ? null : { u: su / n, v: sv / n, n };
+}
+
+function bbox(f: FrameBuffers, id: number): { w: number; h: number } {
+  let x0 = Infinity;
+  let x1 = -Infinity;
+  let y0 = Infinity;
+  let y1 = -Infinity;
+  for (let i = 0; i < f.ids.length; i++) {
+    if (f.ids[i] !== id) continue;
+    const x = i % f.width;
+    const y = Math.floor(i / f.width);
+    x0 = Math.min(x0, x);
+    x1 = Math.max(x1, x);
+    y0 = Math.min(y0, y);
+    y1 = Math.max(y1, y);
+  }
+  return { w: x1 - x0 + 1, h: y1 - y0 + 1 };
+}
+
+/** Camera-frame z where the ray through pixel position (u, v) first meets a sphere (centre in camera frame). */
+function rayHitZ(spec: CameraSpec, c: Vec3, r: number, u: number, v: number): number {
+  const K = cameraModel(spec).K;
+  const d: Vec3 = [(u - K[2]) / K[0], (v - K[5]) / K[4], 1];
+  const dd = d[0] * d[0] + d[1] * d[1] + 1;
+  const dc = d[0] * c[0] + d[1] * c[1] + d[2] * c[2];
+  const cc = c[0] * c[0] + c[1] * c[1] + c[2] * c[2];
+  const disc = dc * dc - dd * (cc - r * r);
+  assert.ok(disc >= 0, 'pixel ray misses the sphere');
+  return (dc - Math.sqrt(disc)) / dd; // d.z = 1, so the ray parameter is the hit's z
+}
+
+const SPHERE_R = 0.01;
+const POINTS: Vec3[] = [
+  [0, 0, TABLE_TOP_Z + 0.05],
+  [0.15, 0.1, TABLE_TOP_Z + 0.02],
+  [-0.2, 0.05, TABLE_TOP_Z + 0.12],
+  [0.1, -0.18, TABLE_TOP_Z + 0.01],
+  [-0.08, -0.12, TABLE_TOP_Z + 0.2],
+];
+const PROJECTION_CAMERAS: CameraSpec[] = [
+  { name: 'front', width: 256, height: 256, fovYDeg: 50, position: [0.7, -0.5, 1.25], target: [0, 0, TABLE_TOP_Z] },
+  { name: 'left', width: 256, height: 256, fovYDeg: 40, position: [-0.6, 0.55, 1.1], target: [0.02, -0.03, TABLE_TOP_Z + 0.05] },
+  // non-square, and not a multiple of 64 texels wide: readback rows are padded to 256 bytes
+  { name: 'wide', width: 300, height: 170, fovYDeg: 45, position: [0.05, -0.8, 1.0], target: [0, 0, TABLE_TOP_Z + 0.05] },
+  // straight down: camera.ts's degenerate-up rule must hold here too
+  { name: 'top', width: 256, height: 192, fovYDeg: 50, position: [0, 0, TABLE_TOP_Z + 0.55], target: [0, 0, TABLE_TOP_Z] },
+];
+
+async function checkProjections(cameras: CameraSpec[], radius: number): Promise<void> {
+  // clear of the table top, so no sphere is partly hidden in it
+  const points = POINTS.map((p): Vec3 => [p[0], p[1], Math.max(p[2], TABLE_TOP_Z + radius + 0.002)]);
+  const objs = points.map((p, i) => object(10 + i, { kind: 'sphere', radius }, p, material([0.9, 0.2, 0.2])));
+  renderer.setScene(scene([table(), ...objs]));
+  const frames = await renderer.renderAll(cameras);
+  for (const [ci, f] of frames.entries()) {
+    const spec = cameras[ci];
+    assert.equal(f.camera, spec.name);
+    assert.equal(f.rgba.length, spec.width * spec.height * 4);
+    assert.equal(f.depth.length, spec.width * spec.height);
+    assert.equal(f.ids.length, spec.width * spec.height);
+    const cam = cameraModel(spec);
+    for (const [i, p] of points.entries()) {
+      const [u, v] = project(cam, p);
+      const c = centroid(f, 10 + i);
+      assert.ok(c !== null, `${spec.name}: sphere ${i} not visible (expected at ${u.toFixed(1)},${v.toFixed(1)})`);
+      assert.ok(c.n >= 9, `${spec.name}: sphere ${i} covers only ${c.n} px`);
+      const err = Math.hypot(c.u - u, c.v - v);
+      if (process.env.RENDER_TEST_VERBOSE) console.log(`${spec.name} sphere ${i}: ${c.n} px, centroid error ${err.toFixed(3)} px`);
+      assert.ok(err < 0.5, `${spec.name}: sphere ${i} centroid (${c.u.toFixed(2)},${c.v.toFixed(2)}) vs projection (${u.toFixed(2)},${v.toFixed(2)}): ${err.toFixed(3)} px`);
+      // depth at the pixel holding the projected centre: the camera-frame z where that pixel's ray (through its
+      // centre) meets the sphere — about z - r, exactly so up to tessellation
+      const px = Math.floor(u);
+      const py = Math.floor(v);
+      assert.equal(f.ids[py * f.width + px], 10 + i);
+      const d = f.depth[py * f.width + px];
+      const z = toCamera(cam, p)[2];
+      const hit = rayHitZ(spec, toCamera(cam, p), radius, px + 0.5, py + 0.5);
+      assert.ok(Math.abs(d - hit) < 0.001, `${spec.name}: sphere ${i} depth ${d.toFixed(4)} vs ray hit ${hit.toFixed(4)}`);
+      assert.ok(Math.abs(d - (z - radius)) < 0.005, `${spec.name}: sphere ${i} depth ${d.toFixed(4)} vs z - r ${(z - radius).toFixed(4)}`);
+    }
+  }
+}
+
+test('1 cm sphere centroids land on camera.ts projections (256², non-square, straight down); depth ≈ z - r', async () => {
+  await checkProjections(PROJECTION_CAMERAS, SPHERE_R);
+});
+
+test('100×75 frames (rows padded for the copy) agree with camera.ts too', async () => {
+  // at this size a 1 cm sphere is ~2 px across: 3 cm ones give a centroid worth testing
+  const odd: CameraSpec = { name: 'odd', width: 100, height: 75, fovYDeg: 40, position: [0.45, 0.35, 1.05], target: [-0.02, -0.02, TABLE_TOP_Z + 0.08] };
+  await checkProjections([odd], 0.03);
+});
+
+test('depth is camera-frame z (along the optical axis), not ray length; background is 0', async () => {
+  // a wall perpendicular to a horizontal optical axis: every wall pixel has the same z, ray lengths differ
+  const wall = object(5, { kind: 'box', size: [0.02, 4, 4] }, [2.01, 0, 1], material([0.5, 0.5, 0.5]));
+  const spec: CameraSpec = { name: 'wall', width: 160, height: 120, fovYDeg: 60, position: [0, 0, 1], target: [1, 0, 1] };
+  renderer.setScene(scene([wall]));
+  const f = await renderer.render(spec);
+  for (const i of [0, f.width - 1, (f.height - 1) * f.width, f.ids.length - 1, (f.height / 2) * f.width + f.width / 2]) {
+    assert.equal(f.ids[i], 5);
+    assert.ok(Math.abs(f.depth[i] - 2.0) < 1e-3, `pixel ${i}: depth ${f.depth[i]}`);
+  }
+  // a camera looking away sees only background
+  const away = await renderer.render({ ...spec, name: 'away', target: [-1, 0, 1] });
+  assert.ok(away.ids.every((x) => x === 0));
+  assert.ok(away.depth.every((x) => x === 0));
+  const bg = LIGHTING.background.map((c) => Math.round(c * 255));
+  for (let k = 0; k < 3; k++) assert.ok(Math.abs(away.rgba[k] - bg[k]) <= 1, `background channel ${k}: ${away.rgba[k]} vs ${bg[k]}`);
+  assert.equal(away.rgba[3], 255);
+});
+
+test('row 0 is the top of the image', async () => {
+  const spec: CameraSpec = { name: 'rows', width: 96, height: 64, fovYDeg: 50, position: [-1, 0, 1], target: [0, 0, 1] };
+  // world z is image up: a sphere above the optical axis must be in the upper rows
+  renderer.setScene(scene([object(3, { kind: 'sphere', radius: 0.05 }, [0, 0, 1.25], material([0.2, 0.8, 0.2]))]));
+  const f = await renderer.render(spec);
+  const c = centroid(f, 3);
+  assert.ok(c !== null && c.v < f.height / 2, `sphere above the axis at row ${c?.v}`);
+});
+
+test('cylinders, capsules and cones stand along +z; meshes without normals render', async () => {
+  const shapes = [
+    object(2, { kind: 'cylinder', radius: 0.02, height: 0.2 }, [0, -0.15, 1], material([0.2, 0.2, 0.9])),
+    object(3, { kind: 'capsule', radius: 0.02, height: 0.16 }, [0, 0, 1], material([0.9, 0.9, 0.2])),
+    object(4, { kind: 'cone', radius: 0.03, height: 0.2 }, [0, 0.15, 1], material([0.2, 0.9, 0.9])),
+    object(5, {
+      kind: 'mesh',
+      positions: new Float32Array([-0.02, -0.02, -0.1, 0.02, -0.02, -0.1, 0, 0.02, -0.1, 0, 0, 0.1]),
+      indices: new Uint32Array([0, 2, 1, 0, 1, 3, 1, 2, 3, 2, 0, 3]),
+    }, [0, 0.3, 1], material([0.9, 0.5, 0.1])),
+  ];
+  renderer.setScene(scene(shapes));
+  const f = await renderer.render({ name: 'side', width: 200, height: 150, fovYDeg: 40, position: [-1.2, 0.07, 1], target: [0, 0.07, 1] });
+  for (const id of [2, 3, 4, 5]) {
+    const b = bbox(f, id);
+    assert.ok(b.h > 2.5 * b.w, `object ${id} is ${b.w}×${b.h} px: not standing along +z`);
+  }
+  // the cone's apex is up: its top rows are narrower than its bottom rows
+  let top = -1;
+  let bottom = -1;
+  for (let y = 0; y < f.height; y++) {
+    let n = 0;
+    for (let x = 0; x < f.width; x++) if (f.ids[y * f.width + x] === 4) n++;
+    if (n > 0 && top < 0) top = n;
+    if (n > 0) bottom = n;
+  }
+  assert.ok(top < bottom, `cone rows: top ${top} px wide, bottom ${bottom}`);
+});
+
+test('same scene and seed give the same bytes', async () => {
+  const spec = { name: 'det', width: 200, height: 150, fovYDeg: 50, position: [0.9, -0.7, 1.45] as Vec3, target: [0, 0, TABLE_TOP_Z] as Vec3 };
+  const render = async () => {
+    renderer.setScene(tableScene(20, 1234, [spec]));
+    return renderer.render(spec);
+  };
+  const a = await render();
+  renderer.setScene(tableScene(20, 99)); // something else in between, to stir the caches
+  await renderer.render(spec);
+  const b = await render();
+  assert.ok(Buffer.from(a.rgba).equals(Buffer.from(b.rgba)), 'rgba differs');
+  assert.ok(Buffer.from(a.depth.buffer).equals(Buffer.from(b.depth.buffer)), 'depth differs');
+  assert.ok(Buffer.from(a.ids.buffer).equals(Buffer.from(b.ids.buffer)), 'ids differ');
+  assert.ok(new Set(a.ids).size > 10, 'the scene shows its objects');
+});
+
+test('pipelined: every frame shows the poses at its render() call, while earlier frames are in flight', async () => {
+  const spec: CameraSpec = { name: 'pipe', width: 128, height: 128, fovYDeg: 50, position: [0.7, -0.5, 1.25], target: [0, 0, TABLE_TOP_Z] };
+  const ball = object(7, { kind: 'sphere', radius: 0.015 }, [0, 0, TABLE_TOP_Z + 0.05], material([0.9, 0.9, 0.9]));
+  renderer.setScene(scene([table(), ball]));
+  const xs = Array.from({ length: 12 }, (_, i) => -0.25 + i * 0.045);
+  const pending: Promise<FrameBuffers>[] = [];
+  let maxInFlight = 0;
+  for (const x of xs) {
+    ball.pose.position[0] = x; // what physics does between frames
+    pending.push(renderer.render(spec));
+    maxInFlight = Math.max(maxInFlight, renderer.inFlight);
+  }
+  assert.ok(maxInFlight > 1, `only ${maxInFlight} readback(s) in flight`);
+  const frames = await Promise.all(pending);
+  const cam = cameraModel(spec);
+  for (const [i, f] of frames.entries()) {
+    const [u, v] = project(cam, [xs[i], 0, TABLE_TOP_Z + 0.05]);
+    const c = centroid(f, 7);
+    assert.ok(c !== null && Math.hypot(c.u - u, c.v - v) < 0.5, `frame ${i}: ball at ${c?.u},${c?.v}, expected ${u},${v}`);
+  }
+});
+
+test('2000 frames over 10 scene rebuilds: GPU resources and RSS stay flat', async () => {
+  const cams: CameraSpec[] = [
+    { name: 'a', width: 96, height: 96, fovYDeg: 50, position: [0.9, -0.7, 1.45], target: [0, 0, TABLE_TOP_Z] },
+    { name: 'b', width: 80, height: 60, fovYDeg: 45, position: [-0.8, 0.9, 1.3], target: [0, 0, TABLE_TOP_Z] },
+  ];
+  const samples: { frame: number; rss: number; geometries: number; textures: number; materials: number }[] = [];
+  let frame = 0;
+  for (let rebuild = 0; rebuild < 10; rebuild++) {
+    // a new random scene each time: new colours (materials), new capsule sizes and mesh arrays (geometries)
+    const sc = tableScene(12, 500 + rebuild, cams);
+    renderer.setScene(sc);
+    const inflight: Promise<FrameBuffers>[] = [];
+    for (let step = 0; step < 100; step++) {
+      for (const o of sc.objects.slice(1)) o.pose.position[2] += 0.0005;
+      for (const c of cams) inflight.push(renderer.render(c));
+      frame += cams.length;
+      while (inflight.length > 6) await inflight.shift();
+    }
+    await Promise.all(inflight);
+    const m = renderer.memory;
+    samples.push({ frame, rss: process.memoryUsage().rss, geometries: m.geometries, textures: m.textures, materials: m.cachedMaterials });
+  }
+  assert.equal(frame, 2000);
+  if (process.env.RENDER_TEST_VERBOSE) console.log(samples);
+  const warm = samples[3];
+  const last = samples[samples.length - 1];
+  for (const s of samples.slice(3)) {
+    assert.ok(s.geometries <= warm.geometries + 2, `geometries grew: ${JSON.stringify(samples)}`);
+    assert.ok(s.textures <= warm.textures, `textures grew: ${JSON.stringify(samples)}`);
+    assert.ok(s.materials <= 13 * 3, `material cache unbounded: ${s.materials}`);
+  }
+  const growthMb = (last.rss - warm.rss) / 2 ** 20;
+  assert.ok(growthMb < 40, `RSS grew ${growthMb.toFixed(1)} MiB over ${last.frame - warm.frame} frames`);
+});
+
+test('without a Vulkan driver: one clear RendererUnavailableError naming the driver to install', () => {
+  const root = fileURLToPath(new URL('..', import.meta.url));
+  const script = [
+    "import { Renderer } from './generators/rendering/index.js';",
+    'try { await Renderer.create(); console.log("CREATED"); }',
+    'catch (e) { console.log(JSON.stringify({ name: e.name, ctor: e.constructor.name, message: e.message })); }',
+  ].join('\n');
+  const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+    cwd: root,
+    env: { ...process.env, VK_ICD_FILENAMES: '/nonexistent/icd.json', VK_DRIVER_FILES: '/nonexistent/icd.json' },
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  const line = out.trim().split('\n').pop() ?? '';
+  assert.notEqual(line, 'CREATED', 'rendered without a driver: a silent fallback');
+  const err = JSON.parse(line) as { name: string; ctor: string; message: string };
+  assert.equal(err.ctor, 'RendererUnavailableError');
+  assert.equal(err.name, 'RendererUnavailableError');
+  assert.match(err.message, /^no WebGPU adapter: install a Vulkan driver/);
+  assert.match(err.message, /Mesa lavapipe >= 24/);
+  assert.match(err.message, /apt-get install -t bookworm-backports mesa-vulkan-drivers/);
+  assert.match(err.message, /NVIDIA driver/);
+});
