@@ -149,6 +149,7 @@ export async function decodeAt(path: string, timestamps: readonly number[], opts
       drain();
       if (code !== 0) reject(new InputError(path, `ffmpeg could not decode it (${errText || `exit ${code}`})`));
       else if (partialLen !== 0) reject(new InputError(path, `decoded frame size is not ${opts.width}x${opts.height}`));
+      else if (ptsQueue.length || frameQueue.length) reject(new InputError(path, 'ffmpeg reported a different number of frames than it wrote'));
       else resolve();
     });
   });

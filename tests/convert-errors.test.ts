@@ -161,7 +161,7 @@ describe('the CLI command', () => {
     const out = join(root, 'cli-good');
     const written: string[] = [];
     const write = process.stdout.write;
-    process.stdout.write = ((s: string) => written.push(s)) as typeof process.stdout.write;
+    process.stdout.write = ((s: string) => { written.push(s); return true; }) as typeof process.stdout.write;
     try {
       await program().parseAsync(['convert', BRIDGE, '--out', out, '--no-progress', '--workers', '1'], { from: 'user' });
     } finally {

@@ -99,6 +99,9 @@ export async function openLerobotV1(root: string, opts: ReaderOptions): Promise<
     }
   });
 
+  // Splits saved separately may each count episodes from 0: then positions are the indices.
+  if (new Set(episodes.map((e) => e.index)).size !== episodes.length) episodes.forEach((e, i) => (e.index = i));
+
   // Videos must all be there before anything is converted.
   const videoCols = columns.filter((c) => c.kind === 'video');
   for (const p of parts) for (const c of videoCols) {

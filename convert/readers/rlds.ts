@@ -32,7 +32,7 @@ function leaves(node: any, prefix: string, out: { steps: LeafFeature[]; episode:
     const shape = ((node?.tensor ?? node?.image)?.shape?.dimensions ?? []).map(Number);
     const leaf: LeafFeature = cls.endsWith('Image')
       ? { path: prefix, kind: 'image', shape, dtype: node.image?.dtype ?? 'uint8', encoding: node.image?.encodingFormat ?? 'png' }
-      : cls.endsWith('Text')
+      : cls.endsWith('Text') || node?.tensor?.dtype === 'string' // string Tensors (RT-1 style) are text too
         ? { path: prefix, kind: 'text', shape: [], dtype: 'string', encoding: 'none' }
         : { path: prefix, kind: 'tensor', shape, dtype: node?.tensor?.dtype ?? 'float32', encoding: node?.tensor?.encoding ?? 'none' };
     (inSteps ? out.steps : out.episode).push(leaf);
@@ -89,7 +89,10 @@ export async function openRlds(root: string, _opts: ReaderOptions): Promise<Demo
   imageLeaves.sort((a, b) => a.path.localeCompare(b.path)); // features.json key order is arbitrary
   const cameras: CameraInfo[] = imageLeaves.map((f) => ({ key: f.path, height: f.shape[0], width: f.shape[1] }));
   const fields: FieldInfo[] = tensorLeaves.map((f) => ({ name: f.path, dim: f.shape.reduce((a, b) => a * b, 1) }));
-  const instructionLeaf = textLeaves.find((f) => INSTRUCTION_NAMES.includes(f.path.split('/').pop()!));
+  const isInstruction = (f: LeafFeature) => f.kind === 'text' && INSTRUCTION_NAMES.includes(f.path.split('/').pop()!);
+  const instructionLeaf = textLeaves.find(isInstruction);
+  // some datasets keep the instruction once per episode instead of per step
+  const episodeInstructionLeaf = instructionLeaf ? undefined : tree.episode.find(isInstruction);
 
   return {
     name,
@@ -138,6 +141,10 @@ export async function openRlds(root: string, _opts: ReaderOptions): Promise<Demo
       let instruction: string | null = null;
       if (instructionLeaf) {
         const texts = (get(instructionLeaf, 'bytes') as Uint8Array[]).map((b) => new TextDecoder().decode(b).trim());
+        instruction = texts.find((s) => s.length > 0) ?? null;
+      } else if (episodeInstructionLeaf) {
+        const f = ex.get(episodeInstructionLeaf.path);
+        const texts = f?.kind === 'bytes' ? f.value.map((b) => new TextDecoder().decode(b).trim()) : [];
         instruction = texts.find((s) => s.length > 0) ?? null;
       }
       const ep: DemoEpisode = {
