@@ -148,7 +148,6 @@ async function writeShards(outDir: string, workDir: string, split: string, eps: 
       if (buf.length === plan[shards.length]) await flush();
     }
   }
-  if (plan.length === 1 && plan[0] === 0) await flush();
   if (shards.length !== plan.length || buf.length !== 0) throw new Error(`internal: shard plan of ${split}/${spec.kind} not met`);
   return shards;
 }

@@ -13,7 +13,10 @@ export interface ShardLimits {
   targetShardBytes?: number;
 }
 
-/** Row counts of the shards, in order; one empty shard when there are no rows (every split keeps a readable file). */
+/**
+ * Row counts of the shards, in order; none when there are no rows: a 0-row shard makes HF `load_dataset` fail on the
+ * whole dataset ("Instruction "test" corresponds to no data"), while a split without files is simply not listed.
+ */
 export function planShards(inputs: readonly ShardPlanInput[], limits: ShardLimits): number[] {
   const { rowsPerShard, targetShardBytes } = limits;
   if (!Number.isInteger(rowsPerShard) || rowsPerShard < 1) throw new Error(`rowsPerShard must be a positive integer`);
@@ -33,7 +36,7 @@ export function planShards(inputs: readonly ShardPlanInput[], limits: ShardLimit
       bytes += rowBytes;
     }
   }
-  if (rows > 0 || shards.length === 0) shards.push(rows);
+  if (rows > 0) shards.push(rows);
   return shards;
 }
 

@@ -8,7 +8,8 @@
 // Quantiles: numpy's default "linear" method, exact while an element has at most `maxSamples` values; past that the
 // kept values are thinned deterministically (every 2nd kept value is dropped and the stride doubles), so very large
 // datasets get quantiles from a systematic 1-in-2^k subsample in row order. min/max/mean/std are always exact.
-// Rows arrive in the packed order (episode_index, then frame), so the result is the same whatever the worker count.
+// Computed over every packed stage-2 row of all splits (LeRobot computes dataset-wide stats too). Rows arrive in the
+// packed order (split, episode_index, frame), so the result is the same whatever the worker count.
 import { DataType, type Field, type Schema } from 'apache-arrow';
 
 export interface FeatureStats {

@@ -488,17 +488,12 @@ describe('dataset writer', () => {
     assert.deepEqual(filesOf(out), first);
   });
 
-  it('empty splits get one empty shard; stage2Schema lists only the requested optional images', async () => {
+  it('a split without rows gets no shard (HF rejects 0-row splits) but is listed; stage2Schema options', async () => {
     const out3 = join(root, 'out3');
     const m = (await packDataset(out3, { ...packOpts(work), splits: ['train', 'validation', 'test'] })).manifest;
-    const test = m.shards.filter((s) => s.split === 'test');
-    assert.deepEqual(test.map((s) => [s.path, s.rows]), [
-      ['stage1/test-00000-of-00001.arrow', 0],
-      ['stage2/test-00000-of-00001.arrow', 0],
-    ]);
-    const t = readArrowStream(join(out3, 'stage2/test-00000-of-00001.arrow'));
-    assert.equal(t.numRows, 0);
-    assert.deepEqual(t.names, STAGE2_TYPES.map(([n]) => n));
+    assert.deepEqual(m.shards.filter((s) => s.split === 'test'), []);
+    assert.deepEqual(m.splits.test, { episodes: 0, episodes_succeeded: 0, frames: 0, stage1_samples: 0 });
+    assert.deepEqual(Object.keys(m.splits), ['train', 'validation', 'test']);
     const names = stage2Schema(['cam_a'], { segmentation: true }).fields.map((f) => f.name);
     assert.ok(names.includes('observation.segmentation.cam_a') && !names.some((n) => n.startsWith('observation.depth')));
     assert.throws(() => stage2Schema(['a.b']));
@@ -508,6 +503,7 @@ describe('dataset writer', () => {
     assert.deepEqual(planShards([{ rows: 5, bytes: 50 }, { rows: 4, bytes: 40 }], { rowsPerShard: 4 }), [4, 4, 1]);
     assert.deepEqual(planShards([{ rows: 6, bytes: 600 }], { rowsPerShard: 100, targetShardBytes: 250 }), [2, 2, 2]);
     assert.deepEqual(planShards([{ rows: 2, bytes: 2000 }], { rowsPerShard: 100, targetShardBytes: 10 }), [1, 1]);
-    assert.deepEqual(planShards([], { rowsPerShard: 4 }), [0]);
+    assert.deepEqual(planShards([], { rowsPerShard: 4 }), []);
+    assert.deepEqual(planShards([{ rows: 0, bytes: 900 }], { rowsPerShard: 4 }), []);
   });
 });
