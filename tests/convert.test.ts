@@ -15,7 +15,7 @@ import { readTFRecords } from '../convert/tfrecord.js';
 import { project } from '../generators/camera.js';
 import type { Vec3 } from '../generators/math.js';
 import { readArrowStream } from './helpers/arrow-read.js';
-import { CAM_KEY, type SynthEpisode, calibrationFor, testCamera, writeLerobotV21, writeLerobotV30 } from './helpers/convert-datasets.js';
+import { CAM_KEY, type SynthEpisode, calibrationFor, testCamera, writeLerobotV21, writeLerobotV21Images, writeLerobotV30 } from './helpers/convert-datasets.js';
 import { rmSync } from 'node:fs';
 
 type Row = Record<string, any>;
@@ -258,3 +258,23 @@ for (const [name, write, format] of [['v2.1', writeLerobotV21, 'lerobot-v2'], ['
     });
   });
 }
+
+describe('LeRobot v2.1 with an image feature (PNG bytes in parquet) instead of a video', () => {
+  test('the stored PNGs are the samples\' images, and traces are exact', async () => {
+    const src = join(root, 'synthetic-images');
+    const eps = await writeLerobotV21Images(src);
+    const data = (await openDataset(src, 'auto', { imageFormat: 'jpeg' }));
+    const ep = await data.episode(0);
+    const png = (await ep.cameras[0].frames([3]))[0];
+    assert.equal(png.format, 'png');
+    const cal = join(root, 'calibration-images.json');
+    writeFileSync(cal, JSON.stringify(calibrationFor()));
+    const out = join(root, 'synthetic-images-out');
+    await runConvert(src, out, { calibration: cal });
+    const rows = stage1(out);
+    const r = rows.find((x) => x.frame_index === 3 && x.task_type === 'trace')!;
+    assert.deepEqual(Buffer.from(r.image.bytes), Buffer.from(png.bytes));
+    assert.equal(r.image.path, `episode_000000/${CAM_KEY}/frame_000003.png`);
+    await checkSynthetic(out, eps);
+  });
+});

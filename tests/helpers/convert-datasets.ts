@@ -115,7 +115,7 @@ function dataParquet(eps: readonly SynthEpisode[], firstIndex = 0): ArrayBuffer 
   return parquetWriteBuffer({ columnData, schema });
 }
 
-function features(): Record<string, unknown> {
+function features(): Record<string, Record<string, unknown>> {
   return {
     [CAM_KEY]: {
       dtype: 'video', shape: [SIZE, SIZE, 3], names: ['height', 'width', 'channels'],
@@ -237,4 +237,43 @@ export function calibrationFor(cam: CameraModel = testCamera()): Record<string, 
     eef_position: { field: 'observation.state', indices: [0, 1, 2], frame: 'world' },
     gripper: { field: 'observation.state', index: 3, closed_when: 'below', threshold: GRIPPER_THRESHOLD },
   };
+}
+
+/**
+ * A LeRobot v2.1 dataset whose camera is an `image` feature (PNG bytes in the parquet HF Image struct) instead of a
+ * video: the reader's other camera path. One episode.
+ */
+export async function writeLerobotV21Images(root: string, frames = 30): Promise<SynthEpisode[]> {
+  const { default: sharp } = await import('sharp');
+  const e = synthEpisode(0, frames);
+  const pngs = await Promise.all(renderFrames(testCamera(), e.positions).map((raw) => sharp(raw, { raw: { width: SIZE, height: SIZE, channels: 3 } }).png().toBuffer()));
+  mkdirSync(join(root, 'meta'), { recursive: true });
+  const feats = features();
+  feats[CAM_KEY] = { dtype: 'image', shape: [SIZE, SIZE, 3], names: ['height', 'width', 'channel'] };
+  delete feats.action; // this one records no action column
+  writeFileSync(join(root, 'meta', 'info.json'), JSON.stringify({
+    codebase_version: 'v2.1', total_episodes: 1, total_frames: frames, total_tasks: 1, total_videos: 0, total_chunks: 1, chunks_size: 1000, fps: FPS,
+    splits: { train: '0:1' }, data_path: 'data/chunk-{episode_chunk:03d}/episode_{episode_index:06d}.parquet', video_path: null, features: feats,
+  }));
+  writeFileSync(join(root, 'meta', 'episodes.jsonl'), `${JSON.stringify({ episode_index: 0, tasks: [e.task], length: frames })}\n`);
+  writeFileSync(join(root, 'meta', 'tasks.jsonl'), `${JSON.stringify({ task_index: 0, task: e.task })}\n`);
+  const table = parquetWriteBuffer({
+    columnData: [
+      { name: CAM_KEY, data: pngs.map((b, f) => ({ bytes: new Uint8Array(b), path: `frame_${f}.png` })) },
+      { name: 'observation.state', data: e.positions.map((p, f) => [p[0], p[1], p[2], e.gripper[f]]) },
+      { name: 'timestamp', data: e.positions.map((_, f) => f / FPS) },
+      { name: 'episode_index', data: e.positions.map(() => 0n) },
+      { name: 'task_index', data: e.positions.map(() => 0n) },
+    ],
+    schema: [
+      { name: 'root', num_children: 5 },
+      { name: CAM_KEY, repetition_type: 'OPTIONAL', num_children: 2 },
+      { name: 'bytes', type: 'BYTE_ARRAY', repetition_type: 'OPTIONAL' },
+      { name: 'path', type: 'BYTE_ARRAY', converted_type: 'UTF8', repetition_type: 'OPTIONAL' },
+      ...list('observation.state', 'FLOAT'), ...scalar('timestamp', 'FLOAT'), ...scalar('episode_index', 'INT64'), ...scalar('task_index', 'INT64'),
+    ],
+  });
+  mkdirSync(join(root, 'data', 'chunk-000'), { recursive: true });
+  writeFileSync(join(root, 'data', 'chunk-000', 'episode_000000.parquet'), new Uint8Array(table));
+  return [e];
 }
