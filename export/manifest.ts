@@ -49,6 +49,7 @@ export interface Counts {
   stage1_samples: number;
   stage1_samples_by_task_type: Record<TaskType, number>;
   /** failed episodes per failure_reason, sorted by reason */
+  /** failed episodes per failure code (the part of failure_reason before ':') */
   failure_reasons: Record<string, number>;
 }
 

@@ -163,6 +163,11 @@ async function fileInfo(outDir: string, path: string, bytes: Uint8Array, rows?: 
   return { path, ...(rows === undefined ? {} : { rows }), bytes: bytes.byteLength, sha256: sha256Hex(bytes) };
 }
 
+/** Reasons read "<code>: <detail>" (e.g. "push_short: object moved 3.1 cm of 9.0 cm"); counts are kept per code. */
+export function failureCode(reason: string | null): string {
+  return (reason ?? 'unknown').split(':')[0].trim() || 'unknown';
+}
+
 /** Packs the committed fragments of `opts.workDir` into the dataset directory `outDir`; manifest.json is written last. */
 export async function packDataset(outDir: string, opts: PackOptions): Promise<PackResult> {
   for (const k of Object.keys(opts.extra ?? {})) {
@@ -224,7 +229,10 @@ export async function packDataset(outDir: string, opts: PackOptions): Promise<Pa
   for (const i of packed) for (const [t, n] of Object.entries(i.stage1_task_types)) byType[t as TaskType] += n ?? 0;
   const failures: Record<string, number> = {};
   for (const i of infos) {
-    if (!i.episode.success) failures[i.episode.failure_reason ?? 'unknown'] = (failures[i.episode.failure_reason ?? 'unknown'] ?? 0) + 1;
+    if (!i.episode.success) {
+      const code = failureCode(i.episode.failure_reason);
+      failures[code] = (failures[code] ?? 0) + 1;
+    }
   }
   const counts: Counts = {
     episodes_attempted: infos.length,

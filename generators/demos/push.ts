@@ -71,8 +71,8 @@ export async function recordPushDemo(scene: Scene, config: BuildConfig, rng: Rng
     const moved = sub(target.pose.position, startPos);
     const along = moved[0] * dir[0] + moved[1] * dir[1];
     let failureReason: string | null = null;
-    if (target.pose.position[2] < 0) failureReason = 'object fell off the table';
-    else if (along < 0.5 * distance) failureReason = `object moved ${(along * 100).toFixed(1)} cm of ${(distance * 100).toFixed(1)} cm`;
+    if (target.pose.position[2] < 0) failureReason = 'fell_off_table: the pushed object left the table';
+    else if (along < 0.5 * distance) failureReason = `push_short: object moved ${(along * 100).toFixed(1)} cm of ${(distance * 100).toFixed(1)} cm`;
 
     return {
       task: 'push',
