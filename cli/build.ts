@@ -1,7 +1,8 @@
 // `spatialgen build`: resolve the config (file or preset, then flags), check the output directory, run the build
-// embedded (or on queues, once --redis is given), show progress, and exit 0 only for a complete, valid dataset.
+// embedded, or on BullMQ queues with --redis (cli/control.ts waits for those), show progress, and exit 0 only for a
+// complete, valid dataset.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { isAbsolute, resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
 import { type BuildConfig, loadBuildConfigFile, parseBuildConfig } from '../schemas/config.js';
@@ -10,6 +11,10 @@ import { buildId } from '../generators/episode.js';
 import { runEmbeddedBuild, workDirOf } from '../workers/embedded.js';
 import { verifyDataset } from '../export/verify.js';
 import { UserError } from './errors.js';
+import { connectQueues, requireTarget, waitForBuild } from './control.js';
+import { startBuildRun } from '../workers/build-flow.js';
+import { DEFAULT_RETRY } from '../workers/queue-jobs.js';
+import { DEFAULT_LOCK_MS } from '../workers/queue-worker.js';
 
 export interface BuildFlags {
   preset?: string;
@@ -18,6 +23,9 @@ export interface BuildFlags {
   seed?: number;
   workers: number;
   redis?: string;
+  prefix?: string;
+  lockMs: number;
+  detach?: boolean;
   progress: boolean;
 }
 
@@ -56,10 +64,9 @@ export function checkOutDir(outDir: string, id: string): void {
 
 export async function build(file: string | undefined, flags: BuildFlags): Promise<void> {
   const config = resolveConfig(file, flags);
-  const redis = flags.redis ?? process.env.REDIS_URL;
-  if (redis) throw new UserError('queued builds (--redis / REDIS_URL) are not available yet in this version; run without them to build embedded');
   const id = buildId(config);
   checkOutDir(flags.out, id);
+  if (flags.redis || process.env.REDIS_URL) return queuedBuild(config, flags);
   const bar = flags.progress && process.stderr.isTTY
     ? new SingleBar({ format: 'episodes {bar} {value}/{total} | failed {failed} | {eta_formatted} left', stream: process.stderr }, Presets.shades_classic)
     : null;
@@ -81,6 +88,27 @@ export async function build(file: string | undefined, flags: BuildFlags): Promis
   );
 }
 
+/** `build --redis`: everything is checked before the one transaction that enqueues the build, then we wait. */
+async function queuedBuild(config: BuildConfig, flags: BuildFlags): Promise<void> {
+  requireTarget(flags);
+  // every worker machine must see the dataset at the same absolute path
+  const outDir = isAbsolute(flags.out) ? flags.out : resolve(flags.out);
+  const q = await connectQueues(flags);
+  try {
+    const r = await startBuildRun(q, config, outDir, DEFAULT_RETRY);
+    process.stderr.write(r.attached
+      ? `build ${r.buildId} is already running (run ${r.run}); waiting for it\n`
+      : `queued build ${r.buildId} (run ${r.run}): ${r.enqueued} episodes${r.committed ? `, ${r.committed} already committed` : ''}\n`);
+    if (flags.detach) {
+      process.stdout.write(`${r.buildId}\n`);
+      return;
+    }
+    await waitForBuild(q, r.buildId, { config, outDir, workers: flags.workers, lockMs: flags.lockMs, progress: flags.progress });
+  } finally {
+    await q.close();
+  }
+}
+
 export function registerBuild(program: Command): void {
   program
     .command('build')
@@ -90,10 +118,13 @@ export function registerBuild(program: Command): void {
     .requiredOption('--out <dir>', 'output dataset directory')
     .option('--episodes <n>', 'override the number of episodes', intArg('--episodes', 1))
     .option('--seed <s>', 'override the build seed', intArg('--seed', 0))
-    .option('--workers <n>', 'local worker processes', intArg('--workers', 0), 1)
-    .option('--redis <url>', 'run on BullMQ queues at this Redis (default: $REDIS_URL; none: embedded)')
+    .option('--workers <n>', 'local worker processes (with --redis: besides remote workers; 0 = none)', intArg('--workers', 0), 1)
+    .option('--redis <url>', 'run on BullMQ queues at this Redis, redis:// or rediss:// (default: $REDIS_URL; none: embedded)')
+    .option('--prefix <prefix>', 'with --redis: key prefix of the deployment (default: $SPATIALGEN_PREFIX or spatialgen)')
+    .option('--lock-ms <ms>', 'with --redis: job lock duration of the local workers', intArg('--lock-ms', 1000), DEFAULT_LOCK_MS)
+    .option('--detach', 'with --redis: enqueue, print the build id and return')
     .option('--no-progress', 'no progress output')
-    .addHelpText('after', '\nExamples:\n  spatialgen build --preset demo --out out/demo\n  spatialgen build my.yaml --out out/ds --episodes 1000 --seed 7 --workers 2')
+    .addHelpText('after', '\nExamples:\n  spatialgen build --preset demo --out out/demo\n  spatialgen build my.yaml --out out/ds --episodes 1000 --seed 7 --workers 2\n  spatialgen build my.yaml --out /mnt/shared/ds --redis redis://queue-host:6379 --workers 0')
     .action((file: string | undefined, flags: BuildFlags) => build(file, flags));
 }
 

@@ -3,6 +3,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { registerBuild } from './build.js';
+import { registerWorker } from './worker.js';
+import { registerControl } from './control.js';
+import { registerDashboard } from './dashboard.js';
 
 // the same file from dist/cli (built) and cli/ (run from source with tsx)
 const pkgUrl = [new URL('../../package.json', import.meta.url), new URL('../package.json', import.meta.url)].find((u) => existsSync(u))!;
@@ -14,6 +17,9 @@ export function program(): Command {
     .version(pkg.version)
     .showHelpAfterError('(run with --help for usage)');
   registerBuild(p);
+  registerWorker(p);
+  registerControl(p);
+  registerDashboard(p);
   return p;
 }
 

@@ -6,10 +6,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BuildConfig } from '../schemas/config.js';
 import { buildId } from '../generators/episode.js';
-import { packDataset, type PackResult } from '../export/pack.js';
+import type { PackResult } from '../export/pack.js';
 import { writeFileAtomic } from '../export/atomic.js';
 import type { FragmentInfo } from '../export/fragment.js';
 import { processEpisode } from './episode-job.js';
+import { finalizeBuild, workDirOf } from './finalize-job.js';
+
+export { workDirOf };
 
 export interface BuildProgress {
   done: number;
@@ -22,10 +25,6 @@ export interface EmbeddedOptions {
   onProgress?: (p: BuildProgress) => void;
   /** keep the fragments under DIR/.work after packing (default: removed) */
   keepWork?: boolean;
-}
-
-export function workDirOf(outDir: string): string {
-  return join(outDir, '.work');
 }
 
 type Runner = (index: number) => Promise<FragmentInfo>;
@@ -59,11 +58,15 @@ function childRunner(config: BuildConfig, workDir: string): { run: Runner; close
   };
 }
 
+/** Names the build an unfinished directory belongs to, so a rerun resumes it and another build refuses it. */
+export async function writeBuildMarker(outDir: string, id: string): Promise<void> {
+  await writeFileAtomic(join(workDirOf(outDir), 'build.json'), `${JSON.stringify({ build_id: id })}\n`);
+}
+
 export async function runEmbeddedBuild(config: BuildConfig, outDir: string, opts: EmbeddedOptions): Promise<PackResult> {
   const workDir = workDirOf(outDir);
   await mkdir(workDir, { recursive: true });
-  // names the build this unfinished directory belongs to, so a rerun resumes it and another build refuses it
-  await writeFileAtomic(join(workDir, 'build.json'), `${JSON.stringify({ build_id: buildId(config) })}\n`);
+  await writeBuildMarker(outDir, buildId(config));
   const total = config.episodes;
   const progress: BuildProgress = { done: 0, failed: 0, total };
   const runners = opts.workers <= 1
@@ -82,10 +85,7 @@ export async function runEmbeddedBuild(config: BuildConfig, outDir: string, opts
   } finally {
     for (const r of runners) r.close();
   }
-  const result = await packDataset(outDir, {
-    workDir, config, buildId: buildId(config), expectedEpisodes: total,
-    rowsPerShard: config.output.rows_per_shard, splits: ['train', ...Object.keys(config.splits).sort()],
-  });
+  const result = await finalizeBuild(config, outDir);
   if (!opts.keepWork) await rm(workDir, { recursive: true, force: true });
   return result;
 }

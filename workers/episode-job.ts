@@ -20,7 +20,8 @@ export function isEnvironmentError(e: unknown): boolean {
   return e instanceof RendererUnavailableError || code === 'ENOSPC' || code === 'EACCES' || code === 'EROFS';
 }
 
-function failedOutput(config: BuildConfig, index: number, reason: string): EpisodeOutput {
+/** The record of an episode that produced no frames, with its reason (also used for episodes that failed for good). */
+export function failedOutput(config: BuildConfig, index: number, reason: string): EpisodeOutput {
   const id = episodeId(buildId(config), index);
   return {
     episode: {

@@ -1,0 +1,219 @@
+// Queued builds from the command line: connecting, waiting with a progress bar, and `status`, `cancel`, `resume`.
+// `build --redis` (cli/build.ts) and `resume` share `waitForBuild`.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Command, InvalidArgumentError } from 'commander';
+import { SingleBar, Presets } from 'cli-progress';
+import type { BuildConfig } from '../schemas/config.js';
+import { verifyDataset } from '../export/verify.js';
+import { bitmapIndices, episodeCounts, listBuildIds, readBuild, type BuildRecord } from '../workers/build-registry.js';
+import { cancelBuild, QueueClient, recordConfig, requireBuild, runIsLive, startBuildRun } from '../workers/build-flow.js';
+import { watchBuild, type Progress } from '../workers/build-watch.js';
+import { buildKeys, outageLogger, probeRedis, queueTarget, type QueueTarget } from '../workers/queue-connection.js';
+import { DEFAULT_RETRY, finalizeJobId } from '../workers/queue-jobs.js';
+import { DEFAULT_LOCK_MS, EpisodeWorker } from '../workers/queue-worker.js';
+import { UserError } from './errors.js';
+
+export interface QueueFlags {
+  redis?: string;
+  prefix?: string;
+}
+
+export const intOpt = (name: string, min: number) => (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`${name} must be an integer >= ${min}`);
+  return n;
+};
+
+/** --redis and --prefix, on every queue command. */
+export function queueOptions(c: Command, redisHelp = 'Redis URL, redis:// or rediss:// (default: $REDIS_URL)'): Command {
+  return c
+    .option('--redis <url>', redisHelp)
+    .option('--prefix <prefix>', 'key prefix of this deployment\'s queues (default: $SPATIALGEN_PREFIX or spatialgen)');
+}
+
+/** The queue target, proven reachable: one clear line and a non-zero exit within seconds otherwise. */
+export async function connectQueues(flags: QueueFlags): Promise<QueueClient> {
+  const target = requireTarget(flags);
+  await probeRedis(target);
+  const q = new QueueClient(target);
+  const outage = outageLogger('client', target);
+  q.redis.on('error', (e: Error) => outage.error(e));
+  q.redis.on('ready', () => outage.ready());
+  return q;
+}
+
+export function requireTarget(flags: QueueFlags): QueueTarget {
+  const target = queueTarget(flags.redis, flags.prefix);
+  if (!target) throw new UserError('give --redis URL (or set REDIS_URL)');
+  return target;
+}
+
+export interface WaitOptions {
+  config: BuildConfig;
+  outDir: string;
+  /** local worker processes to run while waiting (0: rely on `spatialgen worker`s elsewhere) */
+  workers: number;
+  lockMs: number;
+  progress: boolean;
+}
+
+function formatEta(s: number | null): string {
+  if (s === null || !Number.isFinite(s)) return '--';
+  if (s < 90) return `${Math.round(s)} s`;
+  if (s < 5400) return `${Math.round(s / 60)} min`;
+  return `${(s / 3600).toFixed(1)} h`;
+}
+
+/** Waits for a queued build to finish, showing progress; resolves only for a complete, verified dataset. */
+export async function waitForBuild(q: QueueClient, buildId: string, opts: WaitOptions): Promise<void> {
+  const started = Date.now();
+  const total = opts.config.episodes;
+  const local = opts.workers > 0
+    ? new EpisodeWorker(q.target, { concurrency: opts.workers, queues: ['episodes', 'builds'], lockMs: opts.lockMs, log: () => {} })
+    : null;
+  const bar = opts.progress && process.stderr.isTTY
+    ? new SingleBar({ format: 'episodes {bar} {value}/{total} | failed {failed} | {rate}/min | ETA {eta_text}', stream: process.stderr, hideCursor: true }, Presets.shades_classic)
+    : null;
+  bar?.start(total, 0, { failed: 0, rate: '0.0', eta_text: '--' });
+  const onProgress = (p: Progress) => {
+    if (bar) bar.update(p.done, { failed: p.failed, rate: p.perMinute.toFixed(1), eta_text: formatEta(p.etaSeconds) });
+    else if (opts.progress) process.stderr.write(`episode ${p.done}/${p.total} (${p.failed} failed, ${p.perMinute.toFixed(1)}/min, ETA ${formatEta(p.etaSeconds)})\n`);
+  };
+  const interrupt = () => {
+    bar?.stop();
+    process.stderr.write(`spatialgen: stopped waiting; build ${buildId} goes on in the queue (spatialgen status ${buildId} / resume ${buildId})\n`);
+    void (local ? local.close(true) : Promise.resolve()).finally(() => process.exit(130));
+  };
+  process.once('SIGINT', interrupt);
+  let result;
+  try {
+    const watch = watchBuild(q, buildId, {
+      total,
+      onProgress,
+      onNote: (l) => process.stderr.write(`spatialgen: ${l}\n`),
+      recover: { config: opts.config, outDir: opts.outDir, retry: DEFAULT_RETRY },
+    });
+    const fatal = local ? local.fatalReason.then((r) => ({ state: 'fatal' as const, error: r })) : new Promise<never>(() => {});
+    result = await Promise.race([watch, fatal]);
+  } finally {
+    process.off('SIGINT', interrupt);
+    bar?.stop();
+    await local?.close();
+  }
+  if (result.state === 'fatal') throw new UserError(`this machine cannot run episodes (${result.error}); build ${buildId} stays queued for other workers`);
+  if (result.state === 'cancelled') throw new UserError(`build ${buildId} was cancelled; \`spatialgen resume ${buildId}\` completes it`);
+  if (result.state === 'failed') throw new UserError(`build ${buildId} failed: ${result.error}`);
+  await verifyDataset(opts.outDir);
+  const m = JSON.parse(readFileSync(join(opts.outDir, 'manifest.json'), 'utf8')) as {
+    build_id: string; shards: unknown[]; counts: { episodes_attempted: number; episodes_succeeded: number; frames: number; stage1_samples: number };
+  };
+  const c = m.counts;
+  process.stdout.write(
+    `built ${opts.outDir}: ${c.episodes_succeeded}/${c.episodes_attempted} episodes succeeded, ${c.frames} frames, ` +
+      `${c.stage1_samples} stage-1 samples, ${m.shards.length} shards in ${((Date.now() - started) / 1000).toFixed(1)} s (build ${m.build_id}, queued)\n`,
+  );
+}
+
+interface ResumeFlags extends QueueFlags {
+  workers: number;
+  lockMs: number;
+  progress: boolean;
+  detach?: boolean;
+}
+
+async function resume(id: string, flags: ResumeFlags): Promise<void> {
+  const q = await connectQueues(flags);
+  try {
+    const rec = await requireBuild(q, id);
+    if (rec.state === 'done' && existsSync(join(rec.outDir, 'manifest.json'))) {
+      process.stdout.write(`build ${id} is complete (${rec.outDir}); nothing to resume\n`);
+      return;
+    }
+    if (!existsSync(rec.outDir)) throw new UserError(`build ${id} writes to ${rec.outDir}, which this machine does not see; resume it where that directory is mounted`);
+    const config = recordConfig(rec);
+    const r = await startBuildRun(q, config, rec.outDir, DEFAULT_RETRY);
+    process.stderr.write(r.attached
+      ? `build ${id} is running (run ${r.run}); waiting for it\n`
+      : `resumed build ${id} (run ${r.run}): ${r.enqueued} episodes enqueued, ${r.committed} already committed\n`);
+    if (flags.detach) return;
+    await waitForBuild(q, id, { config, outDir: rec.outDir, workers: flags.workers, lockMs: flags.lockMs, progress: flags.progress });
+  } finally {
+    await q.close();
+  }
+}
+
+async function cancel(id: string, flags: QueueFlags): Promise<void> {
+  const q = await connectQueues(flags);
+  try {
+    const r = await cancelBuild(q, id);
+    process.stdout.write(`cancelled build ${id}: ${r.removed} queued episodes removed, ${r.running} running ones finish; \`spatialgen resume ${id}\` completes it\n`);
+  } finally {
+    await q.close();
+  }
+}
+
+async function statusLine(q: QueueClient, rec: BuildRecord): Promise<string> {
+  const { done, failed } = await episodeCounts(q.redis, q.target.prefix, rec.buildId);
+  let state: string = rec.state;
+  if (rec.state === 'running' && !(await runIsLive(q, rec))) state = 'stalled(lost run)';
+  return `${rec.buildId}  ${state.padEnd(9)}  ${String(done).padStart(7)}  ${String(failed).padStart(6)}  ${String(rec.total).padStart(7)}  ${rec.outDir}`;
+}
+
+async function status(id: string | undefined, flags: QueueFlags & { json?: boolean }): Promise<void> {
+  const q = await connectQueues(flags);
+  try {
+    const ids = id ? [(await requireBuild(q, id)).buildId] : await listBuildIds(q.redis, q.target.prefix);
+    const recs = (await Promise.all(ids.map((b) => readBuild(q.redis, q.target.prefix, b)))).filter((r): r is BuildRecord => r !== null);
+    if (flags.json) {
+      const rows = [];
+      for (const r of recs) {
+        const c = await episodeCounts(q.redis, q.target.prefix, r.buildId);
+        rows.push({ build_id: r.buildId, state: r.state, run: r.run, out: r.outDir, total: r.total, done: c.done, failed: c.failed, live: await runIsLive(q, r), ...(r.error ? { error: r.error } : {}) });
+      }
+      process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+      return;
+    }
+    if (recs.length === 0) {
+      process.stdout.write(`no builds at ${q.target.display} (prefix ${q.target.prefix})\n`);
+    } else {
+      process.stdout.write(`BUILD             STATE         DONE  FAILED    TOTAL  OUT\n`);
+      for (const r of recs) process.stdout.write(`${await statusLine(q, r)}\n`);
+    }
+    if (id && recs[0]) {
+      const r = recs[0];
+      const fin = await q.builds.getJob(finalizeJobId(r.buildId, r.run));
+      const pending = fin ? ((await fin.getDependenciesCount({ unprocessed: true })).unprocessed ?? 0) : 0;
+      const failedIdx = await bitmapIndices(q.redis, buildKeys(q.target.prefix, r.buildId).failed);
+      process.stdout.write(`run ${r.run}, started ${new Date(r.created).toISOString()}, ${pending} episodes queued or running` +
+        `${failedIdx.length ? `, failed episodes: ${failedIdx.slice(0, 20).join(' ')}${failedIdx.length > 20 ? ' …' : ''}` : ''}${r.error ? `\nerror: ${r.error}` : ''}\n`);
+    }
+    const counts = await q.episodes.getJobCounts('waiting', 'active', 'delayed', 'failed');
+    let workers = '?';
+    try {
+      workers = String(await q.episodes.getWorkersCount());
+    } catch {
+      /* CLIENT LIST may be disabled on managed Redis */
+    }
+    process.stdout.write(`episodes queue: ${counts.waiting} waiting, ${counts.active} active, ${counts.delayed} delayed, ${counts.failed} failed; ${workers} workers\n`);
+  } finally {
+    await q.close();
+  }
+}
+
+export function registerControl(program: Command): void {
+  queueOptions(program.command('status').description('queued builds: state, episodes done / failed / total, output directory'))
+    .argument('[build_id]', 'one build (default: all at this prefix)')
+    .option('--json', 'machine-readable output')
+    .action((id: string | undefined, flags: QueueFlags & { json?: boolean }) => status(id, flags));
+  queueOptions(program.command('cancel').description('stop handing out a build\'s episodes; running ones finish, committed ones are kept'))
+    .argument('<build_id>')
+    .action((id: string, flags: QueueFlags) => cancel(id, flags));
+  queueOptions(program.command('resume').description('enqueue what a cancelled, failed or lost build is missing, and wait for it'))
+    .argument('<build_id>')
+    .option('--workers <n>', 'local worker processes while waiting (0: only remote workers)', intOpt('--workers', 0), 1)
+    .option('--lock-ms <ms>', 'job lock duration of the local workers', intOpt('--lock-ms', 1000), DEFAULT_LOCK_MS)
+    .option('--detach', 'enqueue and return at once')
+    .option('--no-progress', 'no progress output')
+    .action((id: string, flags: ResumeFlags) => resume(id, flags));
+}

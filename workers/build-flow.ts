@@ -1,0 +1,163 @@
+// BuildFlow: starting, cancelling and resuming queued builds.
+//
+// A run enqueues only the episodes the output directory lacks, so `resume` and recovery after Redis lost its data
+// both reduce to "start the next run": fragments already committed are kept, counted, and never redone. Everything a
+// run enqueues is checked (config, output directory, every payload) before the one FlowProducer transaction that
+// writes it, so a bad build leaves nothing behind in Redis.
+import { FlowProducer, Job, Queue, type FlowJob } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { parseBuildConfig, type BuildConfig } from '../schemas/config.js';
+import { buildId as buildIdOf, episodeId } from '../generators/episode.js';
+import { listFragments } from '../export/fragment.js';
+import { writeBuildMarker, workDirOf } from './embedded.js';
+import { readBuild, startRun, setState, type BuildRecord } from './build-registry.js';
+import { buildKeys, openRedis, QUEUES, type QueueTarget } from './queue-connection.js';
+import {
+  buildJobOptions, episodeJobId, episodeJobOptions, finalizeJobId, finalizeJobOptions, parsePayload, runJobId,
+  type RetryPolicy,
+} from './queue-jobs.js';
+
+/** The producer side of a deployment: one connection, the flow producer and the two queues. */
+export class QueueClient {
+  readonly redis: Redis;
+  readonly flows: FlowProducer;
+  readonly episodes: Queue;
+  readonly builds: Queue;
+
+  constructor(readonly target: QueueTarget) {
+    this.redis = openRedis(target, 'client');
+    const opts = { connection: this.redis, prefix: target.prefix };
+    this.flows = new FlowProducer(opts);
+    this.episodes = new Queue(QUEUES.episodes, opts);
+    this.builds = new Queue(QUEUES.builds, opts);
+    // connection trouble is reported by the command's own outage logger; unhandled 'error' events would crash it
+    this.flows.on('error', () => {});
+    this.episodes.on('error', () => {});
+    this.builds.on('error', () => {});
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([this.flows.close(), this.episodes.close(), this.builds.close()]);
+    await this.redis.quit().catch(() => {});
+  }
+}
+
+export class BuildControlError extends Error {
+  override name = 'BuildControlError';
+}
+
+/** State of a run's root job: null when Redis has no such job (never made, expired, or lost with Redis's data). */
+export async function runJobState(q: QueueClient, buildId: string, run: number): Promise<string | null> {
+  const job = await Job.fromId(q.builds, runJobId(buildId, run));
+  if (!job) return null;
+  const state = await job.getState();
+  return state === 'unknown' ? null : state;
+}
+
+/** A run is live while its root job waits on its children or is queued or running. */
+export async function runIsLive(q: QueueClient, rec: BuildRecord): Promise<boolean> {
+  if (rec.state !== 'running') return false;
+  const s = await runJobState(q, rec.buildId, rec.run);
+  return s !== null && s !== 'completed' && s !== 'failed';
+}
+
+export interface RunStart {
+  buildId: string;
+  run: number;
+  /** episodes enqueued by this run (0 when attached to a live run) */
+  enqueued: number;
+  /** episodes already committed in the output directory */
+  committed: number;
+  /** true when the build was already running: nothing was enqueued */
+  attached: boolean;
+}
+
+async function withEnqueueLock<T>(q: QueueClient, buildId: string, fn: () => Promise<T>): Promise<T> {
+  const key = buildKeys(q.target.prefix, buildId).enqueueLock;
+  const token = `${process.pid}.${Date.now()}.${Math.random()}`;
+  for (let i = 0; ; i++) {
+    if (await q.redis.set(key, token, 'PX', 60_000, 'NX')) break;
+    if (i >= 300) throw new BuildControlError(`build ${buildId}: another process has been starting it for over a minute`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  try {
+    return await fn();
+  } finally {
+    if ((await q.redis.get(key)) === token) await q.redis.del(key);
+  }
+}
+
+/**
+ * Starts the next run of a build, or attaches to its live run. `outDir` must be absolute and visible here, as on
+ * every worker; it must already have passed `checkOutDir` (the caller's job: it knows how to word the refusal).
+ */
+export async function startBuildRun(q: QueueClient, config: BuildConfig, outDir: string, retry: RetryPolicy): Promise<RunStart> {
+  const id = buildIdOf(config);
+  const configJson = JSON.stringify(config);
+  // the first payload stands for all: the same schema, only the index changes
+  parsePayload('episode', { buildId: id, outDir, index: 0 });
+  parsePayload('finalize', { buildId: id, outDir, run: 1, total: config.episodes });
+  return withEnqueueLock(q, id, async () => {
+    const rec = await readBuild(q.redis, q.target.prefix, id);
+    if (rec && (await runIsLive(q, rec))) {
+      if (rec.outDir !== outDir) throw new BuildControlError(`build ${id} is already running into ${rec.outDir}; wait for it or cancel it first`);
+      return { buildId: id, run: rec.run, enqueued: 0, committed: 0, attached: true };
+    }
+    await writeBuildMarker(outDir, id);
+    const infos = await listFragments(workDirOf(outDir));
+    const have = new Set(infos.map((i) => i.episode.episode_id));
+    const missing: number[] = [];
+    for (let i = 0; i < config.episodes; i++) if (!have.has(episodeId(id, i))) missing.push(i);
+    const run = (rec?.run ?? 0) + 1;
+    const flow: FlowJob = {
+      name: 'build',
+      queueName: QUEUES.builds,
+      data: parsePayload('build', { buildId: id, outDir, run }),
+      opts: { jobId: runJobId(id, run), ...buildJobOptions(retry) },
+      children: [{
+        name: 'finalize',
+        queueName: QUEUES.builds,
+        data: parsePayload('finalize', { buildId: id, outDir, run, total: config.episodes }),
+        opts: { jobId: finalizeJobId(id, run), ...finalizeJobOptions(retry) },
+        children: missing.map((index) => ({
+          name: 'episode',
+          queueName: QUEUES.episodes,
+          data: { buildId: id, outDir, index },
+          opts: { jobId: episodeJobId(id, run, index), ...episodeJobOptions(retry) },
+        })),
+      }],
+    };
+    // the record first: a worker that takes an episode a moment later must find the build's config and state
+    await startRun(q.redis, q.target.prefix, { buildId: id, configJson, outDir, total: config.episodes, run, created: rec?.created ?? Date.now() },
+      infos.map((i) => i.episode.episode_index), infos.filter((i) => !i.episode.success).map((i) => i.episode.episode_index));
+    await q.flows.add(flow);
+    return { buildId: id, run, enqueued: missing.length, committed: infos.length, attached: false };
+  });
+}
+
+export async function requireBuild(q: QueueClient, buildId: string): Promise<BuildRecord> {
+  if (!/^[0-9a-f]{16}$/.test(buildId)) throw new BuildControlError(`${JSON.stringify(buildId)} is not a build id (16 hex digits, as printed by build and status)`);
+  const rec = await readBuild(q.redis, q.target.prefix, buildId);
+  if (!rec) throw new BuildControlError(`no build ${buildId} at ${q.target.display} (prefix ${q.target.prefix})`);
+  return rec;
+}
+
+export function recordConfig(rec: BuildRecord): BuildConfig {
+  return parseBuildConfig(JSON.parse(rec.configJson), `build ${rec.buildId}`);
+}
+
+/**
+ * Cancel: the build is marked cancelled (a worker skips any of its episodes it takes from now on) and its episodes
+ * still waiting or delayed are removed in one atomic step. Episodes already running finish and stay committed.
+ */
+export async function cancelBuild(q: QueueClient, buildId: string): Promise<{ removed: number; running: number }> {
+  const rec = await requireBuild(q, buildId);
+  if (rec.state === 'done') throw new BuildControlError(`build ${buildId} is complete (${rec.outDir}); nothing to cancel`);
+  await setState(q.redis, q.target.prefix, buildId, 'cancelled');
+  const finalize = await Job.fromId(q.builds, finalizeJobId(buildId, rec.run));
+  if (!finalize) return { removed: 0, running: 0 };
+  const before = (await finalize.getDependenciesCount({ unprocessed: true })).unprocessed ?? 0;
+  await finalize.removeUnprocessedChildren();
+  const running = (await finalize.getDependenciesCount({ unprocessed: true })).unprocessed ?? 0;
+  return { removed: before - running, running };
+}

@@ -1,0 +1,111 @@
+// BuildProgress: waiting for a queued build, with live counts.
+//
+// Episode completions arrive as QueueEvents (a Redis stream, so nothing is missed across a reconnect) and are
+// filtered to this build by job id. Once a second the build's record and bitmaps are read as well: they are the
+// authority (an episode counted by both is counted once, by index), they catch up a watcher started mid-build, and
+// they notice when Redis lost the build (a restart without persistence) — then the watcher, which knows the config,
+// starts the next run from what the output directory holds, and the build goes on.
+import { Job, QueueEvents } from 'bullmq';
+import type { BuildConfig } from '../schemas/config.js';
+import { bitmapIndices, readBuildState } from './build-registry.js';
+import { runJobState, startBuildRun, type QueueClient } from './build-flow.js';
+import { buildKeys, QUEUES } from './queue-connection.js';
+import { parseEpisodeJobId, runJobId, type EpisodeResult, type RetryPolicy } from './queue-jobs.js';
+
+export interface Progress {
+  done: number;
+  failed: number;
+  total: number;
+  /** episodes per minute since the watch began */
+  perMinute: number;
+  /** seconds left at that rate; null until there is a rate */
+  etaSeconds: number | null;
+}
+
+export interface WatchOptions {
+  total: number;
+  onProgress?: (p: Progress) => void;
+  /** a line worth telling the user (recovery, outages) */
+  onNote?: (line: string) => void;
+  /** with these, a build that Redis lost is started again (next run) instead of reported lost */
+  recover?: { config: BuildConfig; outDir: string; retry: RetryPolicy };
+  pollMs?: number;
+}
+
+export interface WatchResult {
+  state: 'done' | 'cancelled' | 'failed';
+  error?: string;
+}
+
+export async function watchBuild(q: QueueClient, buildId: string, opts: WatchOptions): Promise<WatchResult> {
+  const done = new Set<number>();
+  const failed = new Set<number>();
+  const started = Date.now();
+  const initial = { n: -1 };
+  let last = '';
+  const report = () => {
+    if (initial.n < 0) initial.n = done.size;
+    const minutes = (Date.now() - started) / 60_000;
+    const perMinute = minutes > 0 ? (done.size - initial.n) / minutes : 0;
+    const left = opts.total - done.size;
+    const p: Progress = { done: done.size, failed: failed.size, total: opts.total, perMinute, etaSeconds: perMinute > 0 ? (left / perMinute) * 60 : null };
+    const key = `${p.done}/${p.failed}`;
+    if (key !== last) {
+      last = key;
+      opts.onProgress?.(p);
+    }
+  };
+
+  const events = new QueueEvents(QUEUES.episodes, { connection: q.redis, prefix: q.target.prefix });
+  events.on('error', () => {});
+  events.on('completed', ({ jobId, returnvalue }) => {
+    const e = parseEpisodeJobId(jobId);
+    if (!e || e.buildId !== buildId) return;
+    let r: EpisodeResult | null = null;
+    try {
+      r = (typeof returnvalue === 'string' ? JSON.parse(returnvalue) : returnvalue) as EpisodeResult;
+    } catch {
+      return;
+    }
+    if (!r || r.skipped) return;
+    done.add(e.index);
+    if (!r.success) failed.add(e.index);
+    report();
+  });
+  // out of retries: finalize will record it as a failed episode
+  events.on('retries-exhausted', ({ jobId }) => {
+    const e = parseEpisodeJobId(jobId);
+    if (!e || e.buildId !== buildId) return;
+    done.add(e.index);
+    failed.add(e.index);
+    report();
+  });
+
+  const keys = buildKeys(q.target.prefix, buildId);
+  const poll = opts.pollMs ?? 1000;
+  try {
+    for (;;) {
+      for (const i of await bitmapIndices(q.redis, keys.done)) done.add(i);
+      for (const i of await bitmapIndices(q.redis, keys.failed)) failed.add(i);
+      report();
+      const { state, run } = await readBuildState(q.redis, q.target.prefix, buildId);
+      if (state === 'done') return { state };
+      if (state === 'cancelled') return { state };
+      if (state === 'failed') return { state, error: (await q.redis.hget(keys.record, 'error')) ?? 'failed' };
+      const runState = state === null ? null : await runJobState(q, buildId, run);
+      if (runState === 'failed') {
+        const job = await Job.fromId(q.builds, runJobId(buildId, run));
+        return { state: 'failed', error: job?.failedReason ?? 'the build job failed' };
+      }
+      if (state === null || runState === null) {
+        // Redis no longer has this build (restarted without its data, or flushed)
+        if (!opts.recover) return { state: 'failed', error: `Redis at ${q.target.display} no longer has build ${buildId}; \`spatialgen resume\` cannot help, run \`spatialgen build\` again` };
+        const r = await startBuildRun(q, opts.recover.config, opts.recover.outDir, opts.recover.retry);
+        if (!r.attached) opts.onNote?.(`Redis lost build ${buildId}; started run ${r.run} with the ${r.enqueued} episodes not yet committed (${r.committed} kept)`);
+      }
+      await new Promise((res) => setTimeout(res, poll));
+    }
+  } finally {
+    await events.close().catch(() => {});
+  }
+}

@@ -1,0 +1,115 @@
+// The jobs of a queued build and their payloads (zod-checked when enqueued and again when processed).
+//
+// A build is one BullMQ flow per run:
+//   build     (queue `builds`)    marks the build done once its dataset verifies, removes the fragments
+//   └ finalize (queue `builds`)   turns failed-for-good episodes into failure fragments, packs shards,
+//     │                           episodes.arrow, stats.json and manifest.json (manifest last)
+//     └ episode × N (`episodes`)  one episode → one committed fragment (workers/episode-job.ts)
+// Flow-parent semantics give exactly-once packing: finalize starts only when every episode child has finished, and
+// packing reads the committed fragments in index order, so a re-run of finalize writes the same bytes.
+//
+// The config travels once, in the build's Redis hash (workers/build-registry.ts), not in every episode job: a job is
+// `{buildId, outDir, index}`, ~100 bytes, so a queue of 100 000 episodes costs megabytes of Redis, not the ~200 MB
+// that a copy of the config per job would. The worker reads the config (cached per build) and hands it to the
+// sandboxed processor together with the payload.
+import { isAbsolute } from 'node:path';
+import { z } from 'zod';
+import type { JobsOptions } from 'bullmq';
+
+const BuildIdSchema = z.string().regex(/^[0-9a-f]{16}$/, 'must be 16 lowercase hex digits');
+const OutDirSchema = z.string().min(1).refine((p) => isAbsolute(p), 'must be an absolute path (the same on every worker machine)');
+
+export const EpisodePayloadSchema = z.strictObject({
+  buildId: BuildIdSchema,
+  outDir: OutDirSchema,
+  index: z.number().int().min(0).max(2 ** 31 - 1),
+});
+export const FinalizePayloadSchema = z.strictObject({
+  buildId: BuildIdSchema,
+  outDir: OutDirSchema,
+  run: z.number().int().min(1),
+  total: z.number().int().min(1),
+});
+export const BuildPayloadSchema = z.strictObject({
+  buildId: BuildIdSchema,
+  outDir: OutDirSchema,
+  run: z.number().int().min(1),
+});
+export type EpisodePayload = z.infer<typeof EpisodePayloadSchema>;
+export type FinalizePayload = z.infer<typeof FinalizePayloadSchema>;
+export type BuildPayload = z.infer<typeof BuildPayloadSchema>;
+
+export const JOB_NAMES = ['episode', 'finalize', 'build'] as const;
+export type JobName = (typeof JOB_NAMES)[number];
+const SCHEMAS = { episode: EpisodePayloadSchema, finalize: FinalizePayloadSchema, build: BuildPayloadSchema };
+
+export class BadPayloadError extends Error {
+  override name = 'BadPayloadError';
+}
+
+/** The payload of a `name` job, or one line saying what is wrong with it. */
+export function parsePayload<N extends JobName>(name: string, data: unknown): z.infer<(typeof SCHEMAS)[N]> {
+  if (!(JOB_NAMES as readonly string[]).includes(name)) throw new BadPayloadError(`unknown job name ${JSON.stringify(name)} (known: ${JOB_NAMES.join(', ')})`);
+  const r = SCHEMAS[name as N].safeParse(data);
+  if (!r.success) {
+    const i = r.error.issues[0];
+    throw new BadPayloadError(`bad ${name} job payload: ${i.path.length ? `${i.path.join('.')}: ` : ''}${i.message}`);
+  }
+  return r.data as z.infer<(typeof SCHEMAS)[N]>;
+}
+
+// Job ids name the build, the run and the episode, so the dashboard reads like the build and progress can be
+// filtered from QueueEvents by prefix. BullMQ forbids ':' in custom ids.
+export const runJobId = (buildId: string, run: number) => `${buildId}.r${run}`;
+export const finalizeJobId = (buildId: string, run: number) => `${buildId}.r${run}.finalize`;
+export const episodeJobId = (buildId: string, run: number, index: number) => `${buildId}.r${run}.e${index}`;
+const EPISODE_JOB_ID = /^([0-9a-f]{16})\.r(\d+)\.e(\d+)$/;
+
+/** (build id, run, index) of an episode job id, or null for any other job. */
+export function parseEpisodeJobId(id: string | undefined): { buildId: string; run: number; index: number } | null {
+  const m = id ? EPISODE_JOB_ID.exec(id) : null;
+  return m ? { buildId: m[1], run: Number(m[2]), index: Number(m[3]) } : null;
+}
+
+export interface RetryPolicy {
+  /** tries per episode before it is recorded as failed (default 3) */
+  attempts: number;
+  /** first retry delay in ms; doubles each time (default 2000) */
+  backoffMs: number;
+}
+export const DEFAULT_RETRY: RetryPolicy = { attempts: 3, backoffMs: 2000 };
+
+export function episodeJobOptions(retry: RetryPolicy): JobsOptions {
+  return {
+    attempts: retry.attempts,
+    backoff: { type: 'exponential', delay: retry.backoffMs },
+    // a finished episode lives on as its fragment, its result in the parent's `processed` hash: keep Redis small
+    removeOnComplete: true,
+    removeOnFail: { age: 7 * 24 * 3600 },
+    // an episode that fails for good must not fail the build: finalize records it with its reason
+    ignoreDependencyOnFailure: true,
+  };
+}
+
+export function finalizeJobOptions(retry: RetryPolicy): JobsOptions {
+  return {
+    attempts: retry.attempts,
+    backoff: { type: 'exponential', delay: retry.backoffMs },
+    // a dataset that cannot be packed is a failed build, visible on the build job and to `build`/`status`
+    failParentOnFailure: true,
+    removeOnComplete: { age: 7 * 24 * 3600 },
+    removeOnFail: { age: 7 * 24 * 3600 },
+  };
+}
+
+export function buildJobOptions(retry: RetryPolicy): JobsOptions {
+  return { attempts: retry.attempts, backoff: { type: 'exponential', delay: retry.backoffMs }, removeOnComplete: { age: 30 * 24 * 3600 }, removeOnFail: { age: 30 * 24 * 3600 } };
+}
+
+/** What an episode job returns (kept tiny: it is stored in the finalize job's `processed` hash). */
+export interface EpisodeResult {
+  index: number;
+  success: boolean;
+  /** set when the job did no work because its build was cancelled or superseded */
+  skipped?: string;
+}

@@ -1,0 +1,99 @@
+// The sandboxed job processor: BullMQ forks child processes that load this file and hand them one job at a time.
+// Rendering (Dawn, native) and physics (Rapier, wasm) run here, so a crash in either kills this child — the job
+// fails and is retried — never the worker that holds the job's lock. Each child keeps its renderer for every later
+// episode (workers/episode-job.ts).
+//
+// The worker (workers/queue-worker.ts) has already checked the payload and looked up the build's config in Redis;
+// it sends `{payload, configJson, failedForGood}`. Both are checked again here: a child never trusts its input.
+import { rm } from 'node:fs/promises';
+import type { SandboxedJob } from 'bullmq';
+import { parseBuildConfig, type BuildConfig } from '../schemas/config.js';
+import { buildId } from '../generators/episode.js';
+import { verifyDataset } from '../export/verify.js';
+import { parsePayload, type EpisodeResult } from './queue-jobs.js';
+import { finalizeBuild, workDirOf } from './finalize-job.js';
+
+/** What the worker sends the child for one job. */
+export interface SandboxInput {
+  payload: unknown;
+  configJson?: string;
+  /** finalize only: episode index → reason, for episodes whose jobs ran out of retries */
+  failedForGood?: Record<string, string>;
+}
+
+/** An error BullMQ must not retry (a bad payload stays bad). The name survives the trip to the worker. */
+function unrecoverable(message: string): Error {
+  const e = new Error(message);
+  e.name = 'UnrecoverableError';
+  return e;
+}
+
+function configOf(input: SandboxInput, id: string): BuildConfig {
+  if (typeof input.configJson !== 'string') throw unrecoverable(`build ${id}: no config was sent with the job`);
+  let config: BuildConfig;
+  try {
+    config = parseBuildConfig(JSON.parse(input.configJson), `build ${id}`);
+  } catch (e) {
+    throw unrecoverable((e as Error).message.split('\n')[0]);
+  }
+  // the build id is the config's hash: a mismatch means the record and the job belong to different builds
+  if (buildId(config) !== id) throw unrecoverable(`build ${id}: its stored config hashes to ${buildId(config)}`);
+  return config;
+}
+
+function payloadOf<N extends 'episode' | 'finalize' | 'build'>(name: N, data: unknown) {
+  try {
+    return parsePayload<N>(name, data);
+  } catch (e) {
+    throw unrecoverable((e as Error).message);
+  }
+}
+
+async function episode(input: SandboxInput): Promise<EpisodeResult> {
+  const p = payloadOf('episode', input.payload);
+  const config = configOf(input, p.buildId);
+  if (p.index >= config.episodes) throw unrecoverable(`episode index ${p.index} is outside build ${p.buildId} (${config.episodes} episodes)`);
+  // loaded on first use: a child that only packs never loads the renderer
+  const { processEpisode, isEnvironmentError } = await import('./episode-job.js');
+  try {
+    const info = await processEpisode(config, p.index, workDirOf(p.outDir));
+    return { index: p.index, success: info.episode.success };
+  } catch (e) {
+    // this machine cannot render (no adapter) or write (disk full): the worker stops taking jobs
+    if (isEnvironmentError(e)) throw new Error(`environment: ${(e as Error).message.split('\n')[0]}`);
+    throw e;
+  }
+}
+
+async function finalize(input: SandboxInput): Promise<{ episodes: number; succeeded: number }> {
+  const p = payloadOf('finalize', input.payload);
+  const config = configOf(input, p.buildId);
+  const failed = new Map(Object.entries(input.failedForGood ?? {}).map(([i, r]) => [Number(i), String(r)]));
+  const { manifest } = await finalizeBuild(config, p.outDir, failed);
+  return { episodes: manifest.counts.episodes_attempted, succeeded: manifest.counts.episodes_succeeded };
+}
+
+async function build(input: SandboxInput): Promise<{ verified: true }> {
+  const p = payloadOf('build', input.payload);
+  await verifyDataset(p.outDir);
+  await rm(workDirOf(p.outDir), { recursive: true, force: true });
+  return { verified: true };
+}
+
+export default async function processJob(job: SandboxedJob<SandboxInput>): Promise<unknown> {
+  const input = job.data ?? { payload: undefined };
+  switch (job.name) {
+    case 'episode':
+      return episode(input);
+    case 'finalize':
+      return finalize(input);
+    case 'build':
+      return build(input);
+    default:
+      throw unrecoverable(`unknown job name ${JSON.stringify(job.name)}`);
+  }
+}
+
+// BullMQ's child wrapper does not exit when its worker dies (SIGKILL, crash): without this the orphan would finish
+// its episode with nobody to report to, while the episode is already being retried elsewhere.
+process.on('disconnect', () => process.exit(0));
