@@ -3,7 +3,8 @@
 // path), frames drawn as a Gaussian blob at the projected TCP and encoded to h264 by ffmpeg with a normal GOP and
 // B-frames, state in parquet via hyparquet-writer with LeRobot's column types (list<float>, int64, float32).
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { type CameraModel, cameraModel, project } from '../../generators/camera.js';
@@ -276,4 +277,13 @@ export async function writeLerobotV21Images(root: string, frames = 30): Promise<
   mkdirSync(join(root, 'data', 'chunk-000'), { recursive: true });
   writeFileSync(join(root, 'data', 'chunk-000', 'episode_000000.parquet'), new Uint8Array(table));
   return [e];
+}
+
+/**
+ * The shared real-recording fixtures (`../shared/fixtures/robot-demos` next to the checkout, or
+ * $SPATIALGEN_ROBOT_DEMOS); null when this checkout has none, so the tests that need them skip instead of failing.
+ */
+export function robotDemos(): string | null {
+  const dir = process.env.SPATIALGEN_ROBOT_DEMOS ?? fileURLToPath(new URL('../../../shared/fixtures/robot-demos', import.meta.url));
+  return existsSync(join(dir, 'README.md')) ? dir : null;
 }
