@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { InputError } from '../errors.js';
 import type { CameraInfo, DemoDataset, DemoEpisode, FieldInfo } from '../episode.js';
 import { type Feature, WireError, decodeExample } from '../protobuf.js';
-import { readTFRecords } from '../tfrecord.js';
+import { type RecordSpan, readTFRecordAt, scanTFRecords } from '../tfrecord.js';
 import { type ReaderOptions, bytesCamera, pyFormat, readJson } from './common.js';
 
 interface LeafFeature {
@@ -62,7 +62,7 @@ export async function openRlds(root: string, _opts: ReaderOptions): Promise<Demo
 
   // Records of every split whose shard files are here; a split with none of its files is skipped and noted.
   const notes: string[] = [];
-  const records: { split: string; file: string; record: number; bytes: Uint8Array }[] = [];
+  const records: { split: string; file: string; record: number; span: RecordSpan }[] = [];
   for (const s of (info.splits ?? []) as { name: string; filepathTemplate?: string; shardLengths?: string[] }[]) {
     const lengths = (s.shardLengths ?? []).map(Number);
     const template = s.filepathTemplate ?? '{DATASET}-{SPLIT}.{FILEFORMAT}-{SHARD_X_OF_Y}';
@@ -76,9 +76,9 @@ export async function openRlds(root: string, _opts: ReaderOptions): Promise<Demo
     }
     if (present.length < files.length) throw new InputError(files.find((f) => !existsSync(f))!, `shard of split "${s.name}" is missing`);
     files.forEach((file, i) => {
-      const recs = readTFRecords(file);
-      if (recs.length !== lengths[i]) throw new InputError(file, `holds ${recs.length} episode${recs.length === 1 ? '' : 's'} but dataset_info.json says ${lengths[i]} (truncated?)`);
-      recs.forEach((bytes, record) => records.push({ split: s.name, file, record, bytes }));
+      const spans = scanTFRecords(file); // every CRC checked now, before anything is converted
+      if (spans.length !== lengths[i]) throw new InputError(file, `holds ${spans.length} episode${spans.length === 1 ? '' : 's'} but dataset_info.json says ${lengths[i]} (truncated?)`);
+      spans.forEach((span, record) => records.push({ split: s.name, file, record, span }));
     });
   }
   if (records.length === 0) throw new InputError(root, 'no TFRecord shard of any split is present');
@@ -109,7 +109,7 @@ export async function openRlds(root: string, _opts: ReaderOptions): Promise<Demo
       const where = `${rec.file}#record ${rec.record}`;
       let ex: Map<string, Feature>;
       try {
-        ex = decodeExample(rec.bytes);
+        ex = decodeExample(readTFRecordAt(rec.file, rec.span, rec.record));
       } catch (e) {
         if (e instanceof WireError) throw new InputError(where, `not a tf.train.Example (${e.message})`);
         throw e;
