@@ -182,26 +182,28 @@ export async function runConvert(input: string, out: string, opts: ConvertOption
   try {
     const writer = new DatasetWriter(tmp);
     const n = dataset.episodeCount;
-    const results: (Omit<EpisodeResult, 'output'> | undefined)[] = new Array(n);
+    const dropped = emptyDropCounts();
+    const events = { grasp: 0, place: 0 };
+    const stats = new SourceStats(dataset.fields);
+    // statistics take episodes in index order (deterministic quantiles); only episodes finished early wait here
+    const waiting = new Map<number, Map<string, number[][]>>();
+    let nextStats = 0;
     let done = 0;
     await pool(n, opts.concurrency ?? Math.min(4, availableParallelism()), async (i) => {
       const r = await convertEpisode(spec, i);
       await writer.commit(r.output);
       return r;
     }, (i, r) => {
-      results[i] = { dropped: r.dropped, events: r.events, fields: r.fields };
+      for (const k of Object.keys(dropped) as (keyof DropCounts)[]) dropped[k] += r.dropped[k];
+      events.grasp += r.events.grasp;
+      events.place += r.events.place;
+      waiting.set(i, r.fields);
+      for (let f = waiting.get(nextStats); f; f = waiting.get(nextStats)) {
+        stats.addEpisode(f);
+        waiting.delete(nextStats++);
+      }
       opts.onProgress?.(++done, n);
     });
-
-    const dropped = emptyDropCounts();
-    const events = { grasp: 0, place: 0 };
-    const stats = new SourceStats(dataset.fields);
-    for (const r of results) {
-      for (const k of Object.keys(dropped) as (keyof DropCounts)[]) dropped[k] += r!.dropped[k];
-      events.grasp += r!.events.grasp;
-      events.place += r!.events.place;
-      stats.addEpisode(r!.fields);
-    }
     const manifest = await writer.finish({
       config: configOf(spec),
       expectedEpisodes: n,
