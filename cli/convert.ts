@@ -1,6 +1,7 @@
 // `spatialgen convert INPUT --out DIR`: recorded robot demos (LeRobot v1 / v2.1 / v3.0, RLDS) → a stage-1 grounding
 // dataset in the layout of a build. Bad input (a dataset, video or calibration that does not fit) is one line on
 // stderr and a non-zero exit, and leaves no output directory behind.
+import { progress, type Progress } from './progress.js';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { COORD_FORMAT_HELP, parseCoordFormat } from '../generators/language/coords.js';
 import { SOURCE_FORMATS, type SourceFormat } from '../convert/episode.js';
@@ -44,6 +45,7 @@ const pxArg = (v: string) => {
 
 export async function convert(input: string, flags: ConvertFlags): Promise<void> {
   const started = Date.now();
+  let bar: Progress | undefined;
   const r = await runConvert(input, flags.out, {
     from: flags.from,
     calibration: flags.calibration ?? null,
@@ -54,8 +56,12 @@ export async function convert(input: string, flags: ConvertFlags): Promise<void>
     minTracePx: flags.minTracePx,
     concurrency: flags.workers,
     overwrite: flags.overwrite,
-    onProgress: flags.progress ? (done, total) => process.stderr.write(`episode ${done}/${total}\r${done === total ? '\n' : ''}`) : undefined,
+    onProgress: (done, total) => {
+      bar ??= progress('episodes', total, flags.progress);
+      bar.update(done);
+    },
   });
+  bar?.stop();
   for (const n of r.notes) process.stderr.write(`note: ${n}\n`);
   const c = r.manifest.counts;
   const by = Object.entries(c.stage1_samples_by_task_type).filter(([, v]) => v > 0).map(([k, v]) => `${k} ${v}`).join(', ');
