@@ -1,0 +1,135 @@
+// GraspPlanner: synthesised grasps, filtered by collision (the open gripper at the grasp and along its approach,
+// against the table, the other objects and the object itself), ranked by score, then tried in order against the
+// arm's kinematics: the first grasp whose pre-grasp, grasp and lift poses all have IK solutions is the plan.
+// Rejections are counted by reason, so a failed attempt can say why ("no collision-free grasp", "no IK solution").
+import type { Mat4, Vec3 } from '../math.js';
+import { poseToMat4 } from '../math.js';
+import type { Kinematics } from '../robot/kinematics.js';
+import { handParts } from '../robot/hand.js';
+import { solveIk } from '../robot/ik.js';
+import { type Obb, inflate, objectObb, obbMinZ, obbOverlap, transformObb } from '../robot/obb.js';
+import type { RobotRig } from '../robot/rig.js';
+import { surfaceSamples } from '../robot/surface.js';
+import type { SceneObject } from '../scene/scene.js';
+import { mat4Multiply } from '../robot/frames.js';
+import { type Grasp, synthesizeGrasps } from './grasp.js';
+
+export interface GraspPlanOptions {
+  tableTopZ: number;
+  /** distance of the pre-grasp pose back along the approach, metres */
+  approachDistance: number;
+  /** height of the lift above the grasp, metres */
+  liftHeight: number;
+  /** how many ranked grasps to try against IK */
+  maxTries?: number;
+}
+
+export interface PlannedGrasp {
+  grasp: Grasp;
+  qPre: number[];
+  qGrasp: number[];
+  qLift: number[];
+}
+
+export type GraspPlanResult = { ok: true; plan: PlannedGrasp; tried: number; rejected: Record<string, number> } | { ok: false; reason: string; rejected: Record<string, number> };
+
+/** Moves a world TCP frame by `d` along its own z (approach) axis (negative: back out). */
+export function alongApproach(tcp: Mat4, d: number): Mat4 {
+  const m = [...tcp];
+  m[3] += tcp[2] * d;
+  m[7] += tcp[6] * d;
+  m[11] += tcp[10] * d;
+  return m;
+}
+
+export function raised(tcp: Mat4, dz: number): Mat4 {
+  const m = [...tcp];
+  m[11] += dz;
+  return m;
+}
+
+/** Does a world box contain any of the object's surface samples? (Exact for the object, unlike its bounding box.) */
+export function obbHitsObject(b: Obb, o: SceneObject): boolean {
+  const m = poseToMat4(o.pose);
+  const p = surfaceSamples(o.shape).points;
+  for (let i = 0; i < p.length; i += 3) {
+    const w: Vec3 = [m[0] * p[i] + m[1] * p[i + 1] + m[2] * p[i + 2] + m[3] - b.center[0], m[4] * p[i] + m[5] * p[i + 1] + m[6] * p[i + 2] + m[7] - b.center[1], m[8] * p[i] + m[9] * p[i + 1] + m[10] * p[i + 2] + m[11] - b.center[2]];
+    let inside = true;
+    for (let k = 0; k < 3 && inside; k++) inside = Math.abs(w[0] * b.axes[k][0] + w[1] * b.axes[k][1] + w[2] * b.axes[k][2]) <= b.half[k];
+    if (inside) return true;
+  }
+  return false;
+}
+
+/** Obstacles a gripper must avoid: everything but the table, the robot and the excepted objects. */
+export function obstacles(objects: readonly SceneObject[], except: number[]): SceneObject[] {
+  return objects.filter((o) => o.body !== 'fixed' && o.category !== 'robot' && !except.includes(o.id));
+}
+
+/**
+ * Why the gripper, opened to `opening` with its TCP at world frame `tcp`, would collide (null: it would not).
+ * `touchable` objects are tested by their surface samples (the object being grasped or released), the rest by
+ * their bounding boxes, inflated by `margin`.
+ */
+export function gripperCollision(kin: Kinematics, tcp: Mat4, opening: number, objects: readonly SceneObject[], touchable: readonly SceneObject[], tableTopZ: number, margin = 0.004): string | null {
+  for (const part of handParts(kin, opening)) {
+    const b = transformObb(tcp, part.obb);
+    if (obbMinZ(b) < tableTopZ + 0.002) return 'collision with the table';
+    const bi = inflate(b, margin);
+    for (const o of objects) if (obbOverlap(bi, objectObb(o))) return `collision with the ${o.name}`;
+    for (const o of touchable) if (obbHitsObject(b, o)) return `collision with the ${o.name}`;
+  }
+  return null;
+}
+
+function count(rejected: Record<string, number>, why: string): void {
+  const key = why.startsWith('collision with the') && !why.endsWith('table') ? 'collision with another object' : why.startsWith('no IK') ? 'no IK solution' : why;
+  rejected[key] = (rejected[key] ?? 0) + 1;
+}
+
+export function planGrasp(target: SceneObject, objects: readonly SceneObject[], rig: RobotRig, q0: number[], opts: GraspPlanOptions): GraspPlanResult {
+  const kin = rig.kin;
+  const g = kin.model.gripper!;
+  const home = kin.tcp(kin.model.home);
+  const base = rig.basePose.position;
+  // the home wrist's horizontal x-axis direction relative to the radial line through the TCP at home
+  const homeWorld = mat4Multiply(poseToMat4(rig.basePose), home);
+  const wristOffset = Math.atan2(homeWorld[4], homeWorld[0]) - Math.atan2(homeWorld[7] - base[1], homeWorld[3] - base[0]);
+  const candidates = synthesizeGrasps(target, g, { tableTopZ: opts.tableTopZ, robotBase: base, wristOffset });
+  const rejected: Record<string, number> = {};
+  if (!candidates.length) return { ok: false, reason: 'no antipodal grasp fits the gripper', rejected };
+  const others = obstacles(objects, [target.id]);
+  let tried = 0;
+  for (const grasp of candidates) {
+    if (tried >= (opts.maxTries ?? 12)) break;
+    let why: string | null = null;
+    for (const s of [0, 0.35, 0.7, 1]) {
+      why = gripperCollision(kin, alongApproach(grasp.tcp, -opts.approachDistance * s), g.maxOpening, others, [target], opts.tableTopZ);
+      if (why) break;
+    }
+    if (why) {
+      count(rejected, why);
+      continue;
+    }
+    tried++;
+    const pre = solveIk(kin, rig.toBase(alongApproach(grasp.tcp, -opts.approachDistance)), { seeds: [q0], restarts: 3, posture: kin.model.home });
+    if (!pre.ok) {
+      count(rejected, pre.reason);
+      continue;
+    }
+    const at = solveIk(kin, rig.toBase(grasp.tcp), { seeds: [pre.q], restarts: 0 });
+    if (!at.ok) {
+      count(rejected, at.reason);
+      continue;
+    }
+    const lift = solveIk(kin, rig.toBase(raised(grasp.tcp, opts.liftHeight)), { seeds: [at.q], restarts: 0 });
+    if (!lift.ok) {
+      count(rejected, lift.reason);
+      continue;
+    }
+    return { ok: true, plan: { grasp, qPre: pre.q, qGrasp: at.q, qLift: lift.q }, tried, rejected };
+  }
+  const worst = Object.entries(rejected).sort((a, b) => b[1] - a[1])[0]?.[0];
+  const reason = worst === 'no IK solution' ? 'no IK solution for any grasp' : worst ? `no collision-free grasp (${worst})` : 'no grasp';
+  return { ok: false, reason, rejected };
+}

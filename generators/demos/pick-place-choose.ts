@@ -1,0 +1,103 @@
+// Task choice: a scripted demonstrator only attempts what it can plan. A task kind is drawn, its candidate
+// objects shuffled, and the first candidate with a collision-free, kinematically reachable grasp (and a reachable
+// place or push) becomes the episode's task. What happens in physics afterwards is the attempt.
+import type { Mat4, Vec3 } from '../math.js';
+import type { Rng } from '../random.js';
+import { solveIk } from '../robot/ik.js';
+import type { RobotRig } from '../robot/rig.js';
+import type { Scene, SceneObject } from '../scene/scene.js';
+import { frameFromAxes } from './grasp.js';
+import { type PlannedGrasp, planGrasp, raised } from './grasp-planner.js';
+import { type PushPlan, type PlaceTarget, carryHeight, placeTarget, pushPlans, spotsBeside } from './pick-place-plan.js';
+import { type TaskKind, type TaskSpec, taskCandidates, zRange } from './pick-place-tasks.js';
+
+export interface ChosenTask {
+  spec: TaskSpec;
+  grasp?: PlannedGrasp;
+  place?: PlaceTarget;
+  spot?: Vec3;
+  push?: PushPlan;
+}
+
+export interface ChoiceOptions {
+  kinds: readonly TaskKind[];
+  liftHeight: number;
+  nearDistance: number;
+  approachDistance: number;
+  area: [number, number];
+  tableHalf: [number, number];
+  /** candidates examined per kind before giving up on it */
+  maxCandidates?: number;
+}
+
+/** A world TCP frame translated so that the object it holds moves from `from` to `to`. */
+export function shifted(tcp: Mat4, from: Vec3, to: Vec3): Mat4 {
+  const m = [...tcp];
+  m[3] += to[0] - from[0];
+  m[7] += to[1] - from[1];
+  m[11] += to[2] - from[2];
+  return m;
+}
+
+/** Top-down TCP frame whose x axis points along `dir` (closed fingers push with their wide side). */
+export function pushFrame(dir: Vec3, p: Vec3): Mat4 {
+  const y: Vec3 = [-dir[1], dir[0], 0];
+  return frameFromAxes(dir, y, [0, 0, -1], p);
+}
+
+function reachable(rig: RobotRig, q: number[], targets: Mat4[]): boolean {
+  let seed = q;
+  for (const t of targets) {
+    const r = solveIk(rig.kin, rig.toBase(t), { seeds: [seed], restarts: seed === q ? 2 : 0 });
+    if (!r.ok) return false;
+    seed = r.q;
+  }
+  return true;
+}
+
+function tryPlace(scene: Scene, rig: RobotRig, spec: TaskSpec, x: SceneObject, y: SceneObject | undefined, g: PlannedGrasp, o: ChoiceOptions): ChosenTask | null {
+  const spots = spec.kind === 'move_near' ? spotsBeside(x, y!, scene.objects, scene.tableTopZ, o.tableHalf, rig.basePose.position) : [undefined];
+  for (const spot of spots) {
+    const place = placeTarget(spec, x, y, scene.tableTopZ, spot);
+    if (!place) continue;
+    const tcpPlace = shifted(g.grasp.tcp, x.pose.position, place.center);
+    const tcpAboveBottom = g.grasp.tcp[11] - zRange(x).zmin;
+    const carry = carryHeight(scene.objects, x, tcpAboveBottom, place.center[2] - (x.pose.position[2] - zRange(x).zmin) + 0.05);
+    const above = [...tcpPlace];
+    above[11] = Math.max(carry, tcpPlace[11]);
+    if (reachable(rig, g.qLift, [above, raised(tcpPlace, 0.04), tcpPlace])) return { spec, grasp: g, place, spot };
+  }
+  return null;
+}
+
+export function chooseTask(scene: Scene, rig: RobotRig, q: number[], rng: Rng, o: ChoiceOptions): ChosenTask | { failure: string } {
+  const g = rig.kin.model.gripper!;
+  const kinds = rng.shuffle([...o.kinds]);
+  let why = 'the scene has no objects for the task';
+  for (const kind of kinds) {
+    const cands = taskCandidates(scene, kind, rng, g.maxOpening - 0.016).slice(0, o.maxCandidates ?? 6);
+    if (cands.length && why === 'the scene has no objects for the task') why = 'nothing reachable';
+    for (const { x, y } of cands) {
+      const spec: TaskSpec = { kind, objectId: x.id, referenceId: y?.id, liftHeight: o.liftHeight, nearDistance: o.nearDistance };
+      if (kind === 'push_to') {
+        const tipBelow = g.pad.centerZ + g.pad.length / 2;
+        for (const push of pushPlans(x, scene.objects, o.area, scene.tableTopZ + 0.008 + tipBelow)) {
+          const start = pushFrame(push.dir, push.start);
+          if (reachable(rig, q, [raised(start, 0.1), start, pushFrame(push.dir, push.end)])) return { spec: { ...spec, region: push.region }, push };
+        }
+        why = 'no reachable push';
+        continue;
+      }
+      const gp = planGrasp(x, scene.objects, rig, q, { tableTopZ: scene.tableTopZ, approachDistance: o.approachDistance, liftHeight: Math.max(0.12, o.liftHeight + 0.04) });
+      if (!gp.ok) {
+        why = gp.reason;
+        continue;
+      }
+      if (kind === 'pick') return { spec, grasp: gp.plan };
+      const chosen = tryPlace(scene, rig, spec, x, y, gp.plan, o);
+      if (chosen) return chosen;
+      why = 'no reachable placement';
+    }
+  }
+  return { failure: `no feasible task (${why})` };
+}

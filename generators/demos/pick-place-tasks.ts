@@ -1,0 +1,258 @@
+// Task primitives for scripted manipulation: what each asks for, which objects can play which part, the sentence
+// a policy is given, and success judged from the physics state alone (poses, contacts read off geometry):
+//   pick      — X lifted at least h above where it lay
+//   place_on  — X resting on Y's top, off the table
+//   stack     — the same for two blocks, X centred on Y
+//   place_in  — X's centre inside Y's walls, below the rim, above the floor
+//   move_near — X on the table with a gap to Y below d
+//   push_to   — X's centre inside a named region of the table
+import type { Pose, Vec3 } from '../math.js';
+import type { Rng } from '../random.js';
+import type { Scene, SceneObject } from '../scene/scene.js';
+import { shapeHalfExtents } from '../scene/scene.js';
+import { surfaceSamples } from '../robot/surface.js';
+import { poseToMat4 } from '../math.js';
+
+export const TASK_KINDS = ['pick', 'place_on', 'place_in', 'move_near', 'stack', 'push_to'] as const;
+export type TaskKind = (typeof TASK_KINDS)[number];
+
+export interface Region {
+  /** words for the instruction: "the left side of the table" */
+  name: string;
+  /** axis-aligned rectangle on the table, world x/y */
+  min: [number, number];
+  max: [number, number];
+}
+
+export interface TaskSpec {
+  kind: TaskKind;
+  objectId: number;
+  referenceId?: number;
+  region?: Region;
+  /** pick: how high X must rise, metres */
+  liftHeight: number;
+  /** move_near: largest gap between X and Y, metres */
+  nearDistance: number;
+}
+
+const CONTAINERS = new Set(['bowl', 'tray', 'basket', 'bin', 'box_container', 'pot', 'pan', 'crate']);
+const FLAT_TOPPED = new Set(['cube', 'block', 'cylinder', 'plate', 'tray', 'book', 'box']);
+
+function roles(o: SceneObject): string[] {
+  const r = (o as SceneObject & { roles?: string[] }).roles;
+  return r ?? [];
+}
+
+export function isContainer(o: SceneObject): boolean {
+  return roles(o).includes('container') || CONTAINERS.has(o.category);
+}
+
+/** Local z axis close to world up: the object stands as modelled (a standing cylinder, a box on a face). */
+function upright(o: SceneObject): boolean {
+  const [x, y] = o.pose.quaternion;
+  return 1 - 2 * (x * x + y * y) > 0.97;
+}
+
+export function isSupport(o: SceneObject): boolean {
+  if (isContainer(o) && !roles(o).includes('support')) return false;
+  return roles(o).includes('support') || (FLAT_TOPPED.has(o.category) && upright(o) && (o.shape.kind === 'box' || o.shape.kind === 'cylinder' || o.shape.kind === 'mesh'));
+}
+
+export function isBlock(o: SceneObject): boolean {
+  return (o.category === 'cube' || o.category === 'block') && o.shape.kind === 'box' && upright(o);
+}
+
+/** Radius of the object's footprint (horizontal bounding circle about its centre). */
+export function footprintRadius(o: SceneObject): number {
+  const m = poseToMat4(o.pose);
+  const p = surfaceSamples(o.shape).points;
+  let r = 0;
+  for (let i = 0; i < p.length; i += 3) {
+    const x = m[0] * p[i] + m[1] * p[i + 1] + m[2] * p[i + 2];
+    const y = m[4] * p[i] + m[5] * p[i + 1] + m[6] * p[i + 2];
+    r = Math.max(r, Math.hypot(x, y));
+  }
+  return r;
+}
+
+/** Half-size of the largest square inscribed in the object's top (supports) or floor (containers), crude but conservative. */
+export function topHalfSize(o: SceneObject): number {
+  const h = shapeHalfExtents(o.shape);
+  if (o.shape.kind === 'cylinder') return o.shape.radius / Math.SQRT2;
+  return Math.min(h[0], h[1]);
+}
+
+export interface ContainerInterior {
+  floorZ: number;
+  rimZ: number;
+  /** half-size of the free square inside the walls */
+  innerHalf: number;
+}
+
+/** Floor and rim heights from the collider surface: the floor is the highest surface near the centre axis. */
+export function containerInterior(o: SceneObject): ContainerInterior {
+  const m = poseToMat4(o.pose);
+  const p = surfaceSamples(o.shape).points;
+  const h = shapeHalfExtents(o.shape);
+  const axisR = 0.25 * Math.min(h[0], h[1]);
+  let floor = -Infinity, rim = -Infinity, wall = Infinity;
+  for (let i = 0; i < p.length; i += 3) {
+    const x = m[0] * p[i] + m[1] * p[i + 1] + m[2] * p[i + 2];
+    const y = m[4] * p[i] + m[5] * p[i + 1] + m[6] * p[i + 2];
+    const z = m[8] * p[i] + m[9] * p[i + 1] + m[10] * p[i + 2] + m[11];
+    rim = Math.max(rim, z);
+    if (Math.hypot(x, y) < axisR) floor = Math.max(floor, z);
+  }
+  // the inner wall: the nearest sample to the axis that stands clearly above the floor
+  for (let i = 0; i < p.length; i += 3) {
+    const z = m[8] * p[i] + m[9] * p[i + 1] + m[10] * p[i + 2] + m[11];
+    if (z < floor + 0.01) continue;
+    const x = m[0] * p[i] + m[1] * p[i + 1] + m[2] * p[i + 2];
+    const y = m[4] * p[i] + m[5] * p[i + 1] + m[6] * p[i + 2];
+    wall = Math.min(wall, Math.max(Math.abs(x), Math.abs(y)));
+  }
+  return { floorZ: floor, rimZ: rim, innerHalf: Number.isFinite(wall) ? wall : Math.min(h[0], h[1]) };
+}
+
+/** Regions named from the robot's point of view (it stands at −x facing +x, so its left is +y). */
+export function tableRegions(area: [number, number]): Region[] {
+  const [ax, ay] = area;
+  const s = 0.1;
+  return [
+    { name: 'the left side of the table', min: [-ax - s, ay * 0.45], max: [ax + s, ay + s] },
+    { name: 'the right side of the table', min: [-ax - s, -ay - s], max: [ax + s, -ay * 0.45] },
+    { name: 'the far side of the table', min: [ax * 0.45, -ay - s], max: [ax + s, ay + s] },
+    { name: 'the near side of the table', min: [-ax - s, -ay - s], max: [-ax * 0.45, ay + s] },
+  ];
+}
+
+export function inRegion(p: Vec3, r: Region): boolean {
+  return p[0] >= r.min[0] && p[0] <= r.max[0] && p[1] >= r.min[1] && p[1] <= r.max[1];
+}
+
+/** The sentence for the policy and the spatial prompt (what to localise, where to point, what to trace). */
+export function describeTask(scene: Scene, t: TaskSpec): { instruction: string; spatialPrompt: string } {
+  const name = (id: number) => scene.objects.find((o) => o.id === id)!.name;
+  const x = name(t.objectId);
+  const y = t.referenceId !== undefined ? name(t.referenceId) : '';
+  switch (t.kind) {
+    case 'pick':
+      return { instruction: `pick up the ${x}`, spatialPrompt: `Locate the ${x} with a bounding box, point to where to grasp it, then trace the gripper's path to lift it.` };
+    case 'place_on':
+      return { instruction: `put the ${x} on the ${y}`, spatialPrompt: `Locate the ${x} and the ${y} with bounding boxes, point to where to grasp the ${x} and where to place it on the ${y}, then trace the gripper's path.` };
+    case 'place_in':
+      return { instruction: `put the ${x} in the ${y}`, spatialPrompt: `Locate the ${x} and the ${y} with bounding boxes, point to where to grasp the ${x} and where to drop it inside the ${y}, then trace the gripper's path.` };
+    case 'move_near':
+      return { instruction: `move the ${x} next to the ${y}`, spatialPrompt: `Locate the ${x} and the ${y} with bounding boxes, point to where to grasp the ${x} and to a free spot beside the ${y}, then trace the gripper's path.` };
+    case 'stack':
+      return { instruction: `stack the ${x} on top of the ${y}`, spatialPrompt: `Locate the ${x} and the ${y} with bounding boxes, point to where to grasp the ${x} and to the top of the ${y}, then trace the gripper's path.` };
+    case 'push_to':
+      return { instruction: `push the ${x} to ${t.region!.name}`, spatialPrompt: `Locate the ${x} with a bounding box, point to ${t.region!.name}, then trace the path the gripper will push it along.` };
+  }
+}
+
+export interface Outcome {
+  success: boolean;
+  reason: string | null;
+}
+
+const REST_SPEED = 0.02;
+
+/**
+ * Judges a task from the physics state: poses now, poses at the start, and the largest body speed now (a placement
+ * still moving is not a placement).
+ */
+export function evaluateTask(scene: Scene, t: TaskSpec, start: Record<number, Pose>, maxSpeed: number): Outcome {
+  const x = scene.objects.find((o) => o.id === t.objectId)!;
+  const p = x.pose.position;
+  const fail = (reason: string): Outcome => ({ success: false, reason });
+  if (p[2] < scene.tableTopZ - 0.05) return fail('object fell off the table');
+  const ex = zRange(x);
+  switch (t.kind) {
+    case 'pick': {
+      const rise = ex.zmin - zRange({ ...x, pose: start[x.id] }).zmin;
+      return rise >= t.liftHeight ? { success: true, reason: null } : fail(`object lifted ${(rise * 100).toFixed(1)} cm of ${(t.liftHeight * 100).toFixed(1)} cm`);
+    }
+    case 'place_on':
+    case 'stack': {
+      const y = scene.objects.find((o) => o.id === t.referenceId)!;
+      if (maxSpeed > REST_SPEED) return fail('unstable placement: still moving');
+      const top = zRange(y).zmax;
+      const off = Math.hypot(p[0] - y.pose.position[0], p[1] - y.pose.position[1]);
+      const limit = t.kind === 'stack' ? 0.5 * topHalfSize(y) + 0.01 : topHalfSize(y) + 0.005;
+      if (Math.abs(ex.zmin - top) > 0.012 || ex.zmin < scene.tableTopZ + 0.01) return fail(`unstable placement: not resting on the ${y.name}`);
+      if (off > limit) return fail(`unstable placement: ${(off * 100).toFixed(1)} cm off the ${y.name}'s centre`);
+      return { success: true, reason: null };
+    }
+    case 'place_in': {
+      const y = scene.objects.find((o) => o.id === t.referenceId)!;
+      if (maxSpeed > REST_SPEED) return fail('unstable placement: still moving');
+      const inside = containerInterior(y);
+      const d = [p[0] - y.pose.position[0], p[1] - y.pose.position[1]];
+      const within = Math.max(Math.abs(d[0]), Math.abs(d[1])) <= inside.innerHalf + 0.003;
+      if (!within || p[2] > inside.rimZ || ex.zmin < inside.floorZ - 0.01) return fail(`object not inside the ${y.name}`);
+      return { success: true, reason: null };
+    }
+    case 'move_near': {
+      const y = scene.objects.find((o) => o.id === t.referenceId)!;
+      if (maxSpeed > REST_SPEED) return fail('unstable placement: still moving');
+      const gap = Math.hypot(p[0] - y.pose.position[0], p[1] - y.pose.position[1]) - footprintRadius(x) - footprintRadius(y);
+      if (ex.zmin > scene.tableTopZ + 0.01) return fail('object not on the table');
+      return gap <= t.nearDistance ? { success: true, reason: null } : fail(`object ${(gap * 100).toFixed(1)} cm from the ${y.name}`);
+    }
+    case 'push_to':
+      return inRegion(p, t.region!) ? { success: true, reason: null } : fail(`object not in ${t.region!.name}`);
+  }
+}
+
+function zRange(o: SceneObject): { zmin: number; zmax: number } {
+  const m = poseToMat4(o.pose);
+  const pts = surfaceSamples(o.shape).points;
+  let zmin = Infinity, zmax = -Infinity;
+  for (let i = 0; i < pts.length; i += 3) {
+    const z = m[8] * pts[i] + m[9] * pts[i + 1] + m[10] * pts[i + 2] + m[11];
+    zmin = Math.min(zmin, z);
+    zmax = Math.max(zmax, z);
+  }
+  return { zmin, zmax };
+}
+
+export { zRange };
+
+/** Candidate (X, Y) pairs for a task kind, in random order; reachability is checked by the caller. */
+export function taskCandidates(scene: Scene, kind: TaskKind, rng: Rng, maxObjectWidth: number): { x: SceneObject; y?: SceneObject }[] {
+  const objs = scene.objects.filter((o) => o.annotated && o.body === 'dynamic' && o.category !== 'robot');
+  const graspable = objs.filter((o) => !isContainer(o) && minWidth(o) < maxObjectWidth);
+  const out: { x: SceneObject; y?: SceneObject }[] = [];
+  for (const x of graspable) {
+    if (kind === 'pick' || kind === 'push_to') out.push({ x });
+    for (const y of objs) {
+      if (y === x) continue;
+      const fits = footprintRadius(x) * 0.75 <= topHalfSize(y) + 0.005;
+      if (kind === 'place_on' && isSupport(y) && x.shape.kind !== 'sphere' && fits) out.push({ x, y });
+      if (kind === 'stack' && isBlock(x) && isBlock(y) && fits) out.push({ x, y });
+      if (kind === 'place_in' && isContainer(y) && footprintRadius(x) + 0.01 < containerInterior(y).innerHalf) out.push({ x, y });
+      if (kind === 'move_near' && !isContainer(y)) out.push({ x, y });
+    }
+  }
+  return rng.shuffle(out);
+}
+
+/** The narrowest horizontal width of an object (what a top-down grasp closes on at best). */
+export function minWidth(o: SceneObject): number {
+  const m = poseToMat4(o.pose);
+  const p = surfaceSamples(o.shape).points;
+  let best = Infinity;
+  for (let k = 0; k < 12; k++) {
+    const a = (Math.PI * k) / 12;
+    const c = Math.cos(a), s = Math.sin(a);
+    let lo = Infinity, hi = -Infinity;
+    for (let i = 0; i < p.length; i += 3) {
+      const v = c * (m[0] * p[i] + m[1] * p[i + 1] + m[2] * p[i + 2]) + s * (m[4] * p[i] + m[5] * p[i + 1] + m[6] * p[i + 2]);
+      lo = Math.min(lo, v);
+      hi = Math.max(hi, v);
+    }
+    best = Math.min(best, hi - lo);
+  }
+  return best;
+}

@@ -1,0 +1,204 @@
+// Scripted pick-and-place in physics with a real arm: task choice, grasp planning, phased motion (pre-grasp,
+// approach, close, lift, transport, pre-place, place, release, retreat; or pre-push, approach, push, retreat for
+// pushes), the object held by finger friction alone, slip and disturbance watched every physics step, success
+// judged from the final physics state. Every failure ends the attempt with its reason and keeps the recording.
+import type { RobotName } from '../../assets/robots/index.js';
+import { robotModel } from '../../assets/robots/index.js';
+import type { BuildConfig } from '../../schemas/config.js';
+import type { Mat4, Pose, Vec3 } from '../math.js';
+import { PhysicsWorld } from '../physics/world.js';
+import type { Rng } from '../random.js';
+import { RobotExecutor } from '../robot/executor.js';
+import { Kinematics } from '../robot/kinematics.js';
+import type { RobotModel } from '../robot/model.js';
+import { DEFAULT_LIMITS, type MotionLimits, planCartesian, planJoint } from '../robot/motion.js';
+import { toLocal } from '../robot/obb.js';
+import { RobotRig } from '../robot/rig.js';
+import { solveIk } from '../robot/ik.js';
+import { PUSHER_ID } from '../scene/sample.js';
+import type { Scene, SceneObject } from '../scene/scene.js';
+import { type ChosenTask, chooseTask, pushFrame, shifted } from './pick-place-choose.js';
+import { alongApproach, raised } from './grasp-planner.js';
+import { carryHeight, placeTarget } from './pick-place-plan.js';
+import { TASK_KINDS, type TaskKind, type TaskSpec, describeTask, evaluateTask, zRange } from './pick-place-tasks.js';
+import { type EpisodeRecording, snapshotPoses } from './recording.js';
+
+export interface PickPlaceOptions {
+  /** task kinds to draw from (default: all) */
+  tasks?: readonly TaskKind[];
+  /** robot base in the world (default: per robot, at the table's −x edge facing +x) */
+  base?: Pose;
+  /** pick succeeds when the object rises this much, metres */
+  liftHeight?: number;
+  /** move_near succeeds when the gap is below this, metres */
+  nearDistance?: number;
+  /** an attempt running longer than this fails with 'timeout', seconds */
+  maxSeconds?: number;
+  /** held object moving this far in the TCP frame fails with 'grasp slipped', metres */
+  slipThreshold?: number;
+  limits?: MotionLimits;
+}
+
+export interface PickPlaceRecording extends EpisodeRecording {
+  robot: string;
+  taskSpec: TaskSpec | null;
+  /** the state step 0 starts from; a replay rebuilds physics from it */
+  initial: { poses: Record<number, Pose>; q: number[]; opening: number };
+}
+
+/** Bases at the table's near edge: the Panda reaches the whole area, the smaller WidowX sits closer. */
+export const DEFAULT_BASES: Record<string, Vec3> = { panda: [-0.5, 0, 0], widowx250: [-0.33, 0, 0] };
+const TABLE_HALF: [number, number] = [0.7, 0.6];
+const APPROACH = 0.1;
+
+export function robotBase(model: RobotModel, base?: Pose): Pose {
+  return base ?? { position: [...(DEFAULT_BASES[model.name] ?? [-0.45, 0, 0])] as Vec3, quaternion: [0, 0, 0, 1] };
+}
+
+/** Takes the pusher out, puts the robot's links in (ids from 100) at home with the gripper open. */
+export function addRobotToScene(scene: Scene, model: RobotModel, base: Pose): RobotRig {
+  const rig = new RobotRig(new Kinematics(model), base);
+  scene.objects = scene.objects.filter((o) => o.id !== PUSHER_ID && o.category !== 'robot');
+  rig.place(model.home, model.gripper?.maxOpening ?? 0);
+  scene.objects.push(...rig.objects);
+  return rig;
+}
+
+class Attempt {
+  holding: { ref: Vec3 } | null = null;
+  readonly start: Record<number, Pose>;
+  readonly x: SceneObject;
+
+  constructor(
+    readonly exec: RobotExecutor,
+    readonly spec: TaskSpec,
+    readonly opts: Required<Omit<PickPlaceOptions, 'tasks' | 'base'>>,
+  ) {
+    this.start = snapshotPoses(exec.scene);
+    this.x = exec.scene.objects.find((o) => o.id === spec.objectId)!;
+  }
+
+  /** Checked after every physics step: time, slip of the held object, objects the arm disturbed. */
+  monitor = (e: RobotExecutor): string | null => {
+    if (e.time > this.opts.maxSeconds) return 'timeout';
+    if (this.holding) {
+      const rel = toLocal(e.tcpWorld(), this.x.pose.position);
+      const r = this.holding.ref;
+      if (Math.hypot(rel[0] - r[0], rel[1] - r[1], rel[2] - r[2]) > this.opts.slipThreshold) return 'grasp slipped';
+    }
+    if (e.stepIndex % 8 !== 0) return null;
+    for (const o of e.scene.objects) {
+      if (o.body !== 'dynamic' || o.category === 'robot') continue;
+      const s = this.start[o.id].position;
+      const moved = Math.hypot(o.pose.position[0] - s[0], o.pose.position[1] - s[1], o.pose.position[2] - s[2]);
+      if (o.id === this.x.id) {
+        if (!this.holding && e.phase !== 'push' && e.phase !== 'release' && e.phase !== 'retreat' && moved > 0.02 && !e.gripper.closed) return `collision: the gripper pushed the ${o.name} before grasping`;
+      } else if (moved > 0.03) return `collision: the arm disturbed the ${o.name}`;
+    }
+    return null;
+  };
+
+  joint(q: number[], phase: string): string | null {
+    const r = planJoint(this.exec.rig.kin, this.exec.q, q, this.plan());
+    return r.ok ? this.exec.run(r.path, phase, this.monitor) : r.reason;
+  }
+
+  line(worldTcp: Mat4, phase: string, speed?: number): string | null {
+    const limits = speed ? { ...this.opts.limits, linearSpeed: speed } : this.opts.limits;
+    const r = planCartesian(this.exec.rig.kin, this.exec.q, this.exec.rig.toBase(worldTcp), { ...this.plan(), limits });
+    return r.ok ? this.exec.run(r.path, phase, this.monitor) : r.reason;
+  }
+
+  private plan() {
+    return { physicsHz: this.exec.physics.hz, tickHz: this.exec.recordHz, limits: this.opts.limits };
+  }
+
+  tcp(): Mat4 {
+    return this.exec.rig.tcpWorldMatrix(this.exec.q);
+  }
+
+  pickAndPlace(c: ChosenTask): string | null {
+    const e = this.exec;
+    const g = c.grasp!;
+    const y = e.scene.objects.find((o) => o.id === this.spec.referenceId);
+    const why = this.joint(g.qPre, 'pre-grasp') ?? this.line(g.grasp.tcp, 'approach', 0.12);
+    if (why) return why;
+    e.setGripper(true);
+    if (!e.gripper.grip?.ids.includes(this.x.id)) return 'grasp missed the object';
+    const closing = e.hold(e.gripper.remaining() + 0.3, 'close', this.monitor);
+    if (closing) return closing;
+    this.holding = { ref: toLocal(e.tcpWorld(), this.x.pose.position) };
+    const tcpAboveBottom = this.tcp()[11] - zRange(this.x).zmin;
+    if (this.spec.kind === 'pick') {
+      return this.line(raised(this.tcp(), Math.max(0.12, this.spec.liftHeight + 0.04)), 'lift') ?? e.hold(0.5, 'lift', this.monitor);
+    }
+    // re-aim the place from where the object really sits in the hand now
+    const place = placeTarget(this.spec, this.x, y, e.scene.tableTopZ, c.spot) ?? c.place!;
+    const carry = carryHeight(e.scene.objects, this.x, tcpAboveBottom, place.center[2] - (this.x.pose.position[2] - zRange(this.x).zmin) + 0.05);
+    const tcpPlace = shifted(this.tcp(), this.x.pose.position, place.center);
+    const above = [...tcpPlace];
+    above[11] = Math.max(carry, tcpPlace[11] + 0.04);
+    const lifted = raised(this.tcp(), Math.max(0, above[11] - this.tcp()[11]));
+    const moving = this.line(lifted, 'lift') ?? this.line(above, 'transport') ?? this.line(raised(tcpPlace, 0.04), 'pre-place') ?? this.line(tcpPlace, 'place', 0.05);
+    if (moving) return moving;
+    this.holding = null;
+    e.setGripper(false);
+    return e.hold(e.gripper.remaining() + 0.1, 'release', this.monitor) ?? this.line(alongApproach(this.tcp(), -APPROACH), 'retreat') ?? e.hold(0.4, 'retreat', this.monitor);
+  }
+
+  push(c: ChosenTask): string | null {
+    const e = this.exec;
+    const p = c.push!;
+    const start = pushFrame(p.dir, p.start);
+    e.setGripper(true); // fingers closed: a paddle
+    const pre = solveIk(e.rig.kin, e.rig.toBase(raised(start, 0.1)), { seeds: [e.q] });
+    if (!pre.ok) return pre.reason;
+    return this.joint(pre.q, 'pre-push') ?? this.line(start, 'approach', 0.12) ?? this.line(pushFrame(p.dir, p.end), 'push', 0.08)
+      ?? this.line(raised(this.tcp(), 0.1), 'retreat') ?? e.hold(0.4, 'retreat', this.monitor);
+  }
+}
+
+export async function recordPickPlaceDemo(scene: Scene, config: BuildConfig, rng: Rng, robot: RobotModel | RobotName, options: PickPlaceOptions = {}): Promise<PickPlaceRecording> {
+  const model = typeof robot === 'string' ? robotModel(robot) : robot;
+  const rig = addRobotToScene(scene, model, robotBase(model, options.base));
+  const opts = {
+    liftHeight: options.liftHeight ?? 0.08, nearDistance: options.nearDistance ?? 0.05, maxSeconds: options.maxSeconds ?? 40,
+    slipThreshold: options.slipThreshold ?? 0.02, limits: options.limits ?? DEFAULT_LIMITS,
+  };
+  // settle, then start the attempt from a fresh world built from the settled poses: a replay rebuilds exactly this
+  const settling = await PhysicsWorld.create(scene, { hz: config.physics.hz });
+  settling.settle(config.physics.settle_s);
+  settling.free();
+  const physics = await PhysicsWorld.create(scene, { hz: config.physics.hz });
+  try {
+    const exec = new RobotExecutor(scene, physics, rig, model.home, config.recording.hz);
+    const initial = { poses: snapshotPoses(scene), q: [...model.home], opening: exec.gripper.opening };
+    const chosen = chooseTask(scene, rig, exec.q, rng.fork('task'), {
+      kinds: options.tasks ?? TASK_KINDS, liftHeight: opts.liftHeight, nearDistance: opts.nearDistance, approachDistance: APPROACH,
+      area: config.scene.area, tableHalf: TABLE_HALF,
+    });
+    const base = {
+      robot: model.name, robotBase: rig.basePose, hz: config.recording.hz, initial,
+    };
+    if ('failure' in chosen) {
+      return { ...base, task: 'none', instruction: '', spatialPrompt: '', targetIds: [], taskSpec: null, steps: exec.finish(), success: false, failureReason: chosen.failure, graspPoint3d: null, placePoint3d: null };
+    }
+    const attempt = new Attempt(exec, chosen.spec, opts);
+    const why = chosen.spec.kind === 'push_to' ? attempt.push(chosen) : attempt.pickAndPlace(chosen);
+    const outcome = why ? { success: false, reason: why } : evaluateTask(scene, chosen.spec, attempt.start, physics.maxSpeed());
+    const text = describeTask(scene, chosen.spec);
+    const contacts = chosen.grasp?.grasp.contacts;
+    const pushEnd = chosen.push ? [chosen.push.end[0], chosen.push.end[1], scene.tableTopZ] : null;
+    return {
+      ...base,
+      task: chosen.spec.kind, instruction: text.instruction, spatialPrompt: text.spatialPrompt,
+      targetIds: [chosen.spec.objectId, ...(chosen.spec.referenceId !== undefined ? [chosen.spec.referenceId] : [])],
+      taskSpec: chosen.spec, steps: exec.finish(), success: outcome.success, failureReason: outcome.reason,
+      graspPoint3d: contacts ? (contacts[0].map((v, i) => (v + contacts[1][i]) / 2) as [number, number, number]) : null,
+      placePoint3d: (chosen.place?.point ?? pushEnd ?? null) as [number, number, number] | null,
+    };
+  } finally {
+    physics.free();
+  }
+}
+

@@ -1,0 +1,168 @@
+// Inverse kinematics: Levenberg–Marquardt on the 6-D pose error with Sugihara's damping (W_N = E·I + λ̄·I), which
+// stays well-behaved near singularities and far from the solution, joint limits enforced by clamping every step,
+// and seeded restarts because one local method from one seed misses solutions a different elbow or wrist would
+// reach. A failure says how close the best attempt came, so a planner can log why it gave up.
+import type { Mat4 } from '../math.js';
+import { Rng } from '../random.js';
+import { mat4Rotation, rotationError } from './frames.js';
+import type { Kinematics } from './kinematics.js';
+
+export interface IkOptions {
+  /** starting configurations tried first, in order (e.g. the current one, then home) */
+  seeds?: number[][];
+  /** random restarts after the seeds */
+  restarts?: number;
+  rng?: Rng;
+  maxIterations?: number;
+  /** metres */
+  tolPosition?: number;
+  /** radians */
+  tolRotation?: number;
+  /** a configuration to stay near while far from the solution (redundant arms) */
+  posture?: number[];
+}
+
+export interface IkSuccess {
+  ok: true;
+  q: number[];
+  positionError: number;
+  rotationError: number;
+  iterations: number;
+}
+
+export interface IkFailure {
+  ok: false;
+  reason: string;
+  /** the closest configuration found */
+  q: number[];
+  positionError: number;
+  rotationError: number;
+}
+
+export type IkResult = IkSuccess | IkFailure;
+
+const ROT_WEIGHT = 0.3; // a radian of orientation error weighs like 0.55 m of position error
+const LAMBDA_BAR = 1e-4;
+const MAX_STEP = 0.4; // rad per iteration: LM steps far from the solution can be wild
+
+/** Solves A x = b for a small symmetric positive-definite A (n × n, row-major) by Cholesky; A is overwritten. */
+function choleskySolve(A: Float64Array, b: Float64Array, n: number): Float64Array {
+  for (let j = 0; j < n; j++) {
+    let d = A[j * n + j];
+    for (let k = 0; k < j; k++) d -= A[j * n + k] * A[j * n + k];
+    d = Math.sqrt(Math.max(d, 1e-15));
+    A[j * n + j] = d;
+    for (let i = j + 1; i < n; i++) {
+      let s = A[i * n + j];
+      for (let k = 0; k < j; k++) s -= A[i * n + k] * A[j * n + k];
+      A[i * n + j] = s / d;
+    }
+  }
+  const y = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let s = b[i];
+    for (let k = 0; k < i; k++) s -= A[i * n + k] * y[k];
+    y[i] = s / A[i * n + i];
+  }
+  for (let i = n - 1; i >= 0; i--) {
+    let s = y[i];
+    for (let k = i + 1; k < n; k++) s -= A[k * n + i] * y[k];
+    y[i] = s / A[i * n + i];
+  }
+  return y;
+}
+
+interface PoseError {
+  e: Float64Array;
+  pos: number;
+  rot: number;
+  cost: number;
+}
+
+function poseError(target: Mat4, tcp: Mat4): PoseError {
+  const w = rotationError(mat4Rotation(target), mat4Rotation(tcp));
+  const e = new Float64Array([target[3] - tcp[3], target[7] - tcp[7], target[11] - tcp[11], w[0], w[1], w[2]]);
+  const pos = Math.hypot(e[0], e[1], e[2]);
+  const rot = Math.hypot(w[0], w[1], w[2]);
+  return { e, pos, rot, cost: 0.5 * (pos * pos + ROT_WEIGHT * rot * rot) };
+}
+
+/** One local solve from one seed. */
+export function refineIk(kin: Kinematics, target: Mat4, seed: ArrayLike<number>, opts: IkOptions = {}): IkResult {
+  const n = kin.dof;
+  const maxIt = opts.maxIterations ?? 100;
+  const tolP = opts.tolPosition ?? 1e-4;
+  const tolR = opts.tolRotation ?? 1e-3;
+  const q = kin.clamp(Array.from(seed));
+  let { tcp, J } = kin.tcpJacobian(q);
+  let err = poseError(target, tcp);
+  let it = 0;
+  for (; it < maxIt && (err.pos > tolP || err.rot > tolR); it++) {
+    // H = Jᵀ W J + W_N,  g = Jᵀ W e
+    const H = new Float64Array(n * n);
+    const g = new Float64Array(n);
+    for (let r = 0; r < 6; r++) {
+      const w = r < 3 ? 1 : ROT_WEIGHT;
+      for (let i = 0; i < n; i++) {
+        const ji = J[r * n + i] * w;
+        g[i] += ji * err.e[r];
+        for (let k = i; k < n; k++) H[i * n + k] += ji * J[r * n + k];
+      }
+    }
+    const damping = err.cost + LAMBDA_BAR;
+    // the posture pull fades as the error does, so it shapes the solution without biasing the converged pose
+    const mu = opts.posture ? 0.02 * Math.min(1, err.cost * 50) : 0;
+    for (let i = 0; i < n; i++) {
+      for (let k = 0; k < i; k++) H[i * n + k] = H[k * n + i];
+      H[i * n + i] += damping + mu;
+      if (opts.posture) g[i] += mu * (opts.posture[i] - q[i]);
+    }
+    const dq = choleskySolve(H, g, n);
+    let big = 0;
+    for (let i = 0; i < n; i++) big = Math.max(big, Math.abs(dq[i]));
+    const s = big > MAX_STEP ? MAX_STEP / big : 1;
+    // halve the step while it makes things worse (clamping can turn a good LM step into a bad one)
+    let improved = false;
+    for (let h = 0, f = s; h < 5 && !improved; h++, f /= 2) {
+      const trial = kin.clamp(q.map((v, i) => v + f * dq[i]));
+      const tj = kin.tcpJacobian(trial);
+      const te = poseError(target, tj.tcp);
+      if (te.cost < err.cost) {
+        for (let i = 0; i < n; i++) q[i] = trial[i];
+        ({ tcp, J } = tj);
+        err = te;
+        improved = true;
+      }
+    }
+    if (!improved) break; // a local minimum (often a joint limit): let another seed try
+  }
+  if (err.pos <= tolP && err.rot <= tolR) return { ok: true, q, positionError: err.pos, rotationError: err.rot, iterations: it };
+  return { ok: false, reason: describeMiss(err.pos, err.rot), q, positionError: err.pos, rotationError: err.rot };
+}
+
+function describeMiss(pos: number, rot: number): string {
+  return `no IK solution within joint limits (closest: ${(pos * 100).toFixed(1)} cm, ${((rot * 180) / Math.PI).toFixed(1)}°)`;
+}
+
+function randomSeed(kin: Kinematics, rng: Rng): number[] {
+  return kin.lower.map((lo, i) => {
+    const a = Number.isFinite(lo) ? lo : -Math.PI;
+    const b = Number.isFinite(kin.upper[i]) ? kin.upper[i] : Math.PI;
+    return rng.uniform(a, b);
+  });
+}
+
+/** Full solve: the given seeds, then random restarts; the first converged solution wins. */
+export function solveIk(kin: Kinematics, target: Mat4, opts: IkOptions = {}): IkResult {
+  const seeds = [...(opts.seeds ?? []), kin.model.home];
+  const rng = opts.rng ?? new Rng(0x1c0ffee);
+  const restarts = opts.restarts ?? 8;
+  let best: IkFailure | undefined;
+  for (let k = 0; k < seeds.length + restarts; k++) {
+    const seed = k < seeds.length ? seeds[k] : randomSeed(kin, rng);
+    const r = refineIk(kin, target, seed, opts);
+    if (r.ok) return r;
+    if (!best || r.positionError + 0.1 * r.rotationError < best.positionError + 0.1 * best.rotationError) best = r;
+  }
+  return { ...best!, reason: describeMiss(best!.positionError, best!.rotationError) };
+}

@@ -1,0 +1,113 @@
+// The robot as the scene sees it: one kinematic SceneObject per link geometry, so the renderer draws the arm and
+// physics collides with it without knowing what a robot is. Ids start at ROBOT_FIRST_ID (objects keep 3–99).
+import type { Pose, Quat } from '../math.js';
+import { invertRigid, poseToMat4 } from '../math.js';
+import type { SceneObject, Shape } from '../scene/scene.js';
+import { mat4Multiply, mat4ToPose } from './frames.js';
+import type { Kinematics } from './kinematics.js';
+import type { LinkGeometry } from './model.js';
+
+export const ROBOT_FIRST_ID = 100;
+/** Rubber finger pads; Rapier averages the two friction coefficients of a contact. */
+export const FINGER_FRICTION = 1.2;
+
+interface RigPart {
+  id: number;
+  link: number;
+  offset: number[];
+}
+
+function transformPoints(points: Float32Array, m: number[]): Float32Array {
+  const out = new Float32Array(points.length);
+  for (let i = 0; i < points.length; i += 3) {
+    const x = points[i], y = points[i + 1], z = points[i + 2];
+    out[i] = m[0] * x + m[1] * y + m[2] * z + m[3];
+    out[i + 1] = m[4] * x + m[5] * y + m[6] * z + m[7];
+    out[i + 2] = m[8] * x + m[9] * y + m[10] * z + m[11];
+  }
+  return out;
+}
+
+/** A visual mesh collides as the hulls of its link's collision meshes (brought into the visual's frame) when there are any. */
+function partShape(g: LinkGeometry, collisions: LinkGeometry[]): Shape {
+  if (g.shape.kind !== 'mesh') return g.shape;
+  const meshes = collisions.filter((c) => c.shape.kind === 'mesh');
+  if (!meshes.length) return g.shape;
+  const toVisual = (c: LinkGeometry) => mat4Multiply(invertRigid(poseToMat4(g.origin)), poseToMat4(c.origin));
+  return { ...g.shape, convexParts: meshes.map((c) => transformPoints((c.shape as Extract<Shape, { kind: 'mesh' }>).positions, toVisual(c))) };
+}
+
+export class RobotRig {
+  readonly objects: SceneObject[] = [];
+  /** scene ids of the finger geometry */
+  readonly fingerIds: number[] = [];
+  private readonly parts: RigPart[] = [];
+  private readonly base: number[];
+  private readonly lastQuat = new Map<number, Quat>();
+
+  constructor(
+    readonly kin: Kinematics,
+    readonly basePose: Pose,
+    firstId = ROBOT_FIRST_ID,
+  ) {
+    this.base = poseToMat4(basePose);
+    const model = kin.model;
+    const fingerLinks = new Set(model.joints.filter((j) => model.gripper?.fingerJoints.includes(j.name)).map((j) => j.child));
+    let id = firstId;
+    for (const l of model.links) {
+      const li = kin.linkIndex(l.name);
+      l.visuals.forEach((g, k) => {
+        const finger = fingerLinks.has(l.name);
+        const obj: SceneObject = {
+          id, name: `${model.name} ${l.name}${l.visuals.length > 1 ? ` ${k + 1}` : ''}`, category: 'robot', synonyms: ['robot', 'arm', 'gripper'],
+          assetId: `robot/${model.name}/${l.name}`, shape: partShape(g, l.collisions),
+          material: g.material ?? { colorName: 'gray', rgb: [0.6, 0.6, 0.62], roughness: 0.5, metalness: 0.1 },
+          body: 'kinematic', mass: 0, friction: finger ? FINGER_FRICTION : 0.4, restitution: 0,
+          pose: { position: [0, 0, 0], quaternion: [0, 0, 0, 1] }, annotated: false,
+        };
+        this.objects.push(obj);
+        this.parts.push({ id, link: li, offset: poseToMat4(g.origin) });
+        if (finger) this.fingerIds.push(id);
+        id++;
+      });
+    }
+  }
+
+  /**
+   * World poses of every rig object for arm joints q and gripper opening (metres). Quaternions keep the sign of
+   * the previous call's: Rapier derives a kinematic body's angular velocity from the change of its quaternion, and
+   * a sign flip (q and −q are one rotation, common for a hand pointing down, where w ≈ 0) reads as a full turn
+   * in one step — which flings whatever the fingers touch.
+   */
+  poses(q: ArrayLike<number>, opening: number): { id: number; pose: Pose }[] {
+    const links = this.kin.linkTransforms(q, opening);
+    return this.parts.map((p) => {
+      const pose = mat4ToPose(mat4Multiply(this.base, mat4Multiply(links[p.link], p.offset)));
+      const prev = this.lastQuat.get(p.id);
+      const r = pose.quaternion;
+      if (prev && prev[0] * r[0] + prev[1] * r[1] + prev[2] * r[2] + prev[3] * r[3] < 0) pose.quaternion = [-r[0], -r[1], -r[2], -r[3]];
+      this.lastQuat.set(p.id, pose.quaternion);
+      return { id: p.id, pose };
+    });
+  }
+
+  /** Puts the rig objects at a configuration directly (before physics exists, or for rendering). */
+  place(q: ArrayLike<number>, opening: number): void {
+    const byId = new Map(this.objects.map((o) => [o.id, o]));
+    for (const { id, pose } of this.poses(q, opening)) byId.get(id)!.pose = pose;
+  }
+
+  /** TCP in the world frame. */
+  tcpWorld(q: ArrayLike<number>): Pose {
+    return mat4ToPose(mat4Multiply(this.base, this.kin.tcp(q)));
+  }
+
+  tcpWorldMatrix(q: ArrayLike<number>): number[] {
+    return mat4Multiply(this.base, this.kin.tcp(q));
+  }
+
+  /** A world-frame TCP target in the base frame (what IK solves for). */
+  toBase(worldTcp: number[]): number[] {
+    return mat4Multiply(invertRigid(this.base), worldTcp);
+  }
+}
