@@ -191,6 +191,27 @@ test('cylinders, capsules and cones stand along +z; meshes without normals rende
   assert.ok(top < bottom, `cone rows: top ${top} px wide, bottom ${bottom}`);
 });
 
+test('the sun casts shadows on the table; the table keeps its own light', async () => {
+  // sunlight travels along LIGHTING.sunDirection = (0.4, 0.3, -1): a 30 cm post's shadow falls towards +x +y
+  const post = object(2, { kind: 'box', size: [0.05, 0.05, 0.3] }, [0, 0, TABLE_TOP_Z + 0.15], material([0.8, 0.8, 0.8]));
+  renderer.setScene(scene([table(), post]));
+  const spec: CameraSpec = { name: 'shadow', width: 200, height: 200, fovYDeg: 50, position: [0, 0, TABLE_TOP_Z + 0.8], target: [0, 0, TABLE_TOP_Z] };
+  const f = await renderer.render(spec);
+  const cam = cameraModel(spec);
+  const luminance = (p: Vec3) => {
+    const [u, v] = project(cam, p);
+    const i = Math.floor(v) * f.width + Math.floor(u);
+    assert.equal(f.ids[i], 1, 'the probe point shows the table');
+    return 0.2126 * f.rgba[i * 4] + 0.7152 * f.rgba[i * 4 + 1] + 0.0722 * f.rgba[i * 4 + 2];
+  };
+  const shadowed = luminance([0.08, 0.06, TABLE_TOP_Z]);
+  const lit = luminance([-0.08, -0.06, TABLE_TOP_Z]);
+  const litFar = luminance([0.3, -0.2, TABLE_TOP_Z]);
+  if (process.env.RENDER_TEST_VERBOSE) console.log({ shadowed, lit, litFar });
+  assert.ok(shadowed < 0.75 * lit, `shadowed ${shadowed.toFixed(1)} vs lit ${lit.toFixed(1)}`);
+  assert.ok(Math.abs(lit - litFar) < 0.1 * lit, `lit table uneven: ${lit.toFixed(1)} vs ${litFar.toFixed(1)} (shadow acne?)`);
+});
+
 test('same scene and seed give the same bytes', async () => {
   const spec = { name: 'det', width: 200, height: 150, fovYDeg: 50, position: [0.9, -0.7, 1.45] as Vec3, target: [0, 0, TABLE_TOP_Z] as Vec3 };
   const render = async () => {

@@ -11,6 +11,8 @@ import { BYTES_PER_TEXEL } from './mrt.js';
 const ROW_ALIGN = 256;
 /** staging buffers kept per size once the burst that needed them is over */
 const MAX_IDLE_PER_SIZE = 8;
+/** recycled output arrays kept per size */
+const MAX_RECYCLED_PER_SIZE = 8;
 
 export interface Planes {
   rgba: Uint8Array;
@@ -32,6 +34,11 @@ interface BackendLike {
 
 export class Readback {
   private readonly idle = new Map<string, GPUBuffer[]>();
+  /**
+   * Output arrays handed back by callers (recycle()). A 640×480 frame is 3.7 MB of typed arrays; allocating that
+   * per frame made V8 collect garbage for a quarter of the JS thread's time.
+   */
+  private readonly recycled = new Map<string, Planes[]>();
   private inFlight = 0;
 
   constructor(
@@ -74,7 +81,7 @@ export class Readback {
     return buffer.mapAsync(GPUMapMode.READ).then(
       () => {
         this.inFlight--;
-        const planes = unpack(new Uint8Array(buffer.getMappedRange()), layout);
+        const planes = unpack(new Uint8Array(buffer.getMappedRange()), layout, this.recycled.get(key)?.pop());
         buffer.unmap();
         const free = this.idle.get(key) ?? [];
         if (free.length < MAX_IDLE_PER_SIZE) {
@@ -91,25 +98,39 @@ export class Readback {
     );
   }
 
+  /** Takes back a frame's arrays for reuse by a later frame of the same size. */
+  recycle(width: number, height: number, planes: Planes): void {
+    const n = width * height;
+    if (planes.rgba.length !== n * 4 || planes.depth.length !== n || planes.ids.length !== n) return;
+    const key = `${width}x${height}`;
+    const list = this.recycled.get(key) ?? [];
+    if (list.length >= MAX_RECYCLED_PER_SIZE || list.some((p) => p.rgba === planes.rgba)) return;
+    list.push({ rgba: planes.rgba, depth: planes.depth, ids: planes.ids });
+    this.recycled.set(key, list);
+  }
+
   /** Frees the staging buffers of sizes no longer rendered. */
   dropSize(width: number, height: number): void {
     const key = `${width}x${height}`;
     for (const b of this.idle.get(key) ?? []) b.destroy();
     this.idle.delete(key);
+    this.recycled.delete(key);
   }
 
   dispose(): void {
     for (const list of this.idle.values()) for (const b of list) b.destroy();
     this.idle.clear();
+    this.recycled.clear();
   }
 }
 
 /** Copies the padded planes out of the mapped range (which dies at unmap) into tightly packed arrays. */
-function unpack(src: Uint8Array, l: Layout): Planes {
+function unpack(src: Uint8Array, l: Layout, reuse?: Planes): Planes {
   const n = l.width * l.height;
-  const rgba = new Uint8Array(n * 4);
-  const depth = new Float32Array(n);
-  const ids = new Uint32Array(n);
+  // every byte is overwritten below, so recycled arrays need no clearing
+  const rgba = reuse?.rgba ?? new Uint8Array(n * 4);
+  const depth = reuse?.depth ?? new Float32Array(n);
+  const ids = reuse?.ids ?? new Uint32Array(n);
   const targets = [rgba, new Uint8Array(depth.buffer), new Uint8Array(ids.buffer)];
   targets.forEach((dst, i) => {
     const base = i * l.plane;

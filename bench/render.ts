@@ -1,0 +1,220 @@
+// Renderer throughput: one-pass MRT (sRGB colour + camera-frame depth + instance ids) read back to Node and
+// pipelined, against three/webgpu rendering the same scene colour-only with three's own readback, and against a
+// plain loop of three separate passes; plus sharp JPEG q90 encode time. Table + 20 primitives, 2 cameras, one
+// object moving every step (so the shadow map is redrawn every step, as in an episode).
+//   node --import tsx bench/render.ts [SECONDS_PER_MEASUREMENT]
+// The variants are measured interleaved, several rounds, medians reported: on a shared machine the absolute
+// figures move with everyone else's load, the ratios much less. CPU ms per frame counts every thread of the
+// process (JS, Dawn, lavapipe's queue and raster threads): the cost of a frame whatever the contention.
+import { execSync } from 'node:child_process';
+import { cpus, loadavg } from 'node:os';
+import sharp from 'sharp';
+import { FloatType, MeshBasicNodeMaterial, NoBlending, RedFormat, RenderTarget, SRGBColorSpace } from 'three/webgpu';
+import { positionView, userData, vec4 } from 'three/tsl';
+import type { CameraSpec } from '../generators/camera.js';
+import { Renderer, shutdownRendering } from '../generators/rendering/index.js';
+import { acquireGpu } from '../generators/rendering/device.js';
+import { GeometryCache } from '../generators/rendering/geometry.js';
+import { MaterialCache } from '../generators/rendering/materials.js';
+import { INSTANCE_ID_KEY, SceneSync } from '../generators/rendering/sceneSync.js';
+import { CameraRig } from '../generators/rendering/threeCamera.js';
+import { CAMERAS, tableScene } from '../tests/helpers/renderScenes.js';
+import { writeBenchSection } from './report.js';
+
+const SECONDS = Number(process.argv[2] ?? 2);
+const ROUNDS = 3;
+/** frames in flight for the pipelined variants (two time steps of two cameras) */
+const IN_FLIGHT = 4;
+const SIZES: [number, number][] = [[256, 256], [640, 480]];
+
+const scene = tableScene(20, 42);
+const mover = scene.objects[5];
+const x0 = mover.pose.position[0];
+let step = 0;
+/** what physics does between time steps: something moves, so shadows are redrawn */
+function advance(): void {
+  step++;
+  mover.pose.position[0] = x0 + 0.03 * Math.sin(step * 0.05);
+}
+
+const renderer = await Renderer.create();
+renderer.setScene(scene);
+
+// The baselines draw the very same three.js scene (same meshes, materials, lights, shadows) on the same device.
+const gpu = await acquireGpu();
+const three = gpu.three;
+const sync = new SceneSync(new GeometryCache(), new MaterialCache(), { shadowMapSize: 512 });
+sync.setScene(scene);
+const rig = new CameraRig();
+const colorTargets = new Map<string, RenderTarget>();
+const floatTargets = new Map<string, RenderTarget>();
+function target(map: Map<string, RenderTarget>, w: number, h: number, float32: boolean): RenderTarget {
+  const key = `${w}x${h}`;
+  let rt = map.get(key);
+  if (!rt) {
+    rt = new RenderTarget(w, h, { depthBuffer: true });
+    if (float32) {
+      rt.texture.type = FloatType;
+      rt.texture.format = RedFormat;
+    } else rt.texture.colorSpace = SRGBColorSpace;
+    map.set(key, rt);
+  }
+  return rt;
+}
+// the separate-pass way: the scene again with an override material per extra output
+// (single-channel float targets: no blending, which would read an alpha they do not have)
+const depthMaterial = new MeshBasicNodeMaterial({ blending: NoBlending });
+depthMaterial.colorNode = vec4(positionView.z.negate(), 0, 0, 1);
+const idMaterial = new MeshBasicNodeMaterial({ blending: NoBlending });
+idMaterial.colorNode = vec4(userData(INSTANCE_ID_KEY, 'float') as unknown as number, 0, 0, 1);
+
+function drawColor(cam: CameraSpec, rt: RenderTarget): void {
+  gpu.tick();
+  sync.syncPoses();
+  three.setRenderTarget(rt);
+  three.render(sync.three, rig.forSpec(cam));
+}
+function drawOverride(cam: CameraSpec, rt: RenderTarget, material: MeshBasicNodeMaterial): void {
+  sync.three.overrideMaterial = material;
+  drawColor(cam, rt);
+  sync.three.overrideMaterial = null;
+}
+
+type Variant = (cams: CameraSpec[]) => Promise<void>;
+
+/** one time step = every camera; pipelined variants keep IN_FLIGHT frames outstanding */
+const onePass = (recycle: boolean): Variant => async (cams) => {
+  const q: Promise<unknown>[] = [];
+  const t = performance.now();
+  while (performance.now() - t < SECONDS * 1000) {
+    advance();
+    for (const c of cams) q.push(recycle ? renderer.render(c).then((f) => renderer.recycle(f)) : renderer.render(c));
+    while (q.length > IN_FLIGHT - cams.length) await q.shift();
+    counted += cams.length;
+  }
+  await Promise.all(q);
+};
+
+const colorOnly: Variant = async (cams) => {
+  const q: Promise<unknown>[] = [];
+  const t = performance.now();
+  while (performance.now() - t < SECONDS * 1000) {
+    advance();
+    for (const c of cams) {
+      const rt = target(colorTargets, c.width, c.height, false);
+      drawColor(c, rt);
+      q.push(three.readRenderTargetPixelsAsync(rt, 0, 0, c.width, c.height));
+    }
+    while (q.length > IN_FLIGHT - cams.length) await q.shift();
+    counted += cams.length;
+  }
+  three.setRenderTarget(null);
+  await Promise.all(q);
+};
+
+const threePasses: Variant = async (cams) => {
+  const t = performance.now();
+  while (performance.now() - t < SECONDS * 1000) {
+    advance();
+    for (const c of cams) {
+      const rgb = target(colorTargets, c.width, c.height, false);
+      const f = target(floatTargets, c.width, c.height, true);
+      drawColor(c, rgb);
+      await three.readRenderTargetPixelsAsync(rgb, 0, 0, c.width, c.height);
+      drawOverride(c, f, depthMaterial);
+      await three.readRenderTargetPixelsAsync(f, 0, 0, c.width, c.height);
+      drawOverride(c, f, idMaterial);
+      await three.readRenderTargetPixelsAsync(f, 0, 0, c.width, c.height);
+    }
+    counted += cams.length;
+  }
+  three.setRenderTarget(null);
+};
+
+let counted = 0;
+interface Figure {
+  fps: number;
+  cpuMs: number;
+}
+async function measure(v: Variant, cams: CameraSpec[]): Promise<Figure> {
+  counted = 0;
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  await v(cams);
+  const wall = performance.now() - t0;
+  const cpu = process.cpuUsage(c0);
+  return { fps: (1000 * counted) / wall, cpuMs: (cpu.user + cpu.system) / 1000 / counted };
+}
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+const variants: [string, Variant][] = [
+  ['one pass, MRT, pipelined', onePass(false)],
+  ['one pass, MRT, pipelined, frames recycled', onePass(true)],
+  ['colour only (three readRenderTargetPixelsAsync), pipelined', colorOnly],
+  ['three separate passes, plain loop', threePasses],
+];
+const load0 = loadavg()[0];
+const results = new Map<string, Figure[]>();
+for (const [w, h] of SIZES) {
+  const cams = CAMERAS.map((c) => ({ ...c, width: w, height: h }));
+  for (const [, v] of variants) await measure(v, cams); // warm-up: pipelines, targets, JIT
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const [name, v] of variants) {
+      const key = `${w}x${h} ${name}`;
+      const list = results.get(key) ?? [];
+      list.push(await measure(v, cams));
+      results.set(key, list);
+      process.stdout.write(`${key}: ${list[list.length - 1].fps.toFixed(1)} fps\n`);
+    }
+  }
+}
+const load1 = loadavg()[0];
+
+// JPEG q90 of real frames, one at a time
+const jpegMs = new Map<string, number>();
+for (const [w, h] of SIZES) {
+  const frame = await renderer.render({ ...CAMERAS[0], width: w, height: h });
+  const n = w * h > 100_000 ? 60 : 150;
+  for (let i = 0; i < 10; i++) await sharp(frame.rgba, { raw: { width: w, height: h, channels: 4 } }).removeAlpha().jpeg({ quality: 90 }).toBuffer();
+  const t = performance.now();
+  for (let i = 0; i < n; i++) await sharp(frame.rgba, { raw: { width: w, height: h, channels: 4 } }).removeAlpha().jpeg({ quality: 90 }).toBuffer();
+  jpegMs.set(`${w}x${h}`, (performance.now() - t) / n);
+}
+const adapter = renderer.adapterName;
+renderer.dispose();
+sync.dispose();
+shutdownRendering();
+
+const model = cpus()[0]?.model ?? '?';
+let nproc = String(cpus().length);
+try {
+  nproc = execSync('nproc', { encoding: 'utf8' }).trim();
+} catch {
+  /* cpus() it is */
+}
+const fig = (key: string) => {
+  const list = results.get(key) ?? [];
+  return { fps: median(list.map((f) => f.fps)), cpuMs: median(list.map((f) => f.cpuMs)) };
+};
+const rows: string[] = [];
+for (const [w, h] of SIZES) {
+  const base = fig(`${w}x${h} ${variants[2][0]}`);
+  for (const [name] of variants) {
+    const f = fig(`${w}x${h} ${name}`);
+    rows.push(`| ${w}×${h} | ${name} | ${f.fps.toFixed(1)} | ${(f.fps / base.fps).toFixed(2)} | ${f.cpuMs.toFixed(2)} | ${(2000 / f.cpuMs).toFixed(0)} |`);
+  }
+}
+const lines = [
+  `Machine: \`nproc\` = ${nproc}, ${model}; Vulkan adapter: ${adapter}; Node ${process.version}.`,
+  `Command: \`node --import tsx bench/render.ts ${process.argv[2] ?? ''}\`${process.argv[2] ? '' : ' (2 s per measurement)'}. Scene: table + 20 primitives (box, sphere, cylinder, capsule, cone, mesh), PBR, sun with a 512² shadow map (fitted around the casters) redrawn every time step, 2 cameras; ${ROUNDS} interleaved rounds, medians; pipelined variants keep ${IN_FLIGHT} frames in flight.`,
+  `Load average (1 min) ${load0.toFixed(1)} at the start, ${load1.toFixed(1)} at the end: the machine was shared with other engineers' builds and tests, so frames/s are what was left over; CPU ms per frame (all threads of the process) is the steadier figure, and "fps if 2 cores were free" = 2000 / CPU ms is an upper estimate.`,
+  '',
+  '| size | variant | frames/s | × colour-only | CPU ms / frame | fps if 2 cores were free |',
+  '|---|---|---|---|---|---|',
+  ...rows,
+  '',
+  `JPEG q90 encode with sharp, one frame at a time: ${SIZES.map(([w, h]) => `${w}×${h} ${jpegMs.get(`${w}x${h}`)?.toFixed(2)} ms`).join(', ')}.`,
+];
+writeBenchSection('Render', lines.join('\n'));
+console.log(lines.join('\n'));
+process.exit(0);
