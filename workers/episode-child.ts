@@ -1,5 +1,6 @@
 // A local episode worker process of the embedded runner: receives {config, workDir, index}, answers with the
 // committed fragment's info or the error text.
+import './orphan-guard.js';
 import type { BuildConfig } from '../schemas/config.js';
 import { processEpisode } from './episode-job.js';
 
@@ -9,4 +10,3 @@ process.on('message', (m: { config: BuildConfig; workDir: string; index: number 
     (e: Error) => process.send?.({ index: m.index, error: e.message }),
   );
 });
-process.on('disconnect', () => process.exit(0));

@@ -3,9 +3,12 @@
 // errors of the environment (no GPU adapter, disk full) propagate and stop the build.
 import type { BuildConfig } from '../schemas/config.js';
 import type { EpisodeOutput } from '../schemas/records.js';
-import { episodeId, buildId, episodeSeed, episodeSplit, runEpisode } from '../generators/episode.js';
+import { episodeId, buildId, runEpisode } from '../generators/episode.js';
 import { Renderer, RendererUnavailableError } from '../generators/rendering/index.js';
 import { readFragmentInfo, writeFragment, type FragmentInfo } from '../export/fragment.js';
+import { failedOutput } from './failed-episode.js';
+
+export { failedOutput };
 
 let renderer: Promise<Renderer> | undefined;
 
@@ -18,19 +21,6 @@ export function processRenderer(): Promise<Renderer> {
 export function isEnvironmentError(e: unknown): boolean {
   const code = (e as NodeJS.ErrnoException)?.code;
   return e instanceof RendererUnavailableError || code === 'ENOSPC' || code === 'EACCES' || code === 'EROFS';
-}
-
-/** The record of an episode that produced no frames, with its reason (also used for episodes that failed for good). */
-export function failedOutput(config: BuildConfig, index: number, reason: string): EpisodeOutput {
-  const id = episodeId(buildId(config), index);
-  return {
-    episode: {
-      episode_id: id, episode_index: index, seed: episodeSeed(config, index), split: episodeSplit(config, id),
-      task: config.task.kind, instruction: '', assets: [], success: false, failure_reason: reason, num_frames: 0, content_hash: '',
-    },
-    frames: [],
-    samples: [],
-  };
 }
 
 /** Runs episode `index` unless its fragment is already committed (a retried or resumed job does no work twice). */

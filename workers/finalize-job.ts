@@ -10,7 +10,7 @@ import type { BuildConfig } from '../schemas/config.js';
 import { buildId, episodeId } from '../generators/episode.js';
 import { packDataset, type PackResult } from '../export/pack.js';
 import { readFragmentInfo, writeFragment } from '../export/fragment.js';
-import { failedOutput } from './episode-job.js';
+import { failedOutput } from './failed-episode.js';
 
 export function workDirOf(outDir: string): string {
   return join(outDir, '.work');

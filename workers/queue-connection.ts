@@ -74,6 +74,8 @@ export async function probeRedis(target: QueueTarget, timeoutMs = 3000): Promise
     await withTimeout(r.connect().then(() => r.ping()), timeoutMs + 500);
   } catch (e) {
     const cause = (last ?? (e as Error)).message.split('\n')[0];
+    // reached, but refused: saying "cannot reach" would send the user after the network instead of the password
+    if (/WRONGPASS|NOAUTH|NOPERM/.test(cause)) throw new QueueSetupError(`Redis at ${target.display} refused the login: ${cause}`);
     throw new QueueSetupError(`cannot reach Redis at ${target.display}: ${cause}`);
   } finally {
     r.disconnect();

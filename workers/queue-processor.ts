@@ -5,6 +5,7 @@
 //
 // The worker (workers/queue-worker.ts) has already checked the payload and looked up the build's config in Redis;
 // it sends `{payload, configJson, failedForGood}`. Both are checked again here: a child never trusts its input.
+import './orphan-guard.js';
 import { rm } from 'node:fs/promises';
 import type { SandboxedJob } from 'bullmq';
 import { parseBuildConfig, type BuildConfig } from '../schemas/config.js';
@@ -93,7 +94,3 @@ export default async function processJob(job: SandboxedJob<SandboxInput>): Promi
       throw unrecoverable(`unknown job name ${JSON.stringify(job.name)}`);
   }
 }
-
-// BullMQ's child wrapper does not exit when its worker dies (SIGKILL, crash): without this the orphan would finish
-// its episode with nobody to report to, while the episode is already being retried elsewhere.
-process.on('disconnect', () => process.exit(0));

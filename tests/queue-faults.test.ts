@@ -1,0 +1,111 @@
+// Fault tests of queued builds against real Redis servers (issue 5): workers SIGKILLed at random points, a job
+// process crashing under a worker, Redis restarted with and without its data in the middle of a build. Each queued
+// build must end exactly like an uninterrupted embedded build of the same config and seed: the same episode ids,
+// the same per-episode content hashes, the same files.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { after, before, describe, test } from 'node:test';
+import { spatialgen, tempDir } from './helpers/build-fixture.js';
+import {
+  REDIS_6379, TestRedis, buildCounts, childPids, datasetFiles, dropPrefix, episodesOf, killAll, manifestSansCode,
+  startCli, startWorker, testPrefix, waitFor, type Proc,
+} from './helpers/queue-fixture.js';
+
+const EPISODES = '4';
+const root = tempDir('queue-faults');
+const reference = join(root, 'embedded');
+const prefixes: string[] = [];
+
+function assertSameDataset(dir: string): void {
+  const want = episodesOf(reference);
+  const got = episodesOf(dir);
+  assert.equal(got.length, Number(EPISODES), 'exactly the requested number of episodes');
+  assert.deepEqual(got.map((e) => e.episode_id), want.map((e) => e.episode_id), 'episode ids');
+  assert.deepEqual(got.map((e) => e.content_hash), want.map((e) => e.content_hash), 'per-episode content hashes');
+  assert.deepEqual(datasetFiles(dir), datasetFiles(reference));
+  for (const f of datasetFiles(reference)) assert.ok(readFileSync(join(dir, f)).equals(readFileSync(join(reference, f))), `${f} byte-identical`);
+  assert.deepEqual(manifestSansCode(dir), manifestSansCode(reference));
+}
+
+function queuedBuildId(p: Proc): string | undefined {
+  return /queued build ([0-9a-f]{16})/.exec(p.stderr)?.[1];
+}
+
+describe('queued builds under faults', { timeout: 600_000 }, () => {
+  before(() => {
+    const r = spatialgen(['build', '--preset', 'smoke', '--episodes', EPISODES, '--out', reference, '--workers', '2', '--no-progress']);
+    assert.equal(r.status, 0, r.stderr);
+  });
+  after(async () => {
+    killAll();
+    for (const p of prefixes) await dropPrefix(REDIS_6379, p).catch(() => {});
+  });
+
+  test('SIGKILLed workers and a crashed job process: the build completes exactly as an embedded one', async (t) => {
+    const prefix = testPrefix('kill');
+    prefixes.push(prefix);
+    const out = join(root, 'killed');
+    let a = await startWorker(REDIS_6379, prefix);
+    const b = await startWorker(REDIS_6379, prefix);
+    const build = startCli(['build', '--preset', 'smoke', '--episodes', EPISODES, '--out', out, '--redis', REDIS_6379, '--prefix', prefix, '--workers', '0', '--no-progress']);
+    const id = await waitFor('the build to be queued', () => queuedBuildId(build), 60_000);
+    const kills: string[] = [];
+    const t0 = Date.now();
+    const at = () => `${((Date.now() - t0) / 1000).toFixed(1)} s`;
+    // SIGKILL worker A at random points, three times, restarting it each time, while worker B keeps going
+    for (let k = 0; k < 3 && build.child.exitCode === null; k++) {
+      await sleep(1000 + Math.random() * 3000);
+      if (build.child.exitCode !== null) break;
+      const c = await buildCounts(REDIS_6379, prefix, id);
+      a.child.kill('SIGKILL');
+      await a.exited;
+      kills.push(`worker A at ${at()} (${c.done} done)`);
+      a = await startWorker(REDIS_6379, prefix);
+      if (k === 0) {
+        // a native crash inside rendering kills the job's sandboxed process, never worker B itself
+        const job = childPids(b.child.pid!)[0];
+        if (job) {
+          process.kill(job, 'SIGKILL');
+          kills.push(`a job process of worker B at ${at()}`);
+        }
+      }
+    }
+    const r = await waitFor('the build to finish', () => (build.child.exitCode !== null ? build.exited : null), 300_000, 500);
+    t.diagnostic(`killed ${kills.join(', ')}; build done at ${at()}`);
+    assert.equal(r.status, 0, `${r.stderr}\nkills: ${kills.join(', ')}`);
+    assert.ok(kills.length >= 2, `killed ${kills.join(', ')}`);
+    assert.equal(b.child.exitCode, null, 'worker B survived its job process crash');
+    assertSameDataset(out);
+    const c = await buildCounts(REDIS_6379, prefix, id);
+    assert.deepEqual([c.done, c.failed, c.state], [Number(EPISODES), 0, 'done']);
+    for (const w of [a, b]) w.child.kill('SIGTERM');
+    for (const w of [a, b]) assert.equal((await w.exited).status, 0, 'an idle worker stops cleanly on SIGTERM');
+  });
+
+  test('Redis restarted mid-build, once with its data and once without: the build completes', async (t) => {
+    const redis = new TestRedis(6390, join(root, 'redis-6390'));
+    await redis.start();
+    const prefix = testPrefix('restart');
+    const out = join(root, 'restarted');
+    const build = startCli(['build', '--preset', 'smoke', '--episodes', EPISODES, '--out', out, '--redis', redis.url, '--prefix', prefix, '--workers', '1', '--lock-ms', '3000']);
+    try {
+      await waitFor('a first episode', () => /episode 1\//.test(build.stderr) || build.child.exitCode !== null, 120_000);
+      await redis.shutdownSave();
+      await sleep(1500);
+      await redis.start();
+      await waitFor('a second episode', () => /episode 2\//.test(build.stderr) || build.child.exitCode !== null, 120_000);
+      await redis.crash(true);
+      await sleep(1500);
+      await redis.start();
+      const r = await waitFor('the build to finish', () => (build.child.exitCode !== null ? build.exited : null), 300_000, 500);
+      t.diagnostic(r.stderr.trim().split('\n').filter((l) => !l.startsWith('episode')).join(' | '));
+      assert.equal(r.status, 0, r.stderr);
+      assert.match(r.stderr, /Redis lost build [0-9a-f]{16}; started run 2/, 'the waiting build noticed the lost data and re-enqueued the rest');
+      assertSameDataset(out);
+    } finally {
+      await redis.crash();
+    }
+  });
+});
