@@ -250,6 +250,19 @@ test('pipelined: every frame shows the poses at its render() call, while earlier
   }
 });
 
+test('recycled frame arrays are reused and fully overwritten', async () => {
+  const spec: CameraSpec = { name: 'recycle', width: 120, height: 90, fovYDeg: 50, position: [0.7, -0.5, 1.25], target: [0, 0, TABLE_TOP_Z] };
+  renderer.setScene(tableScene(8, 3, [spec]));
+  const first = await renderer.render(spec);
+  const reference = await renderer.render(spec);
+  renderer.recycle(first);
+  const again = await renderer.render(spec);
+  assert.equal(again.rgba, first.rgba, 'recycled arrays were not reused');
+  assert.ok(Buffer.from(again.rgba).equals(Buffer.from(reference.rgba)));
+  assert.ok(Buffer.from(again.depth.buffer).equals(Buffer.from(reference.depth.buffer)));
+  assert.ok(Buffer.from(again.ids.buffer).equals(Buffer.from(reference.ids.buffer)));
+});
+
 test('2000 frames over 10 scene rebuilds: GPU resources and RSS stay flat', async () => {
   const cams: CameraSpec[] = [
     { name: 'a', width: 96, height: 96, fovYDeg: 50, position: [0.9, -0.7, 1.45], target: [0, 0, TABLE_TOP_Z] },

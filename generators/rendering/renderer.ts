@@ -142,8 +142,8 @@ export class Renderer {
     this.assertLive();
     if (this.scene === null) throw new Error('Renderer.render: call setScene() first');
     const { three, tick } = this.s.gpu;
+    const cam = this.rig.forSpec(camera); // validates the size before a target is made for it
     const rt = targetFor(this.s, camera.width, camera.height);
-    const cam = this.rig.forSpec(camera);
     tick();
     this.sync.syncPoses();
     three.setRenderTarget(rt);
