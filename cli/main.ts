@@ -3,6 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { registerBuild } from './build.js';
+import { registerConvert } from './convert.js';
 import { registerWorker } from './worker.js';
 import { registerControl } from './control.js';
 import { registerDashboard } from './dashboard.js';
@@ -17,6 +18,7 @@ export function program(): Command {
     .version(pkg.version)
     .showHelpAfterError('(run with --help for usage)');
   registerBuild(p);
+  registerConvert(p);
   registerWorker(p);
   registerControl(p);
   registerDashboard(p);

@@ -1,6 +1,7 @@
 // Frame buffers → the bytes stored in Image columns. Colour as JPEG or PNG; depth as 16-bit PNG in millimetres
-// (0 = no surface); instance ids as 16-bit PNG, both at zlib level 1 (they compress well anyway; level 6 costs 1.6× the time). sharp takes 16-bit samples only from a Uint16Array, which is why
-// the buffers below are typed arrays and not Buffers.
+// (0 = no surface); instance ids as 16-bit PNG. The 16-bit PNGs use zlib level 1: they compress well anyway, and
+// level 6 costs about 1.6× the time. sharp takes 16-bit samples only from a Uint16Array, which is why the buffers
+// below are typed arrays and not Buffers.
 import sharp from 'sharp';
 
 export type ColorFormat = 'jpeg' | 'png';
