@@ -59,9 +59,10 @@ describe('queued builds under faults', { timeout: 600_000 }, () => {
       await sleep(1000 + Math.random() * 3000);
       if (build.child.exitCode !== null) break;
       const c = await buildCounts(REDIS_6379, prefix, id);
+      const busy = childPids(a.child.pid!).length > 0;
       a.child.kill('SIGKILL');
       await a.exited;
-      kills.push(`worker A at ${at()} (${c.done} done)`);
+      kills.push(`worker A at ${at()} (${c.done} done, ${busy ? 'with a job process' : 'before its first job'})`);
       a = await startWorker(REDIS_6379, prefix);
       if (k === 0) {
         // a native crash inside rendering kills the job's sandboxed process, never worker B itself

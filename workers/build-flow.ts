@@ -91,7 +91,7 @@ async function withEnqueueLock<T>(q: QueueClient, buildId: string, fn: () => Pro
  * Starts the next run of a build, or attaches to its live run. `outDir` must be absolute and visible here, as on
  * every worker; it must already have passed `checkOutDir` (the caller's job: it knows how to word the refusal).
  */
-export async function startBuildRun(q: QueueClient, config: BuildConfig, outDir: string, retry: RetryPolicy): Promise<RunStart> {
+export async function startBuildRun(q: QueueClient, config: BuildConfig, outDir: string, retry: RetryPolicy, afterRun = 0): Promise<RunStart> {
   const id = buildIdOf(config);
   const configJson = JSON.stringify(config);
   // the first payload stands for all: the same schema, only the index changes
@@ -108,7 +108,9 @@ export async function startBuildRun(q: QueueClient, config: BuildConfig, outDir:
     const have = new Set(infos.map((i) => i.episode.episode_id));
     const missing: number[] = [];
     for (let i = 0; i < config.episodes; i++) if (!have.has(episodeId(id, i))) missing.push(i);
-    const run = (rec?.run ?? 0) + 1;
+    // runs only count up, even when Redis forgot the last one (`afterRun`: the last run a watcher saw), so a job id
+    // of a lost run never names a job of the new one
+    const run = Math.max(rec?.run ?? 0, afterRun) + 1;
     const flow: FlowJob = {
       name: 'build',
       queueName: QUEUES.builds,

@@ -83,12 +83,14 @@ export async function watchBuild(q: QueueClient, buildId: string, opts: WatchOpt
 
   const keys = buildKeys(q.target.prefix, buildId);
   const poll = opts.pollMs ?? 1000;
+  let lastRun = 0;
   try {
     for (;;) {
       for (const i of await bitmapIndices(q.redis, keys.done)) done.add(i);
       for (const i of await bitmapIndices(q.redis, keys.failed)) failed.add(i);
       report();
       const { state, run } = await readBuildState(q.redis, q.target.prefix, buildId);
+      lastRun = Math.max(lastRun, run);
       if (state === 'done') return { state };
       if (state === 'cancelled') return { state };
       if (state === 'failed') return { state, error: (await q.redis.hget(keys.record, 'error')) ?? 'failed' };
@@ -100,7 +102,7 @@ export async function watchBuild(q: QueueClient, buildId: string, opts: WatchOpt
       if (state === null || runState === null) {
         // Redis no longer has this build (restarted without its data, or flushed)
         if (!opts.recover) return { state: 'failed', error: `Redis at ${q.target.display} no longer has build ${buildId}; \`spatialgen resume\` cannot help, run \`spatialgen build\` again` };
-        const r = await startBuildRun(q, opts.recover.config, opts.recover.outDir, opts.recover.retry);
+        const r = await startBuildRun(q, opts.recover.config, opts.recover.outDir, opts.recover.retry, lastRun);
         if (!r.attached) opts.onNote?.(`Redis lost build ${buildId}; started run ${r.run} with the ${r.enqueued} episodes not yet committed (${r.committed} kept)`);
       }
       await new Promise((res) => setTimeout(res, poll));
