@@ -41,7 +41,7 @@ export function shifted(tcp: Mat4, from: Vec3, to: Vec3): Mat4 {
 
 /** Top-down TCP frame whose x axis points along `dir` (closed fingers push with their wide side). */
 export function pushFrame(dir: Vec3, p: Vec3): Mat4 {
-  const y: Vec3 = [-dir[1], dir[0], 0];
+  const y: Vec3 = [dir[1], -dir[0], 0]; // x × y = −z: right-handed with z down
   return frameFromAxes(dir, y, [0, 0, -1], p);
 }
 

@@ -8,6 +8,7 @@ import type { BuildConfig } from '../../schemas/config.js';
 import type { Mat4, Pose, Vec3 } from '../math.js';
 import { PhysicsWorld } from '../physics/world.js';
 import type { Rng } from '../random.js';
+import { tuneContactsForGrasping } from '../robot/contacts.js';
 import { RobotExecutor } from '../robot/executor.js';
 import { Kinematics } from '../robot/kinematics.js';
 import type { RobotModel } from '../robot/model.js';
@@ -66,6 +67,7 @@ export function addRobotToScene(scene: Scene, model: RobotModel, base: Pose): Ro
 
 class Attempt {
   holding: { ref: Vec3 } | null = null;
+  private lastSpeed = 0;
   readonly start: Record<number, Pose>;
   readonly x: SceneObject;
 
@@ -121,11 +123,11 @@ class Attempt {
     const e = this.exec;
     const g = c.grasp!;
     const y = e.scene.objects.find((o) => o.id === this.spec.referenceId);
-    const why = this.joint(g.qPre, 'pre-grasp') ?? this.line(g.grasp.tcp, 'approach', 0.12);
+    const why = this.joint(g.qPre, 'pre-grasp') ?? this.line(g.grasp.tcp, 'approach', 0.2);
     if (why) return why;
     e.setGripper(true);
     if (!e.gripper.grip?.ids.includes(this.x.id)) return 'grasp missed the object';
-    const closing = e.hold(e.gripper.remaining() + 0.3, 'close', this.monitor);
+    const closing = e.hold(e.gripper.remaining() + 0.2, 'close', this.monitor);
     if (closing) return closing;
     this.holding = { ref: toLocal(e.tcpWorld(), this.x.pose.position) };
     const tcpAboveBottom = this.tcp()[11] - zRange(this.x).zmin;
@@ -139,11 +141,34 @@ class Attempt {
     const above = [...tcpPlace];
     above[11] = Math.max(carry, tcpPlace[11] + 0.04);
     const lifted = raised(this.tcp(), Math.max(0, above[11] - this.tcp()[11]));
-    const moving = this.line(lifted, 'lift') ?? this.line(above, 'transport') ?? this.line(raised(tcpPlace, 0.04), 'pre-place') ?? this.line(tcpPlace, 'place', 0.05);
+    const moving = this.line(lifted, 'lift') ?? this.line(above, 'transport') ?? this.line(raised(tcpPlace, 0.04), 'pre-place') ?? this.line(tcpPlace, 'place', 0.1);
     if (moving) return moving;
     this.holding = null;
     e.setGripper(false);
-    return e.hold(e.gripper.remaining() + 0.1, 'release', this.monitor) ?? this.line(alongApproach(this.tcp(), -APPROACH), 'retreat') ?? e.hold(0.4, 'retreat', this.monitor);
+    // retreat to the carry height checked when the task was chosen (top grasps), or back along the approach
+    const back = g.grasp.approach === 'top' ? raised(this.tcp(), Math.max(0.03, above[11] - this.tcp()[11])) : alongApproach(this.tcp(), -APPROACH);
+    return e.hold(e.gripper.remaining() + 0.1, 'release', this.monitor) ?? this.line(back, 'retreat') ?? this.settle();
+  }
+
+  /** Speed of the task's objects over the last physics step (m/s), from their poses. */
+  speedOfTargets(): number {
+    return this.lastSpeed;
+  }
+
+  /** Holds still until the objects the task is about stop moving (at most 1.5 s), so success is judged at rest. */
+  settle(): string | null {
+    const e = this.exec;
+    const ids = [this.spec.objectId, ...(this.spec.referenceId !== undefined ? [this.spec.referenceId] : [])];
+    const objs = e.scene.objects.filter((o) => ids.includes(o.id));
+    for (let k = 0; k < 15; k++) {
+      const before = objs.map((o) => [...o.pose.position]);
+      const why = e.hold(0.1, 'retreat', this.monitor);
+      if (why) return why;
+      const moved = Math.max(...objs.map((o, i) => Math.hypot(o.pose.position[0] - before[i][0], o.pose.position[1] - before[i][1], o.pose.position[2] - before[i][2])));
+      this.lastSpeed = moved / 0.1;
+      if (k >= 2 && moved < 0.001) break;
+    }
+    return null;
   }
 
   push(c: ChosenTask): string | null {
@@ -153,8 +178,8 @@ class Attempt {
     e.setGripper(true); // fingers closed: a paddle
     const pre = solveIk(e.rig.kin, e.rig.toBase(raised(start, 0.1)), { seeds: [e.q] });
     if (!pre.ok) return pre.reason;
-    return this.joint(pre.q, 'pre-push') ?? this.line(start, 'approach', 0.12) ?? this.line(pushFrame(p.dir, p.end), 'push', 0.08)
-      ?? this.line(raised(this.tcp(), 0.1), 'retreat') ?? e.hold(0.4, 'retreat', this.monitor);
+    return this.joint(pre.q, 'pre-push') ?? this.line(start, 'approach', 0.2) ?? this.line(pushFrame(p.dir, p.end), 'push', 0.1)
+      ?? this.line(raised(this.tcp(), 0.1), 'retreat') ?? this.settle();
   }
 }
 
@@ -167,9 +192,11 @@ export async function recordPickPlaceDemo(scene: Scene, config: BuildConfig, rng
   };
   // settle, then start the attempt from a fresh world built from the settled poses: a replay rebuilds exactly this
   const settling = await PhysicsWorld.create(scene, { hz: config.physics.hz });
+  tuneContactsForGrasping(settling);
   settling.settle(config.physics.settle_s);
   settling.free();
   const physics = await PhysicsWorld.create(scene, { hz: config.physics.hz });
+  tuneContactsForGrasping(physics);
   try {
     const exec = new RobotExecutor(scene, physics, rig, model.home, config.recording.hz);
     const initial = { poses: snapshotPoses(scene), q: [...model.home], opening: exec.gripper.opening };
@@ -185,7 +212,7 @@ export async function recordPickPlaceDemo(scene: Scene, config: BuildConfig, rng
     }
     const attempt = new Attempt(exec, chosen.spec, opts);
     const why = chosen.spec.kind === 'push_to' ? attempt.push(chosen) : attempt.pickAndPlace(chosen);
-    const outcome = why ? { success: false, reason: why } : evaluateTask(scene, chosen.spec, attempt.start, physics.maxSpeed());
+    const outcome = why ? { success: false, reason: why } : evaluateTask(scene, chosen.spec, attempt.start, attempt.speedOfTargets());
     const text = describeTask(scene, chosen.spec);
     const contacts = chosen.grasp?.grasp.contacts;
     const pushEnd = chosen.push ? [chosen.push.end[0], chosen.push.end[1], scene.tableTopZ] : null;

@@ -59,11 +59,16 @@ export class RobotExecutor {
   }
 
   private record(): void {
+    // one quaternion sign along the episode: q and −q are the same rotation, but a learner sees a jump
+    const tcp = this.tcpWorld();
+    const prev = this.steps.at(-1)?.tcp.quaternion;
+    const r = tcp.quaternion;
+    if (prev && prev[0] * r[0] + prev[1] * r[1] + prev[2] * r[2] + prev[3] * r[3] < 0) tcp.quaternion = [-r[0], -r[1], -r[2], -r[3]];
     this.steps.push({
       time: this.stepIndex / this.physics.hz,
       phase: this.phase,
       poses: snapshotPoses(this.scene),
-      tcp: this.tcpWorld(),
+      tcp,
       gripperClosed: this.gripper.closed,
       gripperOpening: this.gripper.opening,
       jointPositions: [...this.q],

@@ -11,7 +11,7 @@ import type { GripperModel } from './model.js';
 import { surfaceSamples } from './surface.js';
 
 /** Total squeeze beyond first contact, metres (both pads together). */
-export const GRIPPER_SQUEEZE = Number(process.env.SQZ ?? 0.006);
+export const GRIPPER_SQUEEZE = 0.006;
 
 export interface SensedGrip {
   /** distance between the outermost surface samples across the pads */

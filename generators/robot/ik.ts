@@ -20,6 +20,11 @@ export interface IkOptions {
   tolRotation?: number;
   /** a configuration to stay near while far from the solution (redundant arms) */
   posture?: number[];
+  /**
+   * Pull toward this configuration in the Jacobian's null space only (it never costs task accuracy): keeps a
+   * redundant arm tracking a path from drifting through its self-motion.
+   */
+  nullspace?: { target: number[]; gain: number };
 }
 
 export interface IkSuccess {
@@ -117,27 +122,58 @@ export function refineIk(kin: Kinematics, target: Mat4, seed: ArrayLike<number>,
       H[i * n + i] += damping + mu;
       if (opts.posture) g[i] += mu * (opts.posture[i] - q[i]);
     }
-    const dq = choleskySolve(H, g, n);
-    let big = 0;
-    for (let i = 0; i < n; i++) big = Math.max(big, Math.abs(dq[i]));
-    const s = big > MAX_STEP ? MAX_STEP / big : 1;
-    // halve the step while it makes things worse (clamping can turn a good LM step into a bad one)
+    const Hc = opts.nullspace && it === 0 ? H.slice() : H;
+    const dqTask = choleskySolve(H, g, n);
+    const steps = [dqTask];
+    if (opts.nullspace && it === 0) {
+      // once per solve: the damped projector leaks a little into the task, so later iterations only converge
+      const full = dqTask.slice();
+      addNullspaceStep(full, Hc, J, n, opts.nullspace, q);
+      steps.unshift(full);
+    }
+    // halve the step while it makes things worse (clamping can turn a good LM step into a bad one); a step with
+    // the null-space pull that does not help is retried without it
     let improved = false;
-    for (let h = 0, f = s; h < 5 && !improved; h++, f /= 2) {
-      const trial = kin.clamp(q.map((v, i) => v + f * dq[i]));
-      const tj = kin.tcpJacobian(trial);
-      const te = poseError(target, tj.tcp);
-      if (te.cost < err.cost) {
-        for (let i = 0; i < n; i++) q[i] = trial[i];
-        ({ tcp, J } = tj);
-        err = te;
-        improved = true;
+    for (const dq of steps) {
+      let big = 0;
+      for (let i = 0; i < n; i++) big = Math.max(big, Math.abs(dq[i]));
+      const s = big > MAX_STEP ? MAX_STEP / big : 1;
+      for (let h = 0, f = s; h < 5 && !improved; h++, f /= 2) {
+        const trial = kin.clamp(q.map((v, i) => v + f * dq[i]));
+        const tj = kin.tcpJacobian(trial);
+        const te = poseError(target, tj.tcp);
+        if (te.cost < err.cost) {
+          for (let i = 0; i < n; i++) q[i] = trial[i];
+          ({ tcp, J } = tj);
+          err = te;
+          improved = true;
+        }
       }
+      if (improved) break;
     }
     if (!improved) break; // a local minimum (often a joint limit): let another seed try
   }
   if (err.pos <= tolP && err.rot <= tolR) return { ok: true, q, positionError: err.pos, rotationError: err.rot, iterations: it };
   return { ok: false, reason: describeMiss(err.pos, err.rot), q, positionError: err.pos, rotationError: err.rot };
+}
+
+/**
+ * dq += (I − A)·k·(target − q) with A = H⁻¹·JᵀWJ, the LM step's response to a unit change: the part of the pull
+ * the task does not see.
+ */
+function addNullspaceStep(dq: Float64Array, H: Float64Array, J: Float64Array, n: number, ns: { target: number[]; gain: number }, q: number[]): void {
+  const v = new Float64Array(n);
+  for (let i = 0; i < n; i++) v[i] = ns.gain * (ns.target[i] - q[i]);
+  // Jv, then JᵀW(Jv), then H⁻¹ of that
+  const jv = new Float64Array(6);
+  for (let r = 0; r < 6; r++) for (let i = 0; i < n; i++) jv[r] += J[r * n + i] * v[i];
+  const b = new Float64Array(n);
+  for (let r = 0; r < 6; r++) {
+    const w = r < 3 ? 1 : ROT_WEIGHT;
+    for (let i = 0; i < n; i++) b[i] += J[r * n + i] * w * jv[r];
+  }
+  const av = choleskySolve(H, b, n);
+  for (let i = 0; i < n; i++) dq[i] += v[i] - av[i];
 }
 
 function describeMiss(pos: number, rot: number): string {

@@ -21,7 +21,7 @@ export interface MotionLimits {
   jointShare: number;
 }
 
-export const DEFAULT_LIMITS: MotionLimits = { linearSpeed: 0.25, linearAccel: 0.8, angularSpeed: 1.2, angularAccel: 3, jointShare: 0.5 };
+export const DEFAULT_LIMITS: MotionLimits = { linearSpeed: 0.3, linearAccel: 1.2, angularSpeed: 1.5, angularAccel: 4, jointShare: 0.6 };
 const DEFAULT_JOINT_ACCEL = 5; // rad/s² where a model gives none
 
 export interface PlanOptions {
@@ -71,6 +71,7 @@ export function planCartesian(kin: Kinematics, q0: number[], target: Mat4, opts:
   const d = Math.hypot(p1[0] - p0[0], p1[1] - p0[1], p1[2] - p0[2]);
   const th = quatAngle(r0, r1);
   const L = opts.limits;
+  const redundant = kin.dof > 6;
   let T = Math.max(opts.minDuration ?? 0.3, minJerkDuration(d, L.linearSpeed, L.linearAccel), minJerkDuration(th, L.angularSpeed, L.angularAccel));
   for (let attempt = 0; attempt < 4; attempt++, T *= 1.6) {
     const duration = tickRound(T, opts.tickHz);
@@ -82,7 +83,9 @@ export function planCartesian(kin: Kinematics, q0: number[], target: Mat4, opts:
       const rq = quatSlerp(r0, r1, s);
       const r = quatToMat3(rq);
       const m: Mat4 = [r[0], r[1], r[2], p0[0] + (p1[0] - p0[0]) * s, r[3], r[4], r[5], p0[1] + (p1[1] - p0[1]) * s, r[6], r[7], r[8], p0[2] + (p1[2] - p0[2]) * s, 0, 0, 0, 1];
-      const sol = refineIk(kin, m, q, { maxIterations: 30, tolPosition: 1e-6, tolRotation: 1e-5 });
+      // from the previous sample, with a null-space pull back to where the segment started: a redundant arm
+      // then moves only as much as the TCP path needs
+      const sol = refineIk(kin, m, q, { maxIterations: 30, tolPosition: 1e-6, tolRotation: 1e-5, nullspace: redundant ? { target: q0, gain: 0.05 } : undefined });
       if (!sol.ok) return { ok: false, reason: `no IK solution along the path: ${sol.reason.replace(/^no IK solution within joint limits /, '')}` };
       q = sol.q;
       path.push(q);

@@ -3,8 +3,8 @@
 import type { Pose, Quat } from '../math.js';
 import { invertRigid, poseToMat4 } from '../math.js';
 import type { SceneObject, Shape } from '../scene/scene.js';
-import { mat4Multiply, mat4ToPose } from './frames.js';
-import type { Kinematics } from './kinematics.js';
+import { mat3ToQuat, mat4Multiply, mat4ToPose } from './frames.js';
+import { type Kinematics, affineFromMat4, mul } from './kinematics.js';
 import type { LinkGeometry } from './model.js';
 
 export const ROBOT_FIRST_ID = 100;
@@ -14,7 +14,7 @@ export const FINGER_FRICTION = 1.2;
 interface RigPart {
   id: number;
   link: number;
-  offset: number[];
+  offset: Float64Array;
 }
 
 function transformPoints(points: Float32Array, m: number[]): Float32Array {
@@ -44,6 +44,8 @@ export class RobotRig {
   private readonly parts: RigPart[] = [];
   private readonly base: number[];
   private readonly lastQuat = new Map<number, Quat>();
+  private readonly baseAffine: Float64Array;
+  private readonly scratch = [new Float64Array(12), new Float64Array(12)];
 
   constructor(
     readonly kin: Kinematics,
@@ -51,6 +53,7 @@ export class RobotRig {
     firstId = ROBOT_FIRST_ID,
   ) {
     this.base = poseToMat4(basePose);
+    this.baseAffine = affineFromMat4(this.base);
     const model = kin.model;
     const fingerLinks = new Set(model.joints.filter((j) => model.gripper?.fingerJoints.includes(j.name)).map((j) => j.child));
     let id = firstId;
@@ -66,7 +69,7 @@ export class RobotRig {
           pose: { position: [0, 0, 0], quaternion: [0, 0, 0, 1] }, annotated: false,
         };
         this.objects.push(obj);
-        this.parts.push({ id, link: li, offset: poseToMat4(g.origin) });
+        this.parts.push({ id, link: li, offset: affineFromMat4(poseToMat4(g.origin)) });
         if (finger) this.fingerIds.push(id);
         id++;
       });
@@ -80,9 +83,11 @@ export class RobotRig {
    * in one step — which flings whatever the fingers touch.
    */
   poses(q: ArrayLike<number>, opening: number): { id: number; pose: Pose }[] {
-    const links = this.kin.linkTransforms(q, opening);
+    const frames = this.kin.linkFrames(q, opening);
+    const [a, b] = this.scratch;
     return this.parts.map((p) => {
-      const pose = mat4ToPose(mat4Multiply(this.base, mat4Multiply(links[p.link], p.offset)));
+      mul(b, mul(a, this.baseAffine, frames[p.link]), p.offset);
+      const pose: Pose = { position: [b[3], b[7], b[11]], quaternion: mat3ToQuat([b[0], b[1], b[2], b[4], b[5], b[6], b[8], b[9], b[10]]) };
       const prev = this.lastQuat.get(p.id);
       const r = pose.quaternion;
       if (prev && prev[0] * r[0] + prev[1] * r[1] + prev[2] * r[2] + prev[3] * r[3] < 0) pose.quaternion = [-r[0], -r[1], -r[2], -r[3]];
