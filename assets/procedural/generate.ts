@@ -35,17 +35,36 @@ function rotateMesh(m: MeshData, r: Mat3): void {
 
 /**
  * A round object lying on its side touches the table along a line; in the simulator it rolls at the slightest
- * asymmetry of a drop. Real produce sags onto a small flat patch. So collider points within `share` of the height
- * above the lowest point are lowered onto it: the hull gets a flat patch underneath (x/y and the extents unchanged).
+ * asymmetry of a drop. Real produce sags onto a small flat patch. So lying objects get a keel: a thin box under
+ * the lowest part of the collider, centred under the centre of mass across the long axis, as wide as a share of
+ * the object. Its bottom is a symmetric four-vertex face at the object's lowest height (extents unchanged).
  */
-export function flattenBase(parts: Float32Array[], share = 0.12): void {
-  let lo = Infinity, hi = -Infinity;
-  for (const p of parts) for (let i = 2; i < p.length; i += 3) {
-    lo = Math.min(lo, p[i]);
-    hi = Math.max(hi, p[i]);
+export function keelPart(parts: Float32Array[], com: Vec3): Float32Array {
+  const box = aabbOfPoints(...parts);
+  const size = aabbSize(box);
+  const along = size[0] >= size[1] ? 0 : 1;
+  const across = 1 - along;
+  const lo = box.min[2];
+  const band = lo + size[2] * 0.12;
+  // the stretch of the long axis where the collider comes within `band` of the table
+  let a0 = Infinity, a1 = -Infinity;
+  for (const p of parts) for (let i = 0; i < p.length; i += 3) if (p[i + 2] <= band) {
+    a0 = Math.min(a0, p[i + along]);
+    a1 = Math.max(a1, p[i + along]);
   }
-  const band = lo + (hi - lo) * share;
-  for (const p of parts) for (let i = 2; i < p.length; i += 3) if (p[i] < band) p[i] = lo;
+  const mid = (a0 + a1) / 2;
+  const len = Math.max((a1 - a0) * 0.9, size[along] * 0.3);
+  const width = size[across] * 0.45;
+  const thick = Math.min(0.003, size[2] * 0.2);
+  const c = com[across];
+  const pts: number[] = [];
+  for (const u of [mid - len / 2, mid + len / 2]) for (const v of [c - width / 2, c + width / 2]) for (const z of [lo, lo + thick]) {
+    const q = [0, 0, z];
+    q[along] = Math.min(box.max[along], Math.max(box.min[along], u));
+    q[across] = Math.min(box.max[across], Math.max(box.min[across], v));
+    pts.push(q[0], q[1], q[2]);
+  }
+  return Float32Array.from(pts);
 }
 
 /** Puts the object on its stable resting face and its origin at the centre of its render bounding box. */
@@ -69,8 +88,11 @@ function normalisePose(b: Built, lying: boolean): void {
   }
   // after the turn, so that the faces things stand on are the ones made Rapier-proof
   if (b.collider.kind !== 'primitive') {
-    if (lying) flattenBase(b.collider.parts);
     b.collider.parts = b.collider.parts.map((p) => quadFaces(p));
+    if (lying) {
+      const { centroid } = colliderMassProperties(b.collider);
+      b.collider = { kind: 'compound', parts: [...b.collider.parts, keelPart(b.collider.parts, centroid)] };
+    }
   }
   const box = aabbOfPoints(b.mesh.positions);
   const c: Vec3 = [(box.min[0] + box.max[0]) / 2, (box.min[1] + box.max[1]) / 2, (box.min[2] + box.max[2]) / 2];

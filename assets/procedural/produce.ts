@@ -10,12 +10,19 @@ import { colorRgb } from '../materials/palette.js';
 import { type Built, type Family, round4, styleOf } from './family.js';
 import { cylinderMesh, pointsOf, taperedTube } from './parts.js';
 
-/** Profile of a solid of revolution from r(t), t ∈ [0,1] bottom → top, height h; a small flat foot at the bottom. */
-function revolve(h: number, r: (t: number) => number, n = 16, foot = 0.25, footAt = 0.06): [number, number][] {
+/**
+ * Profile of a solid of revolution from r(t), t ∈ [0,1] bottom → top, height h. The solid is cut flat at
+ * t = footAt (the base it stands on). `spherical` spaces heights like a sphere's (z ∝ 1 - cos πt), so round fruit
+ * have round poles instead of the pointed ones of a linear spacing.
+ */
+function revolve(h: number, r: (t: number) => number, n = 16, opts: { footAt?: number; spherical?: boolean } = {}): [number, number][] {
+  const t0 = opts.footAt ?? 0.03;
+  const zf = (t: number) => (opts.spherical ? (1 - Math.cos(Math.PI * t)) / 2 : t);
+  const z0 = zf(t0);
   const pts: [number, number][] = [[0, 0]];
   for (let i = 0; i <= n; i++) {
-    const t = i / n;
-    pts.push([Math.max(r(t), i === 0 ? r(footAt) * foot : 0), h * t]);
+    const t = t0 + ((1 - t0) * i) / n;
+    pts.push([r(t), (h * (zf(t) - z0)) / (zf(1) - z0)]);
   }
   pts.push([0, h]);
   return pts.filter((p, i) => i === 0 || i === pts.length - 1 || p[0] > 1e-5);
@@ -59,12 +66,15 @@ const STEM: Vec3 = colorRgb('dark brown');
 const LEAF: Vec3 = colorRgb('dark green');
 
 function apple(variant: number, rng: Rng): Built {
-  const style = styleOf(variant, 5); // round, tall, flat, lopsided-narrow, small
+  const style = styleOf(variant, 5); // round, tall, flat, narrow, small
   const R = [0.04, 0.037, 0.043, 0.038, 0.033][style] * rng.uniform(0.95, 1.05);
-  const H = R * [1.7, 1.95, 1.5, 1.8, 1.75][style];
-  const taper = [0.1, 0.22, 0.05, 0.3, 0.12][style];
-  const body = revolve(H, (t) => R * Math.sin(Math.PI * Math.min(0.97, Math.max(0.04, t))) ** 0.8 * (1 - taper * t) * (t > 0.9 ? 1 - (t - 0.9) * 3 : 1), 16, 0.9, 0.14);
-  const stem = cylinderMesh(0.0025, 0.015, 6, [0, 0, H + 0.004], STEM);
+  const H = R * [1.75, 1.95, 1.55, 1.85, 1.75][style];
+  // wider towards the top (shoulders), a flat-ish base and a dimple around the stem
+  const taper = [0.12, 0.2, 0.08, 0.28, 0.12][style];
+  const side = (t: number) => R * Math.sin(Math.PI * Math.min(0.96, t)) ** 0.8 * (1 - taper * (1 - t));
+  const body = revolve(H, side, 16, { footAt: 0.12, spherical: true }).filter((p) => p[1] < H * 0.96 || p[0] === 0);
+  body.splice(body.length - 1, 1, [R * 0.18, H * 0.97], [0, H * 0.9]);
+  const stem = cylinderMesh(0.0025, 0.015, 6, [0, 0, H * 0.9 + 0.0075], STEM);
   return hullBuilt(mergeMeshes([latheMesh(body, 32), stem]), concat(latheCloud(body, 16), pointsOf(stem)), { style: ['round', 'tall', 'flat', 'narrow', 'small'][style], radius: round4(R), height: round4(H) });
 }
 
@@ -73,7 +83,7 @@ function orange(variant: number, rng: Rng): Built {
   const R = [0.04, 0.03, 0.036, 0.046, 0.038][style] * rng.uniform(0.95, 1.05);
   const flat = [0.92, 0.78, 0.95, 0.9, 1][style];
   const H = 2 * R * flat;
-  const body = revolve(H, (t) => R * Math.sin(Math.PI * Math.min(0.98, Math.max(0.02, t))), 16, 0.9, 0.12);
+  const body = revolve(H, (t) => R * Math.sin(Math.PI * Math.min(0.985, t)), 18, { footAt: 0.14, spherical: true });
   return hullBuilt(latheMesh(body, 32), latheCloud(body, 16), { style: ['navel', 'mandarin', 'blood', 'large', 'round'][style], radius: round4(R), height: round4(H) });
 }
 
@@ -82,7 +92,7 @@ function lemon(variant: number, rng: Rng): Built {
   const R = [0.027, 0.03, 0.025, 0.022, 0.026][style] * rng.uniform(0.95, 1.05);
   const L = R * [3.0, 2.5, 3.5, 2.9, 3.3][style];
   const tip = [0.12, 0.08, 0.1, 0.12, 0.18][style];
-  const body = revolve(L, (t) => R * Math.sin(Math.PI * t) ** 0.7 + (t < tip || t > 1 - tip ? 0 : 0), 18, 0.35);
+  const body = revolve(L, (t) => R * Math.sin(Math.PI * Math.min(t, 0.97)) ** (0.6 + tip), 18, { footAt: 0.03 });
   // twelve sides: enough to read as round, few enough that a lemon put down stays put
   // turned by half a segment so that, laid down, a facet (not an edge) is underneath: a symmetric patch to rest on
   const m = latheMesh(body, 12, undefined, Math.PI / 12);
@@ -95,12 +105,17 @@ function pear(variant: number, rng: Rng): Built {
   const style = styleOf(variant, 5); // bartlett, bosc, asian (round), small, squat
   const R = [0.036, 0.032, 0.042, 0.03, 0.04][style] * rng.uniform(0.95, 1.05);
   const H = R * [2.8, 3.2, 1.9, 2.7, 2.3][style];
-  const neck = [0.5, 0.42, 0.8, 0.5, 0.6][style];
-  const body = revolve(H, (t) => {
-    const bulb = Math.sin(Math.PI * Math.min(1, t * 1.5)) ** 0.7;
-    const top = neck * Math.sin(Math.PI * Math.min(0.98, 0.5 + t * 0.5));
-    return R * (t < 0.45 ? bulb : Math.max(top, bulb * (1 - (t - 0.45) * 1.2), 0.05));
-  }, 20, 0.8, 0.12);
+  const neck = [0.55, 0.45, 0.85, 0.55, 0.65][style];
+  // radius (share of R) along the height: a bulb below, a neck above, smoothly interpolated
+  const knots: [number, number][] = [[0, 0.6], [0.12, 0.9], [0.3, 1], [0.48, 0.88], [0.66, 0.55 + 0.3 * neck], [0.82, 0.3 + 0.3 * neck], [0.94, 0.22 + 0.2 * neck], [1, 0.08]];
+  const shape = (t: number) => {
+    let k = 1;
+    while (k < knots.length - 1 && knots[k][0] < t) k++;
+    const [t0, r0] = knots[k - 1], [t1, r1] = knots[k];
+    const u = (t - t0) / (t1 - t0 || 1);
+    return r0 + (r1 - r0) * (1 - Math.cos(Math.PI * u)) / 2;
+  };
+  const body = revolve(H, (t) => R * shape(t), 20, { footAt: 0.04 });
   const stem = cylinderMesh(0.002, 0.015, 6, [0, 0, H + 0.006], STEM);
   return hullBuilt(mergeMeshes([latheMesh(body, 32), stem]), concat(latheCloud(body, 16), pointsOf(stem)), { style: ['bartlett', 'bosc', 'asian', 'small', 'squat'][style], radius: round4(R), height: round4(H) });
 }
@@ -131,7 +146,7 @@ function carrot(variant: number, rng: Rng): Built {
   const style = styleOf(variant, 5); // long, short, thick, baby, tapered
   const L = [0.18, 0.13, 0.16, 0.09, 0.2][style] * rng.uniform(0.93, 1.07);
   const R = [0.014, 0.014, 0.02, 0.009, 0.015][style] * rng.uniform(0.93, 1.07);
-  const body = revolve(L, (t) => R * (0.25 + 0.75 * t ** 0.7) * (t > 0.93 ? 1 - (t - 0.93) * 6 : 1), 14, 1);
+  const body = revolve(L, (t) => R * (0.25 + 0.75 * t ** 0.7) * (t > 0.93 ? 1 - (t - 0.93) * 6 : 1), 14, { footAt: 0 });
   // eight sides: a real carrot is ridged and lumpy; a smooth cone would roll around in circles
   const m = latheMesh(body, 8, undefined, Math.PI / 8);
   const top = cylinderMesh(R * 0.35, 0.02, 6, [0, 0, L + 0.008], LEAF);
@@ -146,7 +161,7 @@ function eggplant(variant: number, rng: Rng): Built {
   const L = [0.2, 0.24, 0.14, 0.12, 0.18][style] * rng.uniform(0.93, 1.07);
   const R = [0.042, 0.022, 0.05, 0.028, 0.04][style] * rng.uniform(0.93, 1.07);
   const neck = [0.45, 0.75, 0.5, 0.5, 0.35][style];
-  const body = revolve(L, (t) => R * Math.sin(Math.PI * Math.max(0.03, Math.min(0.97, t))) ** 0.6 * (1 - (1 - neck) * t), 18, 0.5);
+  const body = revolve(L, (t) => R * Math.sin(Math.PI * Math.min(0.97, t)) ** 0.6 * (1 - (1 - neck) * t), 18, { footAt: 0.03 });
   const calyx = cylinderMesh(R * neck * 0.7, 0.02, 8, [0, 0, L + 0.006], LEAF, R * neck * 0.25);
   const merged = mergeMeshes([latheMesh(body, 12, undefined, Math.PI / 12), calyx]);
   const cloud = concat(latheCloud(body, 12, Math.PI / 12), pointsOf(calyx));

@@ -1,0 +1,223 @@
+// `assets import DIR_OR_FILE`: finds the models under a path, imports each as its own job (worker threads, or in
+// this thread when workers cannot start), renders thumbnails, and adds the entries to the library index. A bad
+// model is one failure line and is skipped; it never stops the others.
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { dirname, extname, join, resolve } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { AssetEntry, AssetProblem } from '../core/asset.js';
+import { resolveInside } from '../core/paths.js';
+import { updateIndex } from '../catalog.js';
+import { readIndex } from '../core/index-file.js';
+import { instantiate } from '../instance.js';
+import { encodeThumbnail, thumbnailRenderer } from '../render/thumbnail.js';
+import { readStoredGlb } from './glb-store.js';
+import { type ImportOptions, type ImportResult, type Imported, importModel } from './import-model.js';
+import { MODEL_FORMATS, OTHER_MODEL_EXTENSIONS } from './model.js';
+
+export interface Discovery {
+  models: string[];
+  /** files that look like 3D models in formats spatialgen does not read */
+  unsupported: string[];
+}
+
+/** Mesh files a URDF refers to: imported through the URDF, not on their own. */
+function urdfMeshes(urdf: string): string[] {
+  const text = readFileSync(urdf, 'utf8');
+  const dir = dirname(urdf);
+  const out: string[] = [];
+  for (const m of text.matchAll(/filename\s*=\s*"([^"]+)"/g)) {
+    let ref = m[1].replace(/^package:\/\//, '').replace(/^file:\/\//, '');
+    if (!existsSync(join(dir, ref)) && ref.includes('/')) ref = ref.slice(ref.indexOf('/') + 1);
+    const p = resolveInside(dir, ref);
+    if (p) out.push(p);
+  }
+  return out;
+}
+
+export function discoverModels(path: string): Discovery {
+  const abs = resolve(path);
+  if (!existsSync(abs)) throw new Error(`${path} does not exist`);
+  if (statSync(abs).isFile()) return { models: [abs], unsupported: [] };
+  const files: string[] = [];
+  const walk = (d: string) => {
+    for (const name of readdirSync(d).sort()) {
+      if (name.startsWith('.')) continue;
+      const p = join(d, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else files.push(p);
+    }
+  };
+  walk(abs);
+  const ext = (f: string) => extname(f).slice(1).toLowerCase();
+  const covered = new Set(files.filter((f) => ext(f) === 'urdf').flatMap(urdfMeshes));
+  return {
+    models: files.filter((f) => (MODEL_FORMATS as readonly string[]).includes(ext(f)) && !covered.has(f)),
+    unsupported: files.filter((f) => OTHER_MODEL_EXTENSIONS.includes(ext(f))),
+  };
+}
+
+/** Runs `fn` over `items` with at most `n` in flight; results in input order. */
+export async function pool<T, R>(items: T[], n: number, fn: (item: T, i: number) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const lanes = Array.from({ length: Math.max(1, Math.min(n, items.length)) }, async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i], i);
+    }
+  });
+  await Promise.all(lanes);
+  return out;
+}
+
+/** A worker thread running import-worker; from source (tsx) it registers tsx in the worker first. */
+function startWorker(): Worker {
+  const self = import.meta.url;
+  if (!self.endsWith('.ts')) return new Worker(new URL('./import-worker.js', self));
+  const target = new URL('./import-worker.ts', self).href;
+  const code = `(async () => { const { register } = await import('tsx/esm/api'); register(); await import(${JSON.stringify(target)}); })().catch((e) => { throw e; });`;
+  return new Worker(code, { eval: true });
+}
+
+/** Waits until a worker is ready (it says so) or fails to start. */
+function ready(w: Worker): Promise<boolean> {
+  return new Promise((res) => {
+    const onMsg = (m: unknown) => {
+      if (m === 'ready') done(true);
+    };
+    const onErr = () => done(false);
+    const done = (ok: boolean) => {
+      w.off('message', onMsg);
+      w.off('error', onErr);
+      res(ok);
+    };
+    w.on('message', onMsg);
+    w.once('error', onErr);
+  });
+}
+
+/** Worker threads that run importModel; null when workers cannot start here (then imports run in this thread). */
+async function workerPool(n: number): Promise<{ run(path: string, opts: ImportOptions): Promise<ImportResult>; close(): void } | null> {
+  const workers: Worker[] = [];
+  try {
+    for (let i = 0; i < n; i++) workers.push(startWorker());
+  } catch {
+    for (const w of workers) void w.terminate();
+    return null;
+  }
+  if (!(await Promise.all(workers.map(ready))).every(Boolean)) {
+    for (const w of workers) void w.terminate();
+    return null;
+  }
+  const idle = [...workers];
+  const waiting: ((w: Worker) => void)[] = [];
+  let seq = 0;
+  const acquire = () => new Promise<Worker>((res) => (idle.length ? res(idle.pop()!) : waiting.push(res)));
+  const release = (w: Worker) => (waiting.length ? waiting.shift()!(w) : idle.push(w));
+  return {
+    async run(path, opts) {
+      const w = await acquire();
+      const id = ++seq;
+      try {
+        return await new Promise<ImportResult>((res, rej) => {
+          const onMsg = (m: { id: number; result: ImportResult }) => {
+            if (m?.id !== id) return;
+            w.off('message', onMsg);
+            w.off('error', onErr);
+            res(m.result);
+          };
+          const onErr = (e: Error) => {
+            w.off('message', onMsg);
+            rej(e);
+          };
+          w.on('message', onMsg);
+          w.once('error', onErr);
+          w.postMessage({ id, path, opts });
+        });
+      } finally {
+        release(w);
+      }
+    },
+    close() {
+      for (const w of workers) void w.terminate();
+    },
+  };
+}
+
+export interface BatchOptions extends Omit<ImportOptions, 'importRoot'> {
+  /** models imported at once (default: the machine's parallelism) */
+  concurrency?: number;
+  /** worker threads (default) or this thread */
+  workers?: boolean;
+  thumbnails?: boolean;
+  /** called as each model finishes (progress lines) */
+  onResult?: (r: ImportResult, path: string) => void;
+}
+
+export interface BatchResult {
+  imported: AssetEntry[];
+  failed: AssetProblem[];
+  warnings: string[];
+  thumbnails: string;
+}
+
+/** Gives entries whose id is taken by a different model a distinct id (stable: suffix from the content hash). */
+function uniqueIds(existing: AssetEntry[], fresh: Imported[]): AssetEntry[] {
+  const taken = new Map<string, string>();
+  for (const e of existing) if (e.source.kind === 'imported') taken.set(e.id, e.source.original);
+  const out: AssetEntry[] = [];
+  for (const r of fresh) {
+    const e = { ...r.entry };
+    const orig = e.source.kind === 'imported' ? e.source.original : '';
+    if (taken.has(e.id) && taken.get(e.id) !== orig) e.id = `${e.id}-${e.hash.slice(0, 6)}`;
+    taken.set(e.id, orig);
+    out.push(e);
+  }
+  return out;
+}
+
+export async function importPath(path: string, opts: BatchOptions): Promise<BatchResult> {
+  const { models, unsupported } = discoverModels(path);
+  const failed: AssetProblem[] = unsupported.map((f) => ({ asset: f, reason: 'unknown-format', detail: `"${extname(f)}" is not a model format spatialgen reads (OBJ, glTF, GLB, URDF)` }));
+  const importRoot = statSync(resolve(path)).isDirectory() ? resolve(path) : dirname(resolve(path));
+  const one: ImportOptions = { libraryRoot: opts.libraryRoot, importRoot, ...(opts.category ? { category: opts.category } : {}) };
+  const n = opts.concurrency ?? availableParallelism();
+  const wp = opts.workers !== false && models.length > 1 && n > 1 ? await workerPool(Math.min(n, models.length)) : null;
+  let results: ImportResult[];
+  try {
+    results = await pool(models, n, async (m) => {
+      let r: ImportResult;
+      try {
+        r = wp ? await wp.run(m, one) : await importModel(m, one);
+      } catch (e) {
+        r = { ok: false, problem: { asset: m, reason: 'unreadable', detail: (e as Error).message.split('\n')[0] } };
+      }
+      opts.onResult?.(r, m);
+      return r;
+    });
+  } finally {
+    wp?.close();
+  }
+  const ok = results.filter((r): r is Imported => r.ok);
+  for (const r of results) if (!r.ok) failed.push(r.problem);
+  const warnings = ok.flatMap((r) => r.warnings.map((w) => `${r.entry.source.kind === 'imported' ? r.entry.source.original : r.entry.id}: ${w}`));
+  const entries = uniqueIds(readIndex(opts.libraryRoot).index?.assets ?? [], ok);
+  let kind = 'none';
+  if (opts.thumbnails !== false && entries.length > 0) {
+    const tr = await thumbnailRenderer();
+    kind = tr.kind;
+    try {
+      for (const e of entries) {
+        if (e.source.kind !== 'imported' || !e.source.thumbnail) continue;
+        const stored = readStoredGlb(join(opts.libraryRoot, e.source.file));
+        const rgba = await tr.render(instantiate(e, { mesh: stored.mesh, collider: stored.collider, exactPrimitive: false }));
+        writeFileSync(join(opts.libraryRoot, e.source.thumbnail), await encodeThumbnail(rgba));
+      }
+    } finally {
+      tr.close();
+    }
+  }
+  if (entries.length > 0) updateIndex(opts.libraryRoot, entries);
+  return { imported: entries, failed, warnings, thumbnails: kind };
+}

@@ -1,0 +1,103 @@
+// Thumbnails of assets: the product's WebGPU renderer (generators/rendering) when it can start, the software
+// rasteriser (raster.ts) when it cannot (no Vulkan driver), so `assets import` and `assets preview` work anywhere.
+import sharp from 'sharp';
+import type { Vec3 } from '../../generators/math.js';
+import type { Scene, SceneObject } from '../../generators/scene/scene.js';
+import type { AssetInstance } from '../instance.js';
+import { rasterize } from './raster.js';
+
+export const THUMB_SIZE = 128;
+const BACKGROUND: Vec3 = [0.93, 0.93, 0.93];
+
+export interface ThumbnailRenderer {
+  /** 'gpu: <adapter>' or 'software' */
+  readonly kind: string;
+  render(a: AssetInstance): Promise<Uint8Array>;
+  close(): void;
+}
+
+function vertexColors(a: AssetInstance, positions: Float32Array): Float32Array {
+  if (a.vertexColors && a.vertexColors.length === positions.length) return a.vertexColors;
+  const c = new Float32Array(positions.length);
+  for (let i = 0; i < c.length; i++) c[i] = a.material.rgb[i % 3];
+  return c;
+}
+
+function softwareMesh(a: AssetInstance): { positions: Float32Array; indices: Uint32Array } {
+  const s = a.shape;
+  if (s.kind === 'mesh') return { positions: s.positions, indices: s.indices };
+  // primitives: a coarse tessellation is plenty at thumbnail size
+  const pos: number[] = [];
+  const idx: number[] = [];
+  const ring = (n: number, f: (i: number, j: number) => Vec3, rows: number) => {
+    for (let i = 0; i <= rows; i++) for (let j = 0; j <= n; j++) pos.push(...f(i / rows, j / n));
+    for (let i = 0; i < rows; i++) for (let j = 0; j < n; j++) {
+      const a0 = i * (n + 1) + j, b0 = a0 + n + 1;
+      idx.push(a0, b0, a0 + 1, a0 + 1, b0, b0 + 1);
+    }
+  };
+  if (s.kind === 'box') {
+    const h = s.size.map((x) => x / 2);
+    for (const sx of [-1, 1]) for (const sy of [-1, 1]) for (const sz of [-1, 1]) pos.push(sx * h[0], sy * h[1], sz * h[2]);
+    idx.push(0, 1, 3, 0, 3, 2, 4, 6, 7, 4, 7, 5, 0, 4, 5, 0, 5, 1, 2, 3, 7, 2, 7, 6, 0, 2, 6, 0, 6, 4, 1, 5, 7, 1, 7, 3);
+  } else if (s.kind === 'sphere') {
+    ring(24, (u, v) => [s.radius * Math.sin(Math.PI * u) * Math.cos(2 * Math.PI * v), s.radius * Math.sin(Math.PI * u) * Math.sin(2 * Math.PI * v), s.radius * Math.cos(Math.PI * u)], 12);
+  } else {
+    const r = s.radius, h = s.height;
+    const top = s.kind === 'cone' ? 0 : r;
+    ring(24, (u, v) => {
+      const rr = u === 0 || u === 1 ? 0 : u < 0.5 ? r : top;
+      const z = u < 0.5 ? -h / 2 : h / 2;
+      return [rr * Math.cos(2 * Math.PI * v), rr * Math.sin(2 * Math.PI * v), z];
+    }, 3);
+  }
+  return { positions: Float32Array.from(pos), indices: Uint32Array.from(idx) };
+}
+
+class SoftwareThumbnails implements ThumbnailRenderer {
+  readonly kind = 'software';
+  async render(a: AssetInstance): Promise<Uint8Array> {
+    const m = softwareMesh(a);
+    return rasterize({ ...m, colors: vertexColors(a, m.positions) }, THUMB_SIZE, BACKGROUND);
+  }
+  close(): void {}
+}
+
+function thumbScene(a: AssetInstance): Scene {
+  const obj: SceneObject = {
+    id: 1, name: a.name, category: a.category, synonyms: a.synonyms, assetId: a.assetId, shape: a.shape, material: a.material,
+    body: 'fixed', mass: a.mass, friction: a.friction, restitution: a.restitution,
+    pose: { position: [0, 0, a.size[2] / 2], quaternion: [0, 0, 0, 1] }, annotated: true,
+  };
+  return { seed: 0, tableTopZ: 0, objects: [obj], cameras: [], lighting: { sunDirection: [-0.4, 0.3, -1], sunIntensity: 2.5, ambientIntensity: 0.9, background: BACKGROUND } };
+}
+
+/** The GPU renderer if it starts, else the software one. SPATIALGEN_THUMBNAILS=software forces the latter. */
+export async function thumbnailRenderer(): Promise<ThumbnailRenderer> {
+  if (process.env.SPATIALGEN_THUMBNAILS !== 'software') {
+    try {
+      const { Renderer } = await import('../../generators/rendering/index.js');
+      const r = await Renderer.create();
+      return {
+        kind: `gpu: ${r.adapterName}`,
+        async render(a: AssetInstance): Promise<Uint8Array> {
+          r.setScene(thumbScene(a));
+          const d = Math.max(...a.size) * 1.7;
+          const c = a.size[2] / 2;
+          const f = await r.render({ name: 'thumbnail', width: THUMB_SIZE, height: THUMB_SIZE, fovYDeg: 35, position: [d, -d * 1.1, c + d * 0.9], target: [0, 0, c] });
+          return f.rgba;
+        },
+        close(): void {
+          r.dispose();
+        },
+      };
+    } catch {
+      // no GPU adapter / driver: fall through to the software rasteriser
+    }
+  }
+  return new SoftwareThumbnails();
+}
+
+export async function encodeThumbnail(rgba: Uint8Array): Promise<Buffer> {
+  return sharp(Buffer.from(rgba.buffer, rgba.byteOffset, rgba.byteLength), { raw: { width: THUMB_SIZE, height: THUMB_SIZE, channels: 4 } }).png().toBuffer();
+}

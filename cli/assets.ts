@@ -1,0 +1,168 @@
+// `spatialgen assets list|validate|import|preview|reindex`: the asset library from the command line. Problems are
+// one line each (`<asset>: <reason>: <detail>`) and make the exit status non-zero; good assets are never held back
+// by bad ones.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { Command, InvalidArgumentError } from 'commander';
+import { type AssetProblem, type Split, formatProblem } from '../assets/core/asset.js';
+import { updateIndex } from '../assets/catalog.js';
+import { importPath } from '../assets/import/batch.js';
+import { type AssetLibrary, defaultLibraryRoot, loadLibrary } from '../assets/library.js';
+import { type SheetCell, contactSheet } from '../assets/render/sheet.js';
+import { thumbnailRenderer } from '../assets/render/thumbnail.js';
+import { validateLibrary, validateModels } from '../assets/validate.js';
+
+const intArg = (name: string, min: number) => (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`${name} must be an integer >= ${min}`);
+  return n;
+};
+const shareArg = (v: string) => {
+  const n = Number(v);
+  if (!(n >= 0 && n <= 1)) throw new InvalidArgumentError('--test-share must be a number in 0..1');
+  return n;
+};
+const splitArg = (v: string): Split => {
+  if (v !== 'train' && v !== 'test') throw new InvalidArgumentError('--split must be train or test');
+  return v;
+};
+
+interface Out {
+  out: (s: string) => void;
+  err: (s: string) => void;
+}
+const stdio: Out = { out: (s) => process.stdout.write(`${s}\n`), err: (s) => process.stderr.write(`${s}\n`) };
+
+function library(dir: string | undefined, testShare?: number): AssetLibrary {
+  return loadLibrary({ ...(dir ? { root: resolve(dir) } : {}), ...(testShare !== undefined ? { testShare } : {}) });
+}
+
+function problems(ps: AssetProblem[], io: Out): void {
+  for (const p of ps) io.err(`error ${formatProblem(p)}`);
+}
+
+export function list(flags: { library?: string; json?: boolean; split?: Split; category?: string; testShare?: number }, io: Out = stdio): void {
+  const lib = library(flags.library, flags.testShare);
+  const entries = lib.assets({ ...(flags.split ? { split: flags.split } : {}), ...(flags.category ? { category: flags.category } : {}) });
+  if (flags.json) {
+    io.out(JSON.stringify({ root: lib.root, version: lib.version, testShare: lib.testShare, invalid: lib.invalid, assets: entries }, null, 1));
+    return;
+  }
+  const pad = (s: string, n: number) => (s.length >= n ? s.slice(0, n) : s + ' '.repeat(n - s.length));
+  io.out(`${pad('id', 26)} ${pad('category', 14)} ${pad('colour', 12)} ${pad('size (cm)', 18)} ${pad('mass kg', 8)} ${pad('roles', 18)} ${pad('split', 5)} source`);
+  for (const e of entries) {
+    const size = e.size.map((s) => (s * 100).toFixed(1)).join('x');
+    io.out(`${pad(e.id, 26)} ${pad(e.category, 14)} ${pad(e.colorName, 12)} ${pad(size, 18)} ${pad(e.mass.toFixed(3), 8)} ${pad(e.roles.join(',') || '-', 18)} ${pad(e.split, 5)} ${e.source.kind}`);
+  }
+  const cats = new Set(entries.map((e) => e.category)).size;
+  const bad = Object.entries(lib.invalid).map(([r, n]) => `${n} ${r}`);
+  io.out(`${entries.length} assets in ${cats} categories (${lib.root})${bad.length ? `; skipped invalid: ${bad.join(', ')}` : ''}`);
+}
+
+export async function validate(path: string | undefined, flags: { library?: string }, io: Out = stdio): Promise<number> {
+  const r = path ? await validateModels(path) : validateLibrary(flags.library ? resolve(flags.library) : undefined);
+  problems(r.problems, io);
+  const by = Object.entries(r.byReason).map(([k, n]) => `${n} ${k}`).join(', ');
+  io.out(`${r.checked} checked, ${r.problems.length} invalid${by ? ` (${by})` : ''}`);
+  return r.problems.length === 0 ? 0 : 1;
+}
+
+export async function importCmd(path: string, flags: { library?: string; category?: string; concurrency?: number; thumbnails?: boolean; workers?: boolean }, io: Out = stdio): Promise<number> {
+  const root = resolve(flags.library ?? defaultLibraryRoot());
+  const r = await importPath(path, {
+    libraryRoot: root,
+    ...(flags.category ? { category: flags.category } : {}),
+    ...(flags.concurrency ? { concurrency: flags.concurrency } : {}),
+    thumbnails: flags.thumbnails !== false,
+    workers: flags.workers !== false,
+    onResult: (res, p) => {
+      if (res.ok) io.out(`imported ${res.entry.id} (${res.entry.category}, ${res.entry.colorName}) from ${p}`);
+    },
+  });
+  problems(r.failed, io);
+  for (const w of r.warnings) io.out(`warning ${w}`);
+  io.out(`${r.imported.length} imported, ${r.failed.length} failed; library index ${root}/index.json${r.imported.length ? `; thumbnails: ${r.thumbnails}` : ''}`);
+  return r.failed.length === 0 ? 0 : 1;
+}
+
+export async function preview(flags: { out: string; library?: string; split?: Split; category?: string; columns: number; limit?: number }, io: Out = stdio): Promise<void> {
+  const lib = library(flags.library);
+  let entries = lib.assets({ ...(flags.split ? { split: flags.split } : {}), ...(flags.category ? { category: flags.category } : {}) });
+  if (flags.limit !== undefined) entries = entries.slice(0, flags.limit);
+  if (entries.length === 0) throw new Error('no assets match: nothing to preview');
+  const tr = await thumbnailRenderer();
+  const cells: SheetCell[] = [];
+  try {
+    for (const e of entries) {
+      const inst = lib.instantiate(e);
+      cells.push({ rgba: await tr.render(inst), lines: [`${e.id}${e.split === 'test' ? ' (test)' : ''}`, `${e.colorName} ${e.category}`] });
+    }
+  } finally {
+    tr.close();
+  }
+  mkdirSync(dirname(resolve(flags.out)), { recursive: true });
+  writeFileSync(flags.out, await contactSheet(cells, flags.columns));
+  io.out(`${flags.out}: ${cells.length} assets (thumbnails: ${tr.kind})`);
+}
+
+export function reindex(flags: { library?: string; testShare?: number }, io: Out = stdio): void {
+  const root = resolve(flags.library ?? defaultLibraryRoot());
+  const idx = updateIndex(root, [], flags.testShare);
+  const test = idx.assets.filter((a) => a.split === 'test').length;
+  io.out(`${root}/index.json: ${idx.assets.length} assets, ${test} held out as test (share ${idx.testShare})`);
+}
+
+export function registerAssets(program: Command): void {
+  const assets = program.command('assets').description('the asset library: list, validate, import, preview');
+  const libOpt = ['--library <dir>', 'library root (default: the package\'s assets/library, or $SPATIALGEN_ASSET_LIBRARY)'] as const;
+
+  assets
+    .command('list')
+    .description('list the library\'s assets')
+    .option(...libOpt)
+    .option('--json', 'machine-readable: the index entries and the invalid counts')
+    .option('--split <split>', 'only train or test', splitArg)
+    .option('--category <name>', 'only this category')
+    .option('--test-share <x>', 're-split with this share held out per category', shareArg)
+    .action((flags) => list(flags));
+
+  assets
+    .command('validate')
+    .description('check the library (or the models under PATH before importing); one line per problem')
+    .argument('[path]', 'a model file or a folder of models to check instead of the library')
+    .option(...libOpt)
+    .action(async (path: string | undefined, flags) => {
+      process.exitCode = await validate(path, flags);
+    });
+
+  assets
+    .command('import')
+    .description('import glTF/GLB, OBJ(+MTL) or URDF models into the library (one job per model)')
+    .argument('<path>', 'a model file or a folder (searched recursively)')
+    .option(...libOpt)
+    .option('--category <name>', 'category of every model (else a sidecar <model>.json / assets.csv, else the file name)')
+    .option('--concurrency <n>', 'models imported at once (default: CPU count)', intArg('--concurrency', 1))
+    .option('--no-thumbnails', 'do not render thumbnails')
+    .option('--no-workers', 'import in this thread instead of worker threads')
+    .action(async (path: string, flags) => {
+      process.exitCode = await importCmd(path, flags);
+    });
+
+  assets
+    .command('preview')
+    .description('a contact sheet of thumbnails labelled with id, colour and category')
+    .requiredOption('--out <file.png>', 'where to write the PNG')
+    .option(...libOpt)
+    .option('--split <split>', 'only train or test', splitArg)
+    .option('--category <name>', 'only this category')
+    .option('--columns <n>', 'thumbnails per row', intArg('--columns', 1), 12)
+    .option('--limit <n>', 'at most this many assets', intArg('--limit', 1))
+    .action(async (flags) => preview(flags));
+
+  assets
+    .command('reindex')
+    .description('rewrite the library index: regenerate the procedural entries, keep the imported ones, re-split')
+    .option(...libOpt)
+    .option('--test-share <x>', 'share of each category held out as test (default: the index\'s, 0.2)', shareArg)
+    .action((flags) => reindex(flags));
+}
