@@ -27,7 +27,7 @@ const splitArg = (v: string): Split => {
   return v;
 };
 
-interface Out {
+export interface Out {
   out: (s: string) => void;
   err: (s: string) => void;
 }
@@ -112,7 +112,7 @@ export function reindex(flags: { library?: string; testShare?: number }, io: Out
   io.out(`${root}/index.json: ${idx.assets.length} assets, ${test} held out as test (share ${idx.testShare})`);
 }
 
-export function registerAssets(program: Command): void {
+export function registerAssets(program: Command, io: Out = stdio): void {
   const assets = program.command('assets').description('the asset library: list, validate, import, preview');
   const libOpt = ['--library <dir>', 'library root (default: the package\'s assets/library, or $SPATIALGEN_ASSET_LIBRARY)'] as const;
 
@@ -124,7 +124,7 @@ export function registerAssets(program: Command): void {
     .option('--split <split>', 'only train or test', splitArg)
     .option('--category <name>', 'only this category')
     .option('--test-share <x>', 're-split with this share held out per category', shareArg)
-    .action((flags) => list(flags));
+    .action((flags) => list(flags, io));
 
   assets
     .command('validate')
@@ -132,7 +132,7 @@ export function registerAssets(program: Command): void {
     .argument('[path]', 'a model file or a folder of models to check instead of the library')
     .option(...libOpt)
     .action(async (path: string | undefined, flags) => {
-      process.exitCode = await validate(path, flags);
+      process.exitCode = await validate(path, flags, io);
     });
 
   assets
@@ -145,7 +145,7 @@ export function registerAssets(program: Command): void {
     .option('--no-thumbnails', 'do not render thumbnails')
     .option('--no-workers', 'import in this thread instead of worker threads')
     .action(async (path: string, flags) => {
-      process.exitCode = await importCmd(path, flags);
+      process.exitCode = await importCmd(path, flags, io);
     });
 
   assets
@@ -157,12 +157,12 @@ export function registerAssets(program: Command): void {
     .option('--category <name>', 'only this category')
     .option('--columns <n>', 'thumbnails per row', intArg('--columns', 1), 12)
     .option('--limit <n>', 'at most this many assets', intArg('--limit', 1))
-    .action(async (flags) => preview(flags));
+    .action(async (flags) => preview(flags, io));
 
   assets
     .command('reindex')
     .description('rewrite the library index: regenerate the procedural entries, keep the imported ones, re-split')
     .option(...libOpt)
     .option('--test-share <x>', 'share of each category held out as test (default: the index\'s, 0.2)', shareArg)
-    .action((flags) => reindex(flags));
+    .action((flags) => reindex(flags, io));
 }

@@ -115,10 +115,13 @@ export function floorParts(r0: number, r1: number, h: number, segments: number):
   return parts;
 }
 
-/** Ring points of a lathe profile (as latheMesh places them, z up), profile simplified for the collider. */
-export function latheCloud(profile: [number, number][], segments: number, phiStart = 0): Float32Array {
+/**
+ * Ring points of a lathe profile (as latheMesh places them, z up) for a hull collider. Samples where the profile
+ * turns by less than `minTurnDeg` are dropped (they only add facets parry would merge).
+ */
+export function latheCloud(profile: [number, number][], segments: number, phiStart = 0, minTurnDeg = 1): Float32Array {
   const pts: number[] = [];
-  for (const [r, z] of simplifyProfile(profile)) {
+  for (const [r, z] of simplifyProfile(profile, minTurnDeg)) {
     if (r < 1e-6) pts.push(0, 0, z);
     else for (let j = 0; j < segments; j++) {
       const a = phiStart + (2 * Math.PI * j) / segments;

@@ -1,5 +1,5 @@
-// Runs `spatialgen assets …` in this process (commander program with registerAssets), capturing stdout/stderr and
-// the exit status, the way cli/main.ts runs it: a thrown error is one line on stderr and exit 1.
+// Runs `spatialgen assets …` in this process (commander program with registerAssets), capturing its output lines
+// and the exit status, the way cli/main.ts runs it: a thrown error is one line on stderr and exit 1.
 import { Command, CommanderError } from 'commander';
 import { registerAssets } from '../../cli/assets.js';
 
@@ -10,15 +10,12 @@ export interface CliRun {
 }
 
 export async function runAssetsCli(args: string[]): Promise<CliRun> {
-  const p = new Command('spatialgen').exitOverride();
-  registerAssets(p);
-  p.commands.forEach((c) => c.exitOverride().commands.forEach((s) => s.exitOverride()));
   let stdout = '';
   let stderr = '';
-  const ow = process.stdout.write.bind(process.stdout);
-  const ew = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((s: string | Uint8Array) => ((stdout += String(s)), true)) as typeof process.stdout.write;
-  process.stderr.write = ((s: string | Uint8Array) => ((stderr += String(s)), true)) as typeof process.stderr.write;
+  const p = new Command('spatialgen').exitOverride().configureOutput({ writeOut: (s) => (stdout += s), writeErr: (s) => (stderr += s) });
+  registerAssets(p, { out: (s) => (stdout += `${s}\n`), err: (s) => (stderr += `${s}\n`) });
+  const all = (c: Command): Command[] => [c, ...c.commands.flatMap(all)];
+  for (const c of all(p)) c.exitOverride().configureOutput({ writeOut: (s) => (stdout += s), writeErr: (s) => (stderr += s) });
   const before = process.exitCode;
   process.exitCode = undefined;
   let code = 0;
@@ -32,8 +29,6 @@ export async function runAssetsCli(args: string[]): Promise<CliRun> {
       code = 1;
     }
   } finally {
-    process.stdout.write = ow;
-    process.stderr.write = ew;
     process.exitCode = before;
   }
   return { code, stdout, stderr };
