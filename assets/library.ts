@@ -12,6 +12,8 @@ import { DEFAULT_TEST_SHARE, withSplits } from './core/splits.js';
 import { type AssetGeometry, type AssetInstance, type InstanceChoice, instantiate } from './instance.js';
 import { readStoredGlb } from './import/glb-store.js';
 import { generate } from './procedural/generate.js';
+import { type Texture, makeTexture } from './materials/textures.js';
+import sharp from 'sharp';
 import { FAMILIES, family } from './procedural/index.js';
 
 /** `assets/library` of this checkout (or of the installed package); SPATIALGEN_ASSET_LIBRARY overrides. */
@@ -133,6 +135,17 @@ export class AssetLibrary {
       this.cache.set(e.id, g);
     }
     return g;
+  }
+
+  /**
+   * The texture image of an instance (RGBA), if it has one: the procedural pattern tinted with the instance's
+   * colour, or the imported file. For renderers that take textures (Material has no texture field yet).
+   */
+  async textureImage(inst: AssetInstance, size = 256): Promise<Texture | null> {
+    if (!inst.texture) return null;
+    if ('kind' in inst.texture) return makeTexture(inst.texture.kind, inst.material.rgb, inst.texture.seed, size);
+    const { data, info } = await sharp(inst.texture.file).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+    return { width: info.width, height: info.height, rgba: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
   }
 
   /** An entry made concrete for one scene: colour and material drawn by `choice`, Shape, mass, collider parts. */

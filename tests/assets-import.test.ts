@@ -116,6 +116,8 @@ test('the fixtures import into a fresh library: normalised, with colliders, mass
   assert.equal(lib.assets({ source: 'imported' }).length, 3);
   const inst = lib.instantiate(mug.id);
   assert.equal(inst.shape.kind, 'mesh');
+  const tex = await lib.textureImage(lib.instantiate(banana.id));
+  assert.ok(tex && tex.width > 0 && tex.rgba.length === tex.width * tex.height * 4);
   assert.deepEqual(validateLibrary(root).problems, []);
   // re-importing the same files replaces the entries instead of adding copies
   await importPath(join(OBJECTS, 'bullet3_banana'), { libraryRoot: root, thumbnails: false });

@@ -21,8 +21,8 @@ export const WX250S_LIMITS = {
   acceleration: [6, 6, 6, 8, 8, 8],
 };
 
-/** The vendor's "sleep"-like tuck is too folded for grasping; this is BridgeData's usual start: TCP above the table. */
-export const WX250S_HOME = [0, -0.6, 0.75, 0, 1.2, 0];
+/** Start pose: gripper pointing down 0.2 m ahead of the base and 0.26 m up, clear of anything on the table. */
+export const WX250S_HOME = [0, -0.37, 0.14, 0, 1.8, 0];
 
 export function widowx250Model(): RobotModel {
   const black = material('black', [0.08, 0.08, 0.09], 0.55, 0.15);
