@@ -10,7 +10,7 @@ import { after, before, describe, test } from 'node:test';
 import { spatialgen, tempDir } from './helpers/build-fixture.js';
 import {
   REDIS_6379, TestRedis, buildCounts, childPids, datasetFiles, dropPrefix, episodesOf, killAll, manifestSansCode,
-  startCli, startWorker, testPrefix, waitFor, type Proc,
+  jobsRunBy, startCli, startWorker, testPrefix, waitFor, type Proc,
 } from './helpers/queue-fixture.js';
 
 const EPISODES = '4';
@@ -65,19 +65,26 @@ describe('queued builds under faults', { timeout: 600_000 }, () => {
       kills.push(`worker A at ${at()} (${c.done} done, ${busy ? 'with a job process' : 'before its first job'})`);
       a = await startWorker(REDIS_6379, prefix);
       if (k === 0) {
-        // a native crash inside rendering kills the job's sandboxed process, never worker B itself
+        // a native crash inside rendering kills the job's sandboxed process, never worker B itself: wait until B
+        // runs an episode, then kill that episode's process
+        const running = await waitFor('worker B to run an episode', async () => {
+          const ids = await jobsRunBy(REDIS_6379, prefix, b.child.pid!);
+          return ids.length > 0 || build.child.exitCode !== null ? ids : null;
+        }, 60_000, 100);
         const job = childPids(b.child.pid!)[0];
-        if (job) {
+        if (running.length > 0 && job) {
           process.kill(job, 'SIGKILL');
-          kills.push(`a job process of worker B at ${at()}`);
+          kills.push(`the job process of worker B running ${running[0]} at ${at()}`);
         }
       }
     }
     const r = await waitFor('the build to finish', () => (build.child.exitCode !== null ? build.exited : null), 300_000, 500);
     t.diagnostic(`killed ${kills.join(', ')}; build done at ${at()}`);
     assert.equal(r.status, 0, `${r.stderr}\nkills: ${kills.join(', ')}`);
-    assert.ok(kills.length >= 2, `killed ${kills.join(', ')}`);
+    assert.ok(kills.filter((k) => k.startsWith('worker A')).length >= 2, `killed ${kills.join(', ')}`);
+    assert.ok(kills.some((k) => k.includes('job process of worker B')), 'a job process crashed under worker B');
     assert.equal(b.child.exitCode, null, 'worker B survived its job process crash');
+    assert.match(b.stdout, /episode [0-9a-f]{16}\.r1\.e\d: attempt failed, will retry: Unexpected exit code: null signal: SIGKILL/, 'the crashed episode was retried');
     assertSameDataset(out);
     const c = await buildCounts(REDIS_6379, prefix, id);
     assert.deepEqual([c.done, c.failed, c.state], [Number(EPISODES), 0, 'done']);

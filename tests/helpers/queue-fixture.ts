@@ -3,6 +3,7 @@
 // 127.0.0.1; every process a test starts is tracked here and killed by pid when the test file ends.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
@@ -230,6 +231,19 @@ export async function buildCounts(url: string, prefix: string, buildId: string):
     const k = `${prefix}:build:${buildId}`;
     const [done, failed, state, active] = await Promise.all([r.bitcount(`${k}:done`), r.bitcount(`${k}:failed`), r.hget(k, 'state'), r.llen(`${prefix}:episodes:active`)]);
     return { done, failed, state, active };
+  } finally {
+    r.disconnect();
+  }
+}
+
+/** Ids of the episode jobs a given worker process (`spatialgen worker`, named host:pid) is running now. */
+export async function jobsRunBy(url: string, prefix: string, pid: number): Promise<string[]> {
+  const r = new Redis(url, { maxRetriesPerRequest: 1, retryStrategy: () => null });
+  r.on('error', () => {});
+  try {
+    const active = await r.lrange(`${prefix}:episodes:active`, 0, -1);
+    const by = await Promise.all(active.map((id) => r.hget(`${prefix}:episodes:${id}`, 'pb')));
+    return active.filter((_, i) => by[i] === `${hostname()}:${pid}`);
   } finally {
     r.disconnect();
   }
