@@ -1,5 +1,7 @@
 // Writing the library index: the procedural families' entries (regenerated, deterministic) plus the imported
 // entries already in the index, splits recomputed over all of them. Import adds or replaces entries through here.
+import { mkdirSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import type { AssetEntry, AssetIndex } from './core/asset.js';
 import { INDEX_VERSION } from './core/asset.js';
 import { readIndex, writeIndex } from './core/index-file.js';
@@ -18,9 +20,45 @@ export function composeIndex(root: string, imported: AssetEntry[] = [], testShar
   return { format: 'spatialgen-asset-index', version: INDEX_VERSION, testShare: share, assets: all };
 }
 
-/** Rewrites `<root>/index.json`; returns the index written. */
+const LOCK_STALE_MS = 120_000;
+
+/**
+ * Holds `<root>/index.lock` (a directory: mkdir is atomic) while `fn` runs, so two imports into one library do not
+ * lose each other's entries. A lock older than two minutes is taken to be left by a crashed process.
+ */
+function withIndexLock<T>(root: string, fn: () => T): T {
+  mkdirSync(root, { recursive: true });
+  const lock = join(root, 'index.lock');
+  const deadline = Date.now() + LOCK_STALE_MS;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      let age = 0;
+      try {
+        age = Date.now() - statSync(lock).mtimeMs;
+      } catch {
+        continue;
+      }
+      if (age > LOCK_STALE_MS) rmSync(lock, { recursive: true, force: true });
+      else if (Date.now() > deadline) throw new Error(`the library index at ${root} stays locked (${lock}); is another import running?`);
+      else Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
+    }
+  }
+  try {
+    return fn();
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+/** Rewrites `<root>/index.json` (under the index lock); returns the index written. */
 export function updateIndex(root: string, imported: AssetEntry[] = [], testShare?: number): AssetIndex {
-  const index = composeIndex(root, imported, testShare);
-  writeIndex(root, index);
-  return index;
+  return withIndexLock(root, () => {
+    const index = composeIndex(root, imported, testShare);
+    writeIndex(root, index);
+    return index;
+  });
 }

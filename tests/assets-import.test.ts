@@ -156,6 +156,12 @@ test('a GLB (y up, metres) imports z up at its size; category and names from the
   writeFileSync(join(dir, 'Wooden_Block_01.json'), JSON.stringify({ category: 'box', name: 'tea box', up: '+z', color: 'red' }));
   const s = await importModel(join(dir, 'Wooden_Block_01.glb'), { libraryRoot: join(work, 'lib-glb') });
   assert.ok(s.ok && s.entry.category === 'box' && s.entry.colorName === 'red' && s.entry.id === 'imp-tea-box');
+  // a CSV sidecar row for a model in the folder the import started from
+  mkdirSync(join(dir, 'kitchen'), { recursive: true });
+  writeFileSync(join(dir, 'kitchen', 'scan_0042.obj'), octahedronObj(0.05));
+  writeFileSync(join(dir, 'assets.csv'), 'file,category,name,synonyms,color\nkitchen/scan_0042.obj,sponge,"scrub sponge",scourer;pad,yellow\n');
+  const v = await importModel(join(dir, 'kitchen', 'scan_0042.obj'), { libraryRoot: join(work, 'lib-glb'), importRoot: dir });
+  assert.ok(v.ok && v.entry.category === 'sponge' && v.entry.colorName === 'yellow' && v.entry.synonyms.includes('scourer') && v.entry.id === 'imp-scrub-sponge', JSON.stringify(v));
   // OBJ has no units: 8 units across reads as centimetres, 80 as millimetres; then into the category's size range
   writeFileSync(join(dir, 'big_apple.obj'), octahedronObj(4));
   const a = await importModel(join(dir, 'big_apple.obj'), { libraryRoot: join(work, 'lib-glb') });
@@ -179,6 +185,9 @@ test('bad models are reported one line each and skipped; the good ones in the sa
   writeFileSync(join(dir, 'evil_box.mtl'), 'newmtl m\nKd 1 0 0\nmap_Kd ../../etc/passwd\n');
   writeFileSync(join(dir, 'flat_plate.obj'), 'v 0 0 0\nv 1 0 0\nv 0 1 0\nv 1 1 0\nf 1 2 3\nf 2 4 3\n');
   writeFileSync(join(dir, 'sub', 'teapot.fbx'), 'Kaydara FBX Binary');
+  writeFileSync(join(dir, 'giant_box.obj'), octahedronObj(1e7));
+  writeFileSync(join(dir, 'plain_cup.obj'), `mtllib plain_cup.mtl\nusemtl m\n${octahedronObj(0.04)}`);
+  writeFileSync(join(dir, 'plain_cup.mtl'), 'newmtl m\nmap_Kd textures/gone.png\n');
   writeFileSync(join(dir, 'good_orange.obj'), octahedronObj(0.04));
   // a missing .mtl and a texture named by an absolute Windows path whose file is next to the model: both survive
   writeFileSync(join(dir, 'sub', 'red_ball.obj'), `mtllib nowhere.mtl\n${octahedronObj(0.03)}`);
@@ -188,7 +197,15 @@ test('bad models are reported one line each and skipped; the good ones in the sa
   const root = join(work, 'lib-bad');
   const r = await importPath(dir, { libraryRoot: root, thumbnails: false, concurrency: 3 });
   const reasons = Object.fromEntries(r.failed.map((p) => [p.asset.split('/').pop(), p.reason]));
-  assert.deepEqual(reasons, { 'teapot.fbx': 'unknown-format', 'empty_cup.obj': 'empty-mesh', 'evil_box.obj': 'outside-root', 'flat_plate.obj': 'degenerate-mesh', 'nan_ball.obj': 'non-finite-vertex' });
+  assert.deepEqual(reasons, {
+    'teapot.fbx': 'unknown-format',
+    'empty_cup.obj': 'empty-mesh',
+    'evil_box.obj': 'outside-root',
+    'flat_plate.obj': 'degenerate-mesh',
+    'nan_ball.obj': 'non-finite-vertex',
+    'giant_box.obj': 'absurd-size',
+    'plain_cup.obj': 'missing-texture',
+  });
   assert.deepEqual(r.imported.map((e) => e.category).sort(), ['ball', 'lemon', 'orange']);
   assert.ok(r.warnings.some((w) => /nowhere\.mtl is missing/.test(w)));
   assert.ok(r.warnings.some((w) => /absolute path; used lemon\.png/.test(w)));
@@ -199,11 +216,11 @@ test('bad models are reported one line each and skipped; the good ones in the sa
   const cli = await runAssetsCli(['import', dir, '--library', join(work, 'lib-bad-cli'), '--no-thumbnails', '--no-workers']);
   assert.equal(cli.code, 1);
   const lines = cli.stderr.trim().split('\n');
-  assert.equal(lines.length, 5, cli.stderr);
-  for (const l of lines) assert.match(l, /^error \/.+\.(obj|fbx): (unknown-format|empty-mesh|outside-root|degenerate-mesh|non-finite-vertex): .+/);
-  assert.match(cli.stdout, /3 imported, 5 failed/);
+  assert.equal(lines.length, 7, cli.stderr);
+  for (const l of lines) assert.match(l, /^error \/.+\.(obj|fbx): (unknown-format|empty-mesh|outside-root|degenerate-mesh|non-finite-vertex|absurd-size|missing-texture): .+/);
+  assert.match(cli.stdout, /3 imported, 7 failed/);
   const v = await validateModels(dir);
-  assert.deepEqual(v.byReason, { 'empty-mesh': 1, 'degenerate-mesh': 1, 'non-finite-vertex': 1, 'outside-root': 1, 'unknown-format': 1 });
+  assert.deepEqual(v.byReason, { 'empty-mesh': 1, 'degenerate-mesh': 1, 'non-finite-vertex': 1, 'absurd-size': 1, 'missing-texture': 1, 'outside-root': 1, 'unknown-format': 1 });
   const vc = await runAssetsCli(['validate', join(dir, 'sub', 'teapot.fbx')]);
   assert.equal(vc.code, 1);
   assert.match(vc.stderr, /teapot\.fbx: unknown-format: /);
