@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { registerBuild } from './build.js';
 import { registerConvert } from './convert.js';
+import { registerAssets } from './assets.js';
 import { registerWorker } from './worker.js';
 import { registerControl } from './control.js';
 import { registerDashboard } from './dashboard.js';
@@ -19,6 +20,7 @@ export function program(): Command {
     .showHelpAfterError('(run with --help for usage)');
   registerBuild(p);
   registerConvert(p);
+  registerAssets(p);
   registerWorker(p);
   registerControl(p);
   registerDashboard(p);
