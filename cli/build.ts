@@ -98,7 +98,7 @@ async function queuedBuild(config: BuildConfig, flags: BuildFlags): Promise<void
     const r = await startBuildRun(q, config, outDir, DEFAULT_RETRY);
     process.stderr.write(r.attached
       ? `build ${r.buildId} is already running (run ${r.run}); waiting for it\n`
-      : `queued build ${r.buildId} (run ${r.run}): ${r.enqueued} episodes${r.committed ? `, ${r.committed} already committed` : ''}\n`);
+      : `queued build ${r.buildId} (run ${r.run}): ${r.enqueued} episode${r.enqueued === 1 ? '' : 's'}${r.committed ? `, ${r.committed} already committed` : ''}\n`);
     if (flags.detach) {
       process.stdout.write(`${r.buildId}\n`);
       return;

@@ -106,6 +106,30 @@ describe('queued builds: refusals', { timeout: 300_000 }, () => {
   });
 });
 
+describe('queued builds: a machine that cannot render', { timeout: 300_000 }, () => {
+  test('stops with one line instead of failing every episode it takes; the episode stays queued', async () => {
+    const prefix = newPrefix('noadapter');
+    // no Vulkan driver: Dawn finds no adapter, as on a machine without lavapipe or a GPU driver
+    const w = await startWorker(REDIS_6379, prefix, [], { VK_ICD_FILENAMES: join(root, 'no-such-icd.json') });
+    const b = await runCli(['build', '--preset', 'smoke', '--episodes', '1', '--out', join(root, 'noadapter'), '--redis', REDIS_6379, '--prefix', prefix, '--workers', '0', '--detach']);
+    assert.equal(b.status, 0, b.stderr);
+    const r = await waitFor('the worker to stop', () => (w.child.exitCode !== null ? w.exited : null), 120_000, 300);
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /^spatialgen worker: this machine cannot run episodes \(no WebGPU adapter: install a Vulkan driver/m);
+    const redis = new Redis(REDIS_6379, { maxRetriesPerRequest: null });
+    const queue = new Queue('episodes', { connection: redis, prefix });
+    try {
+      const job = await queue.getJob(`${b.stdout.trim()}.r1.e0`);
+      assert.ok(job, 'the episode job is still there');
+      assert.equal(job.attemptsMade, 1);
+      assert.ok(['delayed', 'waiting'].includes(await job.getState()), 'waiting for a machine that can render');
+    } finally {
+      await queue.close();
+      redis.disconnect();
+    }
+  });
+});
+
 describe('queued builds: cancel, resume, two at once, SIGTERM', { timeout: 600_000 }, () => {
   test('cancel stops new episodes; resume completes the build; a second build is untouched', async () => {
     const prefix = newPrefix('control');
