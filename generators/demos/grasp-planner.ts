@@ -22,10 +22,14 @@ export interface GraspPlanOptions {
   liftHeight: number;
   /** how many ranked grasps to try against IK */
   maxTries?: number;
+  /** TCP height from which the arm descends to the pre-grasp, clear of everything on the table */
+  safeZ: number;
 }
 
 export interface PlannedGrasp {
   grasp: Grasp;
+  /** above the pre-grasp at the safe height (equal to qPre when the pre-grasp is already that high) */
+  qAbove: number[];
   qPre: number[];
   qGrasp: number[];
   qLift: number[];
@@ -82,8 +86,22 @@ export function gripperCollision(kin: Kinematics, tcp: Mat4, opening: number, ob
   return null;
 }
 
+/**
+ * Why the arm at configuration q would collide with the scene (null: it would not): every moving link's box
+ * against the obstacles' boxes and the table; the hand's parts may touch the object being grasped.
+ */
+export function armCollision(rig: RobotRig, q: number[], opening: number, objects: readonly SceneObject[], target: SceneObject | null, tableTopZ: number, margin = 0.005): string | null {
+  for (const { obb, hand } of rig.partBoxes(q, opening)) {
+    if (obbMinZ(obb) < tableTopZ - 0.001) return 'collision of the arm with the table';
+    const b = inflate(obb, margin);
+    for (const o of objects) if (o !== target && obbOverlap(b, objectObb(o))) return `collision of the arm with the ${o.name}`;
+    if (target && !hand && obbOverlap(b, objectObb(target))) return `collision of the arm with the ${target.name}`;
+  }
+  return null;
+}
+
 function count(rejected: Record<string, number>, why: string): void {
-  const key = why.startsWith('collision with the') && !why.endsWith('table') ? 'collision with another object' : why.startsWith('no IK') ? 'no IK solution' : why;
+  const key = why.startsWith('collision of the arm') ? 'arm collision' : why.startsWith('collision with the') && !why.endsWith('table') ? 'collision with another object' : why.startsWith('no IK') ? 'no IK solution' : why;
   rejected[key] = (rejected[key] ?? 0) + 1;
 }
 
@@ -112,9 +130,21 @@ export function planGrasp(target: SceneObject, objects: readonly SceneObject[], 
       continue;
     }
     tried++;
-    const pre = solveIk(kin, rig.toBase(alongApproach(grasp.tcp, -opts.approachDistance)), { seeds: [q0], restarts: 3, posture: kin.model.home });
+    const preTcp = alongApproach(grasp.tcp, -opts.approachDistance);
+    // no seed from the current pose: the home posture turned to face the target comes first (see facingSeed)
+    const above = solveIk(kin, rig.toBase(raised(preTcp, Math.max(0, opts.safeZ - preTcp[11]))), { restarts: 3, posture: kin.model.home });
+    if (!above.ok) {
+      count(rejected, above.reason);
+      continue;
+    }
+    const pre = solveIk(kin, rig.toBase(preTcp), { seeds: [above.q], restarts: 0 });
     if (!pre.ok) {
       count(rejected, pre.reason);
+      continue;
+    }
+    const armHit = armCollision(rig, above.q, g.maxOpening, others, target, opts.tableTopZ) ?? armCollision(rig, pre.q, g.maxOpening, others, target, opts.tableTopZ);
+    if (armHit) {
+      count(rejected, armHit);
       continue;
     }
     const at = solveIk(kin, rig.toBase(grasp.tcp), { seeds: [pre.q], restarts: 0 });
@@ -127,7 +157,12 @@ export function planGrasp(target: SceneObject, objects: readonly SceneObject[], 
       count(rejected, lift.reason);
       continue;
     }
-    return { ok: true, plan: { grasp, qPre: pre.q, qGrasp: at.q, qLift: lift.q }, tried, rejected };
+    const atHit = armCollision(rig, at.q, g.maxOpening, others, target, opts.tableTopZ);
+    if (atHit) {
+      count(rejected, atHit);
+      continue;
+    }
+    return { ok: true, plan: { grasp, qAbove: above.q, qPre: pre.q, qGrasp: at.q, qLift: lift.q }, tried, rejected };
   }
   const worst = Object.entries(rejected).sort((a, b) => b[1] - a[1])[0]?.[0];
   const reason = worst === 'no IK solution' ? 'no IK solution for any grasp' : worst ? `no collision-free grasp (${worst})` : 'no grasp';

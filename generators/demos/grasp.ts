@@ -103,18 +103,22 @@ export function evaluateGrasp(o: SceneObject, tcp: Mat4, g: GripperModel, maxAng
   const cosA = a.normal[1], cosB = -b.normal[1];
   const cosMax = Math.cos(maxAngle);
   if (cosA < cosMax || cosB < cosMax) return null;
+  // 1 for square-on contacts, 0 at the edge of the allowed cone: a few degrees off a box face already matters
+  const antipodal = (Math.min(cosA, cosB) - cosMax) / (1 - cosMax);
   // distance of the centre of mass from the grasp line (through the patch midpoint, along y)
   const com = [toTcp[3], toTcp[7], toTcp[11]];
   const mid = [(a.point[0] + b.point[0]) / 2, (a.point[2] + b.point[2]) / 2];
   const off = Math.hypot(com[0] - mid[0], com[2] - mid[1]);
   const toWorld = (v: Vec3): Vec3 => [tcp[0] * v[0] + tcp[1] * v[1] + tcp[2] * v[2] + tcp[3], tcp[4] * v[0] + tcp[5] * v[1] + tcp[6] * v[2] + tcp[7], tcp[8] * v[0] + tcp[9] * v[1] + tcp[10] * v[2] + tcp[11]];
-  return { width: hi - lo, contacts: [toWorld(a.point), toWorld(b.point)], antipodal: Math.min(cosA, cosB), centering: Math.exp(-off / 0.02) };
+  return { width: hi - lo, contacts: [toWorld(a.point), toWorld(b.point)], antipodal, centering: Math.exp(-off / 0.02) };
 }
 
 /** All antipodal candidates for one object, best first (not yet checked for collisions or reachability). */
 export function synthesizeGrasps(o: SceneObject, g: GripperModel, opts: GraspSynthesisOptions): Grasp[] {
-  const yawSteps = opts.yawSteps ?? 24;
-  const maxAngle = opts.maxNormalAngle ?? (25 * Math.PI) / 180;
+  const yawSteps = opts.yawSteps ?? 16;
+  // a tighter cone than the pads' friction allows: kinematic fingers squeeze by interpenetration, whose push-out
+  // along a slanted contact pops the object out like a wedge (cones, 20–30° sides, slipped about half the time)
+  const maxAngle = opts.maxNormalAngle ?? (15 * Math.PI) / 180;
   const clearance = opts.clearance ?? 0.008;
   const { zmin, zmax, center } = objectExtent(o);
   const zc = (zmin + zmax) / 2;
@@ -136,8 +140,11 @@ export function synthesizeGrasps(o: SceneObject, g: GripperModel, opts: GraspSyn
   const tipBelowTcp = g.pad.centerZ + g.pad.length / 2;
   const zLow = opts.tableTopZ + 0.004 + tipBelowTcp;
   const heights = [...new Set([zc + g.pad.centerZ, zc + g.pad.centerZ + 0.012].map((z) => Math.max(zLow, z)).map((z) => Math.round(z * 1e4) / 1e4))];
-  for (let k = 0; k < yawSteps; k++) {
-    const psi = (2 * Math.PI * k) / yawSteps;
+  // uniform closing directions plus the object's own horizontal axes (a box's faces)
+  const [qx, qy, qz, qw] = o.pose.quaternion;
+  const ownYaw = Math.atan2(2 * (qx * qy + qz * qw), 1 - 2 * (qy * qy + qz * qz));
+  const yaws = [...Array.from({ length: yawSteps }, (_, k) => (2 * Math.PI * k) / yawSteps), ...[0, 1, 2, 3].map((k) => ownYaw + (k * Math.PI) / 2)];
+  for (const psi of yaws) {
     const y: Vec3 = [Math.cos(psi), Math.sin(psi), 0];
     const x: Vec3 = [-Math.sin(psi), Math.cos(psi), 0];
     for (const h of heights) consider(frameFromAxes(x, y, [0, 0, -1], [center[0], center[1], h]), 'top');

@@ -3,7 +3,7 @@
 // place or push) becomes the episode's task. What happens in physics afterwards is the attempt.
 import type { Mat4, Vec3 } from '../math.js';
 import type { Rng } from '../random.js';
-import { solveIk } from '../robot/ik.js';
+import { refineIk, solveIk } from '../robot/ik.js';
 import type { RobotRig } from '../robot/rig.js';
 import type { Scene, SceneObject } from '../scene/scene.js';
 import { frameFromAxes } from './grasp.js';
@@ -30,6 +30,13 @@ export interface ChoiceOptions {
   maxCandidates?: number;
 }
 
+/** A TCP height from which the arm can move anywhere over the table without touching what stands on it. */
+export function safeHeight(scene: Scene): number {
+  let top = scene.tableTopZ;
+  for (const o of scene.objects) if (o.body !== 'fixed' && o.category !== 'robot') top = Math.max(top, zRange(o).zmax);
+  return top + 0.08;
+}
+
 /** A world TCP frame translated so that the object it holds moves from `from` to `to`. */
 export function shifted(tcp: Mat4, from: Vec3, to: Vec3): Mat4 {
   const m = [...tcp];
@@ -45,10 +52,11 @@ export function pushFrame(dir: Vec3, p: Vec3): Mat4 {
   return frameFromAxes(dir, y, [0, 0, -1], p);
 }
 
+/** IK for each target in turn, each from the previous solution (the arm moves between them continuously). */
 function reachable(rig: RobotRig, q: number[], targets: Mat4[]): boolean {
   let seed = q;
   for (const t of targets) {
-    const r = solveIk(rig.kin, rig.toBase(t), { seeds: [seed], restarts: seed === q ? 2 : 0 });
+    const r = seed === q && q === rig.kin.model.home ? solveIk(rig.kin, rig.toBase(t), { restarts: 2, posture: rig.kin.model.home }) : refineIk(rig.kin, rig.toBase(t), seed);
     if (!r.ok) return false;
     seed = r.q;
   }
@@ -65,7 +73,8 @@ function tryPlace(scene: Scene, rig: RobotRig, spec: TaskSpec, x: SceneObject, y
     const carry = carryHeight(scene.objects, x, tcpAboveBottom, place.center[2] - (x.pose.position[2] - zRange(x).zmin) + 0.05);
     const above = [...tcpPlace];
     above[11] = Math.max(carry, tcpPlace[11]);
-    if (reachable(rig, g.qLift, [above, raised(tcpPlace, 0.04), tcpPlace])) return { spec, grasp: g, place, spot };
+    const liftedHere = raised(g.grasp.tcp, Math.max(0, above[11] - g.grasp.tcp[11]));
+    if (reachable(rig, g.qGrasp, [liftedHere, above, raised(tcpPlace, 0.04), tcpPlace])) return { spec, grasp: g, place, spot };
   }
   return null;
 }
@@ -75,7 +84,8 @@ export function chooseTask(scene: Scene, rig: RobotRig, q: number[], rng: Rng, o
   const kinds = rng.shuffle([...o.kinds]);
   let why = 'the scene has no objects for the task';
   for (const kind of kinds) {
-    const cands = taskCandidates(scene, kind, rng, g.maxOpening - 0.016).slice(0, o.maxCandidates ?? 6);
+    const cands = taskCandidates(scene, kind, rng, g.maxOpening - 0.016).slice(0, o.maxCandidates ?? 12);
+    const grasps = new Map<number, ReturnType<typeof planGrasp>>();
     if (cands.length && why === 'the scene has no objects for the task') why = 'nothing reachable';
     for (const { x, y } of cands) {
       const spec: TaskSpec = { kind, objectId: x.id, referenceId: y?.id, liftHeight: o.liftHeight, nearDistance: o.nearDistance };
@@ -83,12 +93,14 @@ export function chooseTask(scene: Scene, rig: RobotRig, q: number[], rng: Rng, o
         const tipBelow = g.pad.centerZ + g.pad.length / 2;
         for (const push of pushPlans(x, scene.objects, o.area, scene.tableTopZ + 0.008 + tipBelow)) {
           const start = pushFrame(push.dir, push.start);
-          if (reachable(rig, q, [raised(start, 0.1), start, pushFrame(push.dir, push.end)])) return { spec: { ...spec, region: push.region }, push };
+          if (reachable(rig, q, [raised(start, Math.max(0.1, safeHeight(scene) - start[11])), start, pushFrame(push.dir, push.end)])) return { spec: { ...spec, region: push.region }, push };
         }
         why = 'no reachable push';
         continue;
       }
-      const gp = planGrasp(x, scene.objects, rig, q, { tableTopZ: scene.tableTopZ, approachDistance: o.approachDistance, liftHeight: Math.max(0.12, o.liftHeight + 0.04) });
+      // one grasp plan per object, however many pairs it is in
+      const gp = grasps.get(x.id) ?? planGrasp(x, scene.objects, rig, q, { tableTopZ: scene.tableTopZ, approachDistance: o.approachDistance, liftHeight: Math.max(0.12, o.liftHeight + 0.04), safeZ: safeHeight(scene) });
+      grasps.set(x.id, gp);
       if (!gp.ok) {
         why = gp.reason;
         continue;

@@ -229,7 +229,9 @@ export function taskCandidates(scene: Scene, kind: TaskKind, rng: Rng, maxObject
     for (const y of objs) {
       if (y === x) continue;
       const fits = footprintRadius(x) * 0.75 <= topHalfSize(y) + 0.005;
-      if (kind === 'place_on' && isSupport(y) && x.shape.kind !== 'sphere' && fits) out.push({ x, y });
+      // round things lying down roll off a top: not a placement a demonstrator would choose
+      const rolls = x.shape.kind === 'sphere' || (x.shape.kind === 'capsule' && !upright(x)) || (x.shape.kind === 'cylinder' && !upright(x));
+      if (kind === 'place_on' && isSupport(y) && !rolls && fits) out.push({ x, y });
       if (kind === 'stack' && isBlock(x) && isBlock(y) && fits) out.push({ x, y });
       if (kind === 'place_in' && isContainer(y) && footprintRadius(x) + 0.01 < containerInterior(y).innerHalf) out.push({ x, y });
       if (kind === 'move_near' && !isContainer(y)) out.push({ x, y });

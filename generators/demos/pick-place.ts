@@ -18,7 +18,7 @@ import { RobotRig } from '../robot/rig.js';
 import { solveIk } from '../robot/ik.js';
 import { PUSHER_ID } from '../scene/sample.js';
 import type { Scene, SceneObject } from '../scene/scene.js';
-import { type ChosenTask, chooseTask, pushFrame, shifted } from './pick-place-choose.js';
+import { type ChosenTask, chooseTask, pushFrame, safeHeight, shifted } from './pick-place-choose.js';
 import { alongApproach, raised } from './grasp-planner.js';
 import { carryHeight, placeTarget } from './pick-place-plan.js';
 import { TASK_KINDS, type TaskKind, type TaskSpec, describeTask, evaluateTask, zRange } from './pick-place-tasks.js';
@@ -63,6 +63,10 @@ export function addRobotToScene(scene: Scene, model: RobotModel, base: Pose): Ro
   rig.place(model.home, model.gripper?.maxOpening ?? 0);
   scene.objects.push(...rig.objects);
   return rig;
+}
+
+function rigTcp(e: RobotExecutor, q: number[]): Mat4 {
+  return e.rig.tcpWorldMatrix(q);
 }
 
 class Attempt {
@@ -123,7 +127,9 @@ class Attempt {
     const e = this.exec;
     const g = c.grasp!;
     const y = e.scene.objects.find((o) => o.id === this.spec.referenceId);
-    const why = this.joint(g.qPre, 'pre-grasp') ?? this.line(g.grasp.tcp, 'approach', 0.2);
+    // over to the safe height above the pre-grasp in joint space, straight down to the pre-grasp, then in
+    const descend = () => (g.qAbove === g.qPre ? null : this.line(rigTcp(this.exec, g.qPre), 'pre-grasp'));
+    const why = this.joint(g.qAbove, 'pre-grasp') ?? descend() ?? this.line(g.grasp.tcp, 'approach', 0.2);
     if (why) return why;
     e.setGripper(true);
     if (!e.gripper.grip?.ids.includes(this.x.id)) return 'grasp missed the object';
@@ -176,7 +182,7 @@ class Attempt {
     const p = c.push!;
     const start = pushFrame(p.dir, p.start);
     e.setGripper(true); // fingers closed: a paddle
-    const pre = solveIk(e.rig.kin, e.rig.toBase(raised(start, 0.1)), { seeds: [e.q] });
+    const pre = solveIk(e.rig.kin, e.rig.toBase(raised(start, Math.max(0.1, safeHeight(e.scene) - start[11]))), { posture: e.rig.kin.model.home });
     if (!pre.ok) return pre.reason;
     return this.joint(pre.q, 'pre-push') ?? this.line(start, 'approach', 0.2) ?? this.line(pushFrame(p.dir, p.end), 'push', 0.1)
       ?? this.line(raised(this.tcp(), 0.1), 'retreat') ?? this.settle();

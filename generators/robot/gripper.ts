@@ -18,6 +18,8 @@ export interface SensedGrip {
   width: number;
   /** the objects found between the pads */
   ids: number[];
+  /** cosine between the contact patches' normals and the closing axis (1: square-on), the worse side */
+  facing: number;
 }
 
 /**
@@ -30,11 +32,14 @@ export function senseBetweenPads(objects: readonly SceneObject[], tcp: Mat4, gri
   const hx = pad.width / 2, z0 = pad.centerZ - pad.length / 2, z1 = pad.centerZ + pad.length / 2, hy = opening / 2;
   let lo = Infinity, hi = -Infinity;
   const ids: number[] = [];
+  // window samples: y and the closing-axis component of the outward normal
+  const ys: number[] = [];
+  const ny: number[] = [];
   for (const o of objects) {
     if (o.body !== 'dynamic') continue;
     const m = mat4Multiply(inv, poseToMat4(o.pose));
     const s = surfaceSamples(o.shape);
-    const p = s.points;
+    const p = s.points, n = s.normals;
     let found = false;
     for (let i = 0; i < p.length; i += 3) {
       const x = m[0] * p[i] + m[1] * p[i + 1] + m[2] * p[i + 2] + m[3];
@@ -45,11 +50,34 @@ export function senseBetweenPads(objects: readonly SceneObject[], tcp: Mat4, gri
       if (y < -hy || y > hy) continue;
       lo = Math.min(lo, y);
       hi = Math.max(hi, y);
+      ys.push(y);
+      ny.push(m[4] * n[i] + m[5] * n[i + 1] + m[6] * n[i + 2]);
       found = true;
     }
     if (found) ids.push(o.id);
   }
-  return ids.length ? { width: hi - lo, ids } : null;
+  if (!ids.length) return null;
+  // how square-on the pads meet the surface: mean |n·y| over each contact patch, the worse side counts
+  const patch = (side: number) => {
+    let sum = 0, k = 0;
+    for (let i = 0; i < ys.length; i++) {
+      if (side > 0 ? ys[i] < hi - 0.002 : ys[i] > lo + 0.002) continue;
+      sum += side * ny[i];
+      k++;
+    }
+    return k ? sum / k : 1;
+  };
+  return { width: hi - lo, ids, facing: Math.min(patch(1), patch(-1)) };
+}
+
+/**
+ * Squeeze for a grip: the full squeeze where the pads meet surfaces square-on, less on slanted ones (a cone's side):
+ * there the push-out of the interpenetration has a component along the surface, and a deep squeeze pops the
+ * object out of the fingers like a wedge.
+ */
+export function squeezeFor(grip: SensedGrip): number {
+  const f = Math.min(1, Math.max(0.4, (grip.facing - 0.9) / 0.08));
+  return GRIPPER_SQUEEZE * f;
 }
 
 export class GripperController {
@@ -74,7 +102,7 @@ export class GripperController {
     this.closed = close;
     if (close) {
       this.grip = sense();
-      this.target = this.grip ? Math.max(0, this.grip.width - GRIPPER_SQUEEZE) : 0;
+      this.target = this.grip ? Math.max(0, this.grip.width - squeezeFor(this.grip)) : 0;
     } else {
       this.grip = null;
       this.target = this.model.maxOpening;

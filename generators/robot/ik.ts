@@ -188,9 +188,44 @@ function randomSeed(kin: Kinematics, rng: Rng): number[] {
   });
 }
 
+/**
+ * Home turned toward the target about a vertical first joint (a waist), the posture a person would start from:
+ * without it an arm reaching sideways from home twists its forearm and wrist instead of turning its waist, and
+ * sweeps them through whatever stands beside it.
+ */
+export function facingSeed(kin: Kinematics, target: Mat4): number[] {
+  const home = [...kin.model.home];
+  const first = kin.model.joints.find((j) => j.name === kin.model.armJoints[0])!;
+  if (first.type === 'prismatic' || Math.abs(first.axis[2]) < 0.99) return home;
+  const homeTcp = kin.tcp(home);
+  const turn = Math.atan2(target[7], target[3]) - Math.atan2(homeTcp[7], homeTcp[3]);
+  home[0] = Math.min(kin.upper[0], Math.max(kin.lower[0], home[0] + Math.sign(first.axis[2]) * turn));
+  // then the last joint (the flange or wrist rotation) turned so the TCP's x axis lines up with the target's
+  const last = kin.dof - 1;
+  const { tcp, J } = kin.tcpJacobian(home);
+  const a = [J[3 * kin.dof + last], J[4 * kin.dof + last], J[5 * kin.dof + last]];
+  const proj = (v: number[]) => {
+    const d = v[0] * a[0] + v[1] * a[1] + v[2] * a[2];
+    return [v[0] - d * a[0], v[1] - d * a[1], v[2] - d * a[2]];
+  };
+  const xc = proj([tcp[0], tcp[4], tcp[8]]);
+  const xt = proj([target[0], target[4], target[8]]);
+  const cross = [xc[1] * xt[2] - xc[2] * xt[1], xc[2] * xt[0] - xc[0] * xt[2], xc[0] * xt[1] - xc[1] * xt[0]];
+  const ang = Math.atan2(cross[0] * a[0] + cross[1] * a[1] + cross[2] * a[2], xc[0] * xt[0] + xc[1] * xt[1] + xc[2] * xt[2]);
+  for (const cand of [home[last] + ang, home[last] + ang - 2 * Math.PI, home[last] + ang + 2 * Math.PI]) {
+    if (cand >= kin.lower[last] && cand <= kin.upper[last]) {
+      home[last] = cand;
+      break;
+    }
+  }
+  return home;
+}
+
 /** Full solve: the given seeds, then random restarts; the first converged solution wins. */
 export function solveIk(kin: Kinematics, target: Mat4, opts: IkOptions = {}): IkResult {
-  const seeds = [...(opts.seeds ?? []), kin.model.home];
+  const facing = facingSeed(kin, target);
+  const seeds = [...(opts.seeds ?? []), facing, kin.model.home];
+  if (opts.posture) opts = { ...opts, posture: facing };
   const rng = opts.rng ?? new Rng(0x1c0ffee);
   const restarts = opts.restarts ?? 8;
   let best: IkFailure | undefined;

@@ -3,17 +3,24 @@
 import type { Pose, Quat } from '../math.js';
 import { invertRigid, poseToMat4 } from '../math.js';
 import type { SceneObject, Shape } from '../scene/scene.js';
+import { shapeHalfExtents } from '../scene/scene.js';
+import { chainTo } from './model.js';
+import { type Obb, obbFromMatrix } from './obb.js';
 import { mat3ToQuat, mat4Multiply, mat4ToPose } from './frames.js';
 import { type Kinematics, affineFromMat4, mul } from './kinematics.js';
 import type { LinkGeometry } from './model.js';
 
 export const ROBOT_FIRST_ID = 100;
 /** Rubber finger pads; Rapier averages the two friction coefficients of a contact. */
-export const FINGER_FRICTION = 1.2;
+export const FINGER_FRICTION = 1.5;
 
 interface RigPart {
   id: number;
   link: number;
+  /** moved by some arm joint (not the base's own geometry) */
+  moving: boolean;
+  /** carried by the last arm joint: the hand and fingers */
+  hand: boolean;
   offset: Float64Array;
 }
 
@@ -69,7 +76,11 @@ export class RobotRig {
           pose: { position: [0, 0, 0], quaternion: [0, 0, 0, 1] }, annotated: false,
         };
         this.objects.push(obj);
-        this.parts.push({ id, link: li, offset: affineFromMat4(poseToMat4(g.origin)) });
+        const chain = chainTo(model, l.name).map((j) => j.name);
+        this.parts.push({
+          id, link: li, offset: affineFromMat4(poseToMat4(g.origin)),
+          moving: model.armJoints.some((a) => chain.includes(a)), hand: chain.includes(model.armJoints[model.armJoints.length - 1]),
+        });
         if (finger) this.fingerIds.push(id);
         id++;
       });
@@ -94,6 +105,22 @@ export class RobotRig {
       this.lastQuat.set(p.id, pose.quaternion);
       return { id: p.id, pose };
     });
+  }
+
+  /**
+   * Boxes around the arm's moving parts at a configuration (world frame), for planning; unlike poses() this
+   * keeps no state, so it can be called between physics steps.
+   */
+  partBoxes(q: ArrayLike<number>, opening: number): { obb: Obb; hand: boolean }[] {
+    const frames = this.kin.linkFrames(q, opening);
+    const [a, b] = this.scratch;
+    const out: { obb: Obb; hand: boolean }[] = [];
+    this.parts.forEach((p, k) => {
+      if (!p.moving) return;
+      mul(b, mul(a, this.baseAffine, frames[p.link]), p.offset);
+      out.push({ obb: obbFromMatrix([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], 0, 0, 0, 1], shapeHalfExtents(this.objects[k].shape)), hand: p.hand });
+    });
+    return out;
   }
 
   /** Puts the rig objects at a configuration directly (before physics exists, or for rendering). */
