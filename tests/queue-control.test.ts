@@ -6,7 +6,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { Queue } from 'bullmq';
+import { Queue, UnrecoverableError, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { presetConfig } from '../schemas/presets.js';
 import { QueueClient, startBuildRun } from '../workers/build-flow.js';
@@ -126,6 +126,42 @@ describe('queued builds: a machine that cannot render', { timeout: 300_000 }, ()
     } finally {
       await queue.close();
       redis.disconnect();
+    }
+  });
+});
+
+describe('queued builds: an episode that fails for good', { timeout: 300_000 }, () => {
+  test('is recorded in episodes.arrow with its reason, and the count stays exact', async () => {
+    const prefix = newPrefix('failed');
+    const out = join(root, 'failed-episode');
+    const b = await runCli(['build', '--preset', 'smoke', '--episodes', '2', '--out', out, '--redis', REDIS_6379, '--prefix', prefix, '--workers', '0', '--detach']);
+    assert.equal(b.status, 0, b.stderr);
+    const id = b.stdout.trim();
+    // a rogue worker takes episode 0 and fails it for good, as a job process that crashed on its last attempt
+    const redis = new Redis(REDIS_6379, { maxRetriesPerRequest: null });
+    const rogue = new Worker('episodes', null, { connection: redis, prefix, autorun: false });
+    try {
+      const job = await rogue.getNextJob('rogue-token');
+      assert.equal(job?.id, `${id}.r1.e0`);
+      await job!.moveToFailed(new UnrecoverableError('renderer crashed (simulated)'), 'rogue-token', false);
+    } finally {
+      await rogue.close();
+      redis.disconnect();
+    }
+    const w = await startWorker(REDIS_6379, prefix);
+    try {
+      await waitFor('the build to finish', async () => (await buildCounts(REDIS_6379, prefix, id)).state === 'done', 180_000, 500);
+      const eps = episodesOf(out);
+      assert.deepEqual(eps.map((e) => e.episode_index), [0, 1], 'every requested episode is listed');
+      assert.equal(eps[0].success, false);
+      assert.equal(eps[0].failure_reason, 'error: renderer crashed (simulated)');
+      const m = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
+      assert.equal(m.counts.episodes_attempted, 2);
+      assert.equal(m.counts.episodes_failed, eps.filter((e) => !e.success).length);
+      assert.deepEqual(await buildCounts(REDIS_6379, prefix, id).then((c) => [c.done, c.failed >= 1]), [2, true]);
+    } finally {
+      w.child.kill('SIGTERM');
+      await w.exited;
     }
   });
 });
