@@ -146,6 +146,8 @@ export async function parseUrdf(text: string, baseDir: string, opts: UrdfOptions
   if (!robot) throw new UrdfError('no <robot> element');
   const named = new Map<string, Material>();
   for (const m of childrenNamed(robot, 'material')) parseMaterial(m, named);
+  // structure first (cheap, and its errors are the likelier ones), meshes after
+  const joints = childrenNamed(robot, 'joint').map(parseJoint);
   const ctx = { baseDir, opts, cache: new Map<string, Promise<TriangleMesh>>() };
   const links: RobotLink[] = [];
   for (const l of childrenNamed(robot, 'link')) {
@@ -162,7 +164,6 @@ export async function parseUrdf(text: string, baseDir: string, opts: UrdfOptions
     };
     links.push({ name, visuals: await geoms('visual'), collisions: await geoms('collision') });
   }
-  const joints = childrenNamed(robot, 'joint').map(parseJoint);
   const children = new Set(joints.map((j) => j.child));
   const roots = links.filter((l) => !children.has(l.name));
   if (roots.length !== 1) throw new UrdfError(`expected one root link, found ${roots.length} (${roots.map((r) => r.name).join(', ')})`);

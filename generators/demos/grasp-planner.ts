@@ -24,6 +24,8 @@ export interface GraspPlanOptions {
   maxTries?: number;
   /** TCP height from which the arm descends to the pre-grasp, clear of everything on the table */
   safeZ: number;
+  /** largest angle between a contact normal and the closing axis, radians (synthesis default otherwise) */
+  maxContactAngle?: number;
 }
 
 export interface PlannedGrasp {
@@ -100,7 +102,8 @@ export function armCollision(rig: RobotRig, q: number[], opening: number, object
   return null;
 }
 
-function count(rejected: Record<string, number>, why: string): void {
+function count(rejected: Record<string, number>, why: string, misses?: Record<string, number>, approach?: string): void {
+  if (misses && approach && why.startsWith('no IK')) misses[approach] = (misses[approach] ?? 0) + 1;
   const key = why.startsWith('collision of the arm') ? 'arm collision' : why.startsWith('collision with the') && !why.endsWith('table') ? 'collision with another object' : why.startsWith('no IK') ? 'no IK solution' : why;
   rejected[key] = (rejected[key] ?? 0) + 1;
 }
@@ -113,13 +116,17 @@ export function planGrasp(target: SceneObject, objects: readonly SceneObject[], 
   // the home wrist's horizontal x-axis direction relative to the radial line through the TCP at home
   const homeWorld = mat4Multiply(poseToMat4(rig.basePose), home);
   const wristOffset = Math.atan2(homeWorld[4], homeWorld[0]) - Math.atan2(homeWorld[7] - base[1], homeWorld[3] - base[0]);
-  const candidates = synthesizeGrasps(target, g, { tableTopZ: opts.tableTopZ, robotBase: base, wristOffset });
+  const candidates = synthesizeGrasps(target, g, { tableTopZ: opts.tableTopZ, robotBase: base, wristOffset, maxNormalAngle: opts.maxContactAngle });
   const rejected: Record<string, number> = {};
   if (!candidates.length) return { ok: false, reason: 'no antipodal grasp fits the gripper', rejected };
   const others = obstacles(objects, [target.id]);
   let tried = 0;
+  // an approach whose best candidates are out of reach has the rest out of reach too: after a few IK misses the
+  // next approach (tilted reaches further, side lower) gets its turn
+  const ikMisses: Record<string, number> = {};
   for (const grasp of candidates) {
-    if (tried >= (opts.maxTries ?? 12)) break;
+    if (tried >= (opts.maxTries ?? 16)) break;
+    if ((ikMisses[grasp.approach] ?? 0) >= 4) continue;
     let why: string | null = null;
     for (const s of [0, 0.35, 0.7, 1]) {
       why = gripperCollision(kin, alongApproach(grasp.tcp, -opts.approachDistance * s), g.maxOpening, others, [target], opts.tableTopZ);
@@ -134,12 +141,12 @@ export function planGrasp(target: SceneObject, objects: readonly SceneObject[], 
     // no seed from the current pose: the home posture turned to face the target comes first (see facingSeed)
     const above = solveIk(kin, rig.toBase(raised(preTcp, Math.max(0, opts.safeZ - preTcp[11]))), { restarts: 3, posture: kin.model.home });
     if (!above.ok) {
-      count(rejected, above.reason);
+      count(rejected, above.reason, ikMisses, grasp.approach);
       continue;
     }
     const pre = solveIk(kin, rig.toBase(preTcp), { seeds: [above.q], restarts: 0 });
     if (!pre.ok) {
-      count(rejected, pre.reason);
+      count(rejected, pre.reason, ikMisses, grasp.approach);
       continue;
     }
     const armHit = armCollision(rig, above.q, g.maxOpening, others, target, opts.tableTopZ) ?? armCollision(rig, pre.q, g.maxOpening, others, target, opts.tableTopZ);
@@ -149,12 +156,12 @@ export function planGrasp(target: SceneObject, objects: readonly SceneObject[], 
     }
     const at = solveIk(kin, rig.toBase(grasp.tcp), { seeds: [pre.q], restarts: 0 });
     if (!at.ok) {
-      count(rejected, at.reason);
+      count(rejected, at.reason, ikMisses, grasp.approach);
       continue;
     }
     const lift = solveIk(kin, rig.toBase(raised(grasp.tcp, opts.liftHeight)), { seeds: [at.q], restarts: 0 });
     if (!lift.ok) {
-      count(rejected, lift.reason);
+      count(rejected, lift.reason, ikMisses, grasp.approach);
       continue;
     }
     const atHit = armCollision(rig, at.q, g.maxOpening, others, target, opts.tableTopZ);

@@ -11,7 +11,8 @@ import type { GripperModel } from '../robot/model.js';
 import { surfaceSamples } from '../robot/surface.js';
 import type { SceneObject } from '../scene/scene.js';
 
-export type Approach = 'top' | 'side';
+/** straight down; down and forward, away from the robot (reaches further); horizontal */
+export type Approach = 'top' | 'tilted' | 'side';
 
 export interface Grasp {
   /** TCP frame in the world at the grasp (z = approach, y = closing axis) */
@@ -131,7 +132,7 @@ export function synthesizeGrasps(o: SceneObject, g: GripperModel, opts: GraspSyn
     // wrist comfort: how far the TCP x axis is turned from where the robot's home wrist would put it
     const xYaw = Math.atan2(tcp[4], tcp[0]);
     const wrist = approach === 'top' ? (1 + Math.cos(xYaw - radial - opts.wristOffset)) / 2 : 0.5;
-    const app = approach === 'top' ? 1 : 0.6;
+    const app = approach === 'top' ? 1 : approach === 'tilted' ? 0.8 : 0.6;
     const score = 0.4 * e.antipodal + 0.25 * e.centering + 0.1 * margin + 0.15 * app + 0.1 * wrist;
     out.push({ tcp, approach, width: e.width, contacts: e.contacts, score, terms: { antipodal: e.antipodal, centering: e.centering, margin, approach: app, wrist } });
   };
@@ -148,6 +149,20 @@ export function synthesizeGrasps(o: SceneObject, g: GripperModel, opts: GraspSyn
     const y: Vec3 = [Math.cos(psi), Math.sin(psi), 0];
     const x: Vec3 = [-Math.sin(psi), Math.cos(psi), 0];
     for (const h of heights) consider(frameFromAxes(x, y, [0, 0, -1], [center[0], center[1], h]), 'top');
+  }
+  // tilted: the approach leans away from the robot by 30° or 50°, closing across the radial line; reaches objects
+  // a top-down hand cannot. The pads' middle sits at the centre height, or 1.2 cm higher.
+  const rx = Math.cos(radial), ry = Math.sin(radial);
+  for (const t of [0.52, 0.87]) {
+    const z: Vec3 = [Math.sin(t) * rx, Math.sin(t) * ry, -Math.cos(t)];
+    for (const flip of [-1, 1]) {
+      const y: Vec3 = [-ry * flip, rx * flip, 0];
+      const x: Vec3 = [y[1] * z[2] - y[2] * z[1], y[2] * z[0] - y[0] * z[2], y[0] * z[1] - y[1] * z[0]];
+      for (const dz of [0, 0.012]) {
+        const p: Vec3 = [center[0] - g.pad.centerZ * z[0], center[1] - g.pad.centerZ * z[1], zc + dz - g.pad.centerZ * z[2]];
+        consider(frameFromAxes(x, y, z, p), 'tilted');
+      }
+    }
   }
   // side: approach horizontally, away from the robot (±30°), closing axis horizontal, pads at the centre height
   const zSide = Math.max(opts.tableTopZ + 0.004 + g.pad.width / 2, zc);

@@ -28,6 +28,7 @@ export interface ChoiceOptions {
   tableHalf: [number, number];
   /** candidates examined per kind before giving up on it */
   maxCandidates?: number;
+  maxContactAngle?: number;
 }
 
 /** A TCP height from which the arm can move anywhere over the table without touching what stands on it. */
@@ -57,10 +58,16 @@ function reachable(rig: RobotRig, q: number[], targets: Mat4[]): boolean {
   let seed = q;
   for (const t of targets) {
     const r = seed === q && q === rig.kin.model.home ? solveIk(rig.kin, rig.toBase(t), { restarts: 2, posture: rig.kin.model.home }) : refineIk(rig.kin, rig.toBase(t), seed);
-    if (!r.ok) return false;
+    if (!r.ok || limitMargin(rig, r.q) < 0.05) return false;
     seed = r.q;
   }
   return true;
+}
+
+/** Smallest distance of any arm joint from its limits (rad or m): a pose at a limit leaves no room to move on. */
+function limitMargin(rig: RobotRig, q: number[]): number {
+  const k = rig.kin;
+  return Math.min(...q.map((v, i) => Math.min(v - k.lower[i], k.upper[i] - v)));
 }
 
 function tryPlace(scene: Scene, rig: RobotRig, spec: TaskSpec, x: SceneObject, y: SceneObject | undefined, g: PlannedGrasp, o: ChoiceOptions): ChosenTask | null {
@@ -99,7 +106,7 @@ export function chooseTask(scene: Scene, rig: RobotRig, q: number[], rng: Rng, o
         continue;
       }
       // one grasp plan per object, however many pairs it is in
-      const gp = grasps.get(x.id) ?? planGrasp(x, scene.objects, rig, q, { tableTopZ: scene.tableTopZ, approachDistance: o.approachDistance, liftHeight: Math.max(0.12, o.liftHeight + 0.04), safeZ: safeHeight(scene) });
+      const gp = grasps.get(x.id) ?? planGrasp(x, scene.objects, rig, q, { tableTopZ: scene.tableTopZ, approachDistance: o.approachDistance, liftHeight: Math.max(0.12, o.liftHeight + 0.04), safeZ: safeHeight(scene), maxContactAngle: o.maxContactAngle });
       grasps.set(x.id, gp);
       if (!gp.ok) {
         why = gp.reason;

@@ -20,7 +20,7 @@ export function centerAboveBottom(o: SceneObject): number {
   return o.pose.position[2] - zRange(o).zmin;
 }
 
-/** Free spots beside `y` for `x` on the table, nearest to the robot first. */
+/** Free spots beside `y` for `x` on the table, those at the object's present distance from the robot first. */
 export function spotsBeside(x: SceneObject, y: SceneObject, objects: readonly SceneObject[], tableTopZ: number, tableHalf: [number, number], robotBase: Vec3): Vec3[] {
   const rx = footprintRadius(x), ry = footprintRadius(y);
   const d = rx + ry + 0.025;
@@ -33,7 +33,10 @@ export function spotsBeside(x: SceneObject, y: SceneObject, objects: readonly Sc
     if (others.some((o) => o.id !== y.id && Math.hypot(o.pose.position[0] - p[0], o.pose.position[1] - p[1]) < rx + footprintRadius(o) + 0.02)) continue;
     out.push(p);
   }
-  return out.sort((a, b) => Math.hypot(a[0] - robotBase[0], a[1] - robotBase[1]) - Math.hypot(b[0] - robotBase[0], b[1] - robotBase[1]));
+  // as far from the robot as the object is now: it was reachable there, and arms are awkward close to their base
+  const reach = Math.hypot(x.pose.position[0] - robotBase[0], x.pose.position[1] - robotBase[1]);
+  const off = (p: Vec3) => Math.abs(Math.hypot(p[0] - robotBase[0], p[1] - robotBase[1]) - reach);
+  return out.sort((a, b) => off(a) - off(b));
 }
 
 /**

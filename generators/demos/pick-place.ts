@@ -15,7 +15,7 @@ import type { RobotModel } from '../robot/model.js';
 import { DEFAULT_LIMITS, type MotionLimits, planCartesian, planJoint } from '../robot/motion.js';
 import { toLocal } from '../robot/obb.js';
 import { RobotRig } from '../robot/rig.js';
-import { solveIk } from '../robot/ik.js';
+import { refineIk, solveIk } from '../robot/ik.js';
 import { PUSHER_ID } from '../scene/sample.js';
 import type { Scene, SceneObject } from '../scene/scene.js';
 import { type ChosenTask, chooseTask, pushFrame, safeHeight, shifted } from './pick-place-choose.js';
@@ -38,6 +38,8 @@ export interface PickPlaceOptions {
   /** held object moving this far in the TCP frame fails with 'grasp slipped', metres */
   slipThreshold?: number;
   limits?: MotionLimits;
+  /** largest contact-normal angle a grasp may have, radians (default 15°; wider admits wedge grasps that slip) */
+  maxContactAngle?: number;
 }
 
 export interface PickPlaceRecording extends EpisodeRecording {
@@ -48,7 +50,7 @@ export interface PickPlaceRecording extends EpisodeRecording {
 }
 
 /** Bases at the table's near edge: the Panda reaches the whole area, the smaller WidowX sits closer. */
-export const DEFAULT_BASES: Record<string, Vec3> = { panda: [-0.5, 0, 0], widowx250: [-0.33, 0, 0] };
+export const DEFAULT_BASES: Record<string, Vec3> = { panda: [-0.5, 0, 0], widowx250: [-0.28, 0, 0] };
 const TABLE_HALF: [number, number] = [0.7, 0.6];
 const APPROACH = 0.1;
 
@@ -78,7 +80,7 @@ class Attempt {
   constructor(
     readonly exec: RobotExecutor,
     readonly spec: TaskSpec,
-    readonly opts: Required<Omit<PickPlaceOptions, 'tasks' | 'base'>>,
+    readonly opts: Required<Omit<PickPlaceOptions, 'tasks' | 'base' | 'maxContactAngle'>>,
   ) {
     this.start = snapshotPoses(exec.scene);
     this.x = exec.scene.objects.find((o) => o.id === spec.objectId)!;
@@ -109,10 +111,25 @@ class Attempt {
     return r.ok ? this.exec.run(r.path, phase, this.monitor) : r.reason;
   }
 
-  line(worldTcp: Mat4, phase: string, speed?: number): string | null {
+  /**
+   * A straight TCP line. With `curvedOk` (moves at the carry height), a line the arm cannot follow within its
+   * joint limits (near a singularity) becomes a joint-space move between the same end poses, provided the TCP
+   * never dips more than 2 cm below the lower end on the way.
+   */
+  line(worldTcp: Mat4, phase: string, speed?: number, curvedOk = false): string | null {
+    const kin = this.exec.rig.kin;
     const limits = speed ? { ...this.opts.limits, linearSpeed: speed } : this.opts.limits;
-    const r = planCartesian(this.exec.rig.kin, this.exec.q, this.exec.rig.toBase(worldTcp), { ...this.plan(), limits });
-    return r.ok ? this.exec.run(r.path, phase, this.monitor) : r.reason;
+    const target = this.exec.rig.toBase(worldTcp);
+    const r = planCartesian(kin, this.exec.q, target, { ...this.plan(), limits });
+    if (r.ok) return this.exec.run(r.path, phase, this.monitor);
+    if (!curvedOk) return r.reason;
+    const end = refineIk(kin, target, this.exec.q);
+    if (!end.ok) return r.reason;
+    const j = planJoint(kin, this.exec.q, end.q, this.plan());
+    if (!j.ok) return r.reason;
+    const floor = Math.min(this.tcp()[11], worldTcp[11]) - 0.02;
+    if (j.path.some((q, k) => k % 12 === 0 && this.exec.rig.tcpWorldMatrix(q)[11] < floor)) return r.reason;
+    return this.exec.run(j.path, phase, this.monitor);
   }
 
   private plan() {
@@ -147,12 +164,12 @@ class Attempt {
     const above = [...tcpPlace];
     above[11] = Math.max(carry, tcpPlace[11] + 0.04);
     const lifted = raised(this.tcp(), Math.max(0, above[11] - this.tcp()[11]));
-    const moving = this.line(lifted, 'lift') ?? this.line(above, 'transport') ?? this.line(raised(tcpPlace, 0.04), 'pre-place') ?? this.line(tcpPlace, 'place', 0.1);
+    const moving = this.line(lifted, 'lift') ?? this.line(above, 'transport', undefined, true) ?? this.line(raised(tcpPlace, 0.04), 'pre-place') ?? this.line(tcpPlace, 'place', 0.1);
     if (moving) return moving;
     this.holding = null;
     e.setGripper(false);
-    // retreat to the carry height checked when the task was chosen (top grasps), or back along the approach
-    const back = g.grasp.approach === 'top' ? raised(this.tcp(), Math.max(0.03, above[11] - this.tcp()[11])) : alongApproach(this.tcp(), -APPROACH);
+    // retreat up to the carry height checked when the task was chosen (top and tilted grasps), or back along the approach
+    const back = g.grasp.approach !== 'side' ? raised(this.tcp(), Math.max(0.03, above[11] - this.tcp()[11])) : alongApproach(this.tcp(), -APPROACH);
     return e.hold(e.gripper.remaining() + 0.1, 'release', this.monitor) ?? this.line(back, 'retreat') ?? this.settle();
   }
 
@@ -208,7 +225,7 @@ export async function recordPickPlaceDemo(scene: Scene, config: BuildConfig, rng
     const initial = { poses: snapshotPoses(scene), q: [...model.home], opening: exec.gripper.opening };
     const chosen = chooseTask(scene, rig, exec.q, rng.fork('task'), {
       kinds: options.tasks ?? TASK_KINDS, liftHeight: opts.liftHeight, nearDistance: opts.nearDistance, approachDistance: APPROACH,
-      area: config.scene.area, tableHalf: TABLE_HALF,
+      area: config.scene.area, tableHalf: TABLE_HALF, maxContactAngle: options.maxContactAngle,
     });
     const base = {
       robot: model.name, robotBase: rig.basePose, hz: config.recording.hz, initial,

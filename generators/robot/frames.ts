@@ -141,3 +141,15 @@ export function rotationError(target: Mat3, current: Mat3): Vec3 {
   const k = angle / s;
   return [v[0] * k, v[1] * k, v[2] * k];
 }
+
+/** Row-major rotation of extrinsic XYZ Euler angles (roll, pitch, yaw): R = Rz(yaw)·Ry(pitch)·Rx(roll). */
+export function eulerXYZToMat3(e: Vec3): Mat3 {
+  const [cr, sr] = [Math.cos(e[0]), Math.sin(e[0])];
+  const [cp, sp] = [Math.cos(e[1]), Math.sin(e[1])];
+  const [cy, sy] = [Math.cos(e[2]), Math.sin(e[2])];
+  return [
+    cy * cp, cy * sp * sr - sy * cr, cy * sp * cr + sy * sr,
+    sy * cp, sy * sp * sr + cy * cr, sy * sp * cr - cy * sr,
+    -sp, cp * sr, cp * cr,
+  ];
+}

@@ -70,3 +70,21 @@ export function robotTestScene(seed: number, opts: { container?: boolean; reach?
   }
   return scene;
 }
+
+/** A bare table with the given objects (ids from 3), no cameras: for physics-only tests. */
+export function tableScene(objects: { shape: SceneObject['shape']; position: Vec3; mass?: number; friction?: number; name?: string }[]): Scene {
+  const table: SceneObject = {
+    id: 1, name: 'table', category: 'table', synonyms: ['table'], assetId: 'primitive/table', shape: { kind: 'box', size: [1.4, 1.2, 0.05] },
+    material: { colorName: 'white', rgb: [0.8, 0.8, 0.8], roughness: 0.8, metalness: 0 }, body: 'fixed', mass: 0, friction: 0.6, restitution: 0.05,
+    pose: { position: [0, 0, -0.025], quaternion: [0, 0, 0, 1] }, annotated: false,
+  };
+  const objs: SceneObject[] = objects.map((o, k) => ({
+    id: 3 + k, name: o.name ?? `red block ${k + 1}`, category: 'block', synonyms: ['block'], assetId: 'test/block', shape: o.shape,
+    material: { colorName: 'red', rgb: [0.8, 0.1, 0.1], roughness: 0.5, metalness: 0 }, body: 'dynamic', mass: o.mass ?? 0, friction: o.friction ?? 0.6,
+    restitution: 0.05, pose: { position: o.position, quaternion: [0, 0, 0, 1] }, annotated: true,
+  }));
+  return {
+    seed: 0, objects: [table, ...objs], cameras: [],
+    lighting: { sunDirection: [0, 0, -1], sunIntensity: 2, ambientIntensity: 0.5, background: [0.7, 0.7, 0.7] }, tableTopZ: 0,
+  };
+}
