@@ -17,7 +17,7 @@
 // Results go to stdout as a Markdown table and JSON; BENCHMARKS.md § Queue keeps the figures of a run.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { Socket } from 'node:net';
+import { createServer, Socket, type AddressInfo } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -40,7 +40,8 @@ export default async function noopProcessor(job: SandboxedJob<{ payload: { index
   return job.name === 'episode' ? { index: job.data.payload.index, success: true } : {};
 }
 
-const PORT = 6395;
+// a private Redis on a port free at start, so nothing else's commands are counted
+let PORT = 0;
 const here = fileURLToPath(import.meta.url);
 
 function arg(name: string, dflt: string): string {
@@ -49,6 +50,12 @@ function arg(name: string, dflt: string): string {
 }
 
 async function startRedis(dir: string): Promise<ChildProcess> {
+  PORT = await new Promise<number>((resolve) => {
+    const srv = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
   const p = spawn('redis-server', ['--port', String(PORT), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: 'ignore' });
   const r = new Redis(`redis://127.0.0.1:${PORT}`, { lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
   r.on('error', () => {});
@@ -104,12 +111,15 @@ async function waitDone(q: QueueClient, buildId: string): Promise<void> {
  * workers first build that config (one episode per worker), so job processes are started and renderers made, as in
  * long-running workers: what is timed is then the steady state.
  */
-async function queued(target: QueueTarget, config: BuildConfig, outDir: string, workers: number, processorPath?: string, warm?: BuildConfig): Promise<number> {
+async function queued(
+  target: QueueTarget, config: BuildConfig, outDir: string, workers: number, processorPath?: string, warm?: BuildConfig, beforeTimed?: () => Promise<void>,
+): Promise<number> {
   const ws = Array.from({ length: workers }, () => new EpisodeWorker(target, { concurrency: 1, queues: ['episodes', 'builds'], lockMs: 30_000, processorPath, log: () => {} }));
   await Promise.all(ws.map((w) => w.ready()));
   const q = new QueueClient(target);
   try {
     if (warm) await waitDone(q, (await startBuildRun(q, warm, `${outDir}-warm`, DEFAULT_RETRY)).buildId);
+    await beforeTimed?.();
     const t0 = performance.now();
     const r = await startBuildRun(q, config, outDir, DEFAULT_RETRY);
     await waitDone(q, r.buildId);
@@ -138,12 +148,12 @@ async function main(): Promise<void> {
     // 1. overhead alone
     const noopConfig = parseBuildConfig({ ...presetConfig('smoke'), episodes: noopN, name: 'queue-overhead' }, 'bench');
     const target: QueueTarget = { url: `redis://127.0.0.1:${PORT}`, display: `redis://127.0.0.1:${PORT}`, prefix: 'bench-noop' };
-    // warm-up: start the sandboxed children and load the scripts once, outside the measurement
-    await queued({ ...target, prefix: 'bench-warm' }, parseBuildConfig({ ...noopConfig, episodes: 3, name: 'warm' }, 'bench'), join(root, 'warm'), 1, here);
-    await admin.config('RESETSTAT');
-    writes = 0;
-    polls = 0;
-    const noopS = await queued(target, noopConfig, join(root, 'noop'), 1, here);
+    // warmed up first (job processes started, scripts loaded), as long-running workers are; counted from then on
+    const noopS = await queued(target, noopConfig, join(root, 'noop'), 1, here, parseBuildConfig({ ...noopConfig, episodes: 3, name: 'warm' }, 'bench'), async () => {
+      await admin.config('RESETSTAT');
+      writes = 0;
+      polls = 0;
+    });
     const stats = await commandStats(admin);
     const trips = writes - polls;
     const polled = polls;

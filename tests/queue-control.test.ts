@@ -13,7 +13,7 @@ import { QueueClient, startBuildRun } from '../workers/build-flow.js';
 import { DEFAULT_RETRY } from '../workers/queue-jobs.js';
 import { tempDir } from './helpers/build-fixture.js';
 import {
-  REDIS_6379, buildCounts, dropPrefix, episodesOf, keyCount, killAll, runCli, startCli, startWorker, testPrefix, waitFor,
+  REDIS_6379, buildCounts, dropPrefix, freePort, episodesOf, keyCount, killAll, runCli, startCli, startWorker, testPrefix, waitFor,
 } from './helpers/queue-fixture.js';
 
 const root = tempDir('queue-control');
@@ -248,7 +248,7 @@ describe('queued builds: dashboard and TLS', { timeout: 300_000 }, () => {
       'printf "subjectAltName=IP:127.0.0.1\\n" > ext.cnf && ' +
       'openssl x509 -req -in server.csr -CA ca.crt -CAkey ca.key -CAcreateserial -out server.crt -days 1 -extfile ext.cnf');
     if (certs.status !== 0) return t.skip(`openssl unavailable: ${certs.stderr.split('\n')[0]}`);
-    const port = 6394;
+    const port = await freePort();
     const server = spawn('redis-server', ['--port', '0', '--tls-port', String(port), '--bind', '127.0.0.1', '--tls-cert-file', 'server.crt', '--tls-key-file', 'server.key',
       '--tls-ca-cert-file', 'ca.crt', '--tls-auth-clients', 'no', '--requirepass', 's3cret', '--save', '', '--appendonly', 'no'], { cwd: dir, stdio: 'ignore' });
     try {

@@ -9,7 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, test } from 'node:test';
 import { spatialgen, tempDir } from './helpers/build-fixture.js';
 import {
-  REDIS_6379, TestRedis, buildCounts, childPids, datasetFiles, dropPrefix, episodesOf, killAll, manifestSansCode,
+  REDIS_6379, TestRedis, buildCounts, freePort, childPids, datasetFiles, dropPrefix, episodesOf, killAll, manifestSansCode,
   jobsRunBy, startCli, startWorker, testPrefix, waitFor, type Proc,
 } from './helpers/queue-fixture.js';
 
@@ -93,7 +93,7 @@ describe('queued builds under faults', { timeout: 600_000 }, () => {
   });
 
   test('Redis restarted mid-build, once with its data and once without: the build completes', async (t) => {
-    const redis = new TestRedis(6390, join(root, 'redis-6390'));
+    const redis = new TestRedis(await freePort(), join(root, 'redis-restart'));
     await redis.start();
     const prefix = testPrefix('restart');
     const out = join(root, 'restarted');

@@ -3,6 +3,7 @@
 // 127.0.0.1; every process a test starts is tracked here and killed by pid when the test file ends.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -94,6 +95,18 @@ export function killAll(): void {
     }
     c.kill('SIGKILL');
   }
+}
+
+/** A TCP port free on 127.0.0.1 right now (for private Redis servers: never a fixed port another test may hold). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
 }
 
 /** A private redis-server that a test may crash and restart; persistence off unless a dir is given. */
