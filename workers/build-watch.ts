@@ -103,7 +103,7 @@ export async function watchBuild(q: QueueClient, buildId: string, opts: WatchOpt
         // Redis no longer has this build (restarted without its data, or flushed)
         if (!opts.recover) return { state: 'failed', error: `Redis at ${q.target.display} no longer has build ${buildId}; \`spatialgen resume\` cannot help, run \`spatialgen build\` again` };
         const r = await startBuildRun(q, opts.recover.config, opts.recover.outDir, opts.recover.retry, lastRun);
-        if (!r.attached) opts.onNote?.(`Redis lost build ${buildId}; started run ${r.run} with the ${r.enqueued} episodes not yet committed (${r.committed} kept)`);
+        if (!r.attached) opts.onNote?.(`Redis lost build ${buildId}; started run ${r.run} with the ${r.enqueued} episode${r.enqueued === 1 ? '' : 's'} not yet committed (${r.committed} kept)`);
       }
       await new Promise((res) => setTimeout(res, poll));
     }
