@@ -28,6 +28,12 @@ export const BuildConfigSchema = z.strictObject({
   splits: z.record(z.string().regex(/^[a-z][a-z0-9_]*$/), z.number().min(0).max(1)).default({ validation: 0.1 }),
   scene: z
     .strictObject({
+      /** where objects come from: the asset library (procedural families and imported models) or plain primitives */
+      objects: z.enum(['library', 'primitives']).default('library'),
+      /** which held-out share of the library to draw from: `test` for unseen-object evaluation */
+      asset_split: z.enum(['train', 'test']).default('train'),
+      /** library categories to draw from (default: every graspable category that fits the table) */
+      categories: z.array(z.string().min(1)).optional(),
       objects_min: z.number().int().min(1).max(30).default(3),
       objects_max: z.number().int().min(1).max(30).default(8),
       shapes: z.array(z.enum(SHAPE_KINDS)).min(1).default([...SHAPE_KINDS]),

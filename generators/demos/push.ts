@@ -17,7 +17,7 @@ const DIRECTIONS: { words: string; dir: Vec3 }[] = [
   { words: 'to the right', dir: [0, -1, 0] },
 ];
 
-const PUSH_HEIGHT = 0.015; // TCP above the table while pushing
+const PUSH_HEIGHT = 0.015; // highest TCP height above the table while pushing
 const CLEAR_HEIGHT = 0.19; // above the tallest object
 const PUSH_SPEED = 0.08; // m/s
 
@@ -26,7 +26,9 @@ export async function recordPushDemo(scene: Scene, config: BuildConfig, rng: Rng
   try {
     physics.settle(config.physics.settle_s);
 
-    const candidates = scene.objects.filter((o) => o.annotated && o.pose.position[2] > 0);
+    // a rod cannot push what it would slide over: flat cutlery and lying carrots are not push targets
+    const tall = scene.objects.filter((o) => o.annotated && o.pose.position[2] + shapeHalfExtents(o.shape)[2] >= 0.02);
+    const candidates = tall.length > 0 ? tall : scene.objects.filter((o) => o.annotated);
     const target = rng.pick(candidates);
     const { words, dir: baseDir } = rng.pick(DIRECTIONS);
     const jitter = rng.uniform(-0.25, 0.25);
@@ -36,7 +38,9 @@ export async function recordPushDemo(scene: Scene, config: BuildConfig, rng: Rng
     const h = shapeHalfExtents(target.shape);
     const reach = Math.hypot(h[0], h[1], target.shape.kind === 'capsule' ? h[2] : 0) + PUSHER_SHAPE.radius + 0.025;
     const c = target.pose.position;
-    const start: Vec3 = [c[0] - dir[0] * reach, c[1] - dir[1] * reach, PUSH_HEIGHT];
+    // push at half the object's height (knives and carrots are barely a centimetre tall), never grazing the table
+    const pushZ = Math.min(PUSH_HEIGHT, Math.max(0.004, 0.5 * (c[2] + h[2])));
+    const start: Vec3 = [c[0] - dir[0] * reach, c[1] - dir[1] * reach, pushZ];
     const end = add(start, scale(dir, distance + 0.025));
     const path = new WaypointPath(PUSHER_HOME, [
       { position: [start[0], start[1], CLEAR_HEIGHT], duration: 1.2, phase: 'approach' },

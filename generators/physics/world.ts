@@ -57,6 +57,9 @@ export class PhysicsWorld {
     const R = await loadRapier();
     const world = new R.World({ x: 0, y: 0, z: -9.81 });
     world.timestep = 1 / opts.hz;
+    // tabletop objects are centimetres across: Rapier's default length unit (1 m) makes its contact tolerances too
+    // coarse for them (3 of 186 library assets rocked or sank at a corner)
+    world.lengthUnit = 0.1;
     const pw = new PhysicsWorld(R, world, scene, opts.hz);
     for (const o of scene.objects) pw.addObject(o, opts.density ?? 600);
     return pw;
@@ -75,10 +78,10 @@ export class PhysicsWorld {
     }
     const body = this.world.createRigidBody(desc);
     const descs = colliderDescs(R, o.shape);
-    for (const c of descs) {
+    for (const [i, c] of descs.entries()) {
       c.setFriction(o.friction).setRestitution(o.restitution);
       if (o.body === 'dynamic') {
-        if (o.mass > 0) c.setMass(o.mass / descs.length);
+        if (o.mass > 0) c.setMass(o.partMasses?.length === descs.length ? o.partMasses[i] : o.mass / descs.length);
         else c.setDensity(density);
       }
       this.world.createCollider(c, body);

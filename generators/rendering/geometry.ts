@@ -61,10 +61,16 @@ export class GeometryCache {
         return { geometry: g, scale: [1, 1, 1] };
       }
       case 'mesh':
-        // keyed by the array itself: an asset library that loads a mesh once shares it across episodes
-        return { geometry: this.cache.get(shape.positions, () => meshGeometry(shape)), scale: [1, 1, 1] };
+        // keyed by the array itself: an asset library that loads a mesh once shares it across episodes; a
+        // coloured instance carries its own colour array, hence its own geometry
+        return { geometry: this.cache.get(shape.colors ?? shape.positions, () => meshGeometry(shape)), scale: [1, 1, 1] };
     }
   }
+}
+
+/** The sRGB transfer function's inverse (IEC 61966-2-1). */
+function srgbToLinear(c: number): number {
+  return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
 }
 
 function meshGeometry(shape: Extract<Shape, { kind: 'mesh' }>): BufferGeometry {
@@ -75,6 +81,12 @@ function meshGeometry(shape: Extract<Shape, { kind: 'mesh' }>): BufferGeometry {
     g.setAttribute('normal', new BufferAttribute(shape.normals, 3));
   } else {
     g.computeVertexNormals();
+  }
+  if (shape.colors !== undefined && shape.colors.length === shape.positions.length) {
+    // vertex colours are shaded in linear light like material colours; the scene gives sRGB
+    const lin = new Float32Array(shape.colors.length);
+    for (let i = 0; i < lin.length; i++) lin[i] = srgbToLinear(shape.colors[i]);
+    g.setAttribute('color', new BufferAttribute(lin, 3));
   }
   g.computeBoundingSphere();
   return g;

@@ -20,15 +20,17 @@ export class MaterialCache {
     this.cache.clear();
   }
 
-  forMaterial(m: Material): MeshStandardNodeMaterial {
-    const [r, g, b] = m.rgb;
-    const key = `${r},${g},${b},${m.roughness},${m.metalness}`;
+  /** With `vertexColors` the mesh's colour attribute carries the colour (accents included), so the material is white. */
+  forMaterial(m: Material, vertexColors = false): MeshStandardNodeMaterial {
+    const [r, g, b] = vertexColors ? [1, 1, 1] : m.rgb;
+    const key = `${r},${g},${b},${m.roughness},${m.metalness},${vertexColors}`;
     return this.cache.get(key, () => {
       const mat = new MeshStandardNodeMaterial({
         // Material.rgb is sRGB; three shades in linear light and the colour target encodes back to sRGB
         color: new Color().setRGB(r, g, b, SRGBColorSpace),
         roughness: m.roughness,
         metalness: m.metalness,
+        vertexColors,
       });
       mat.name = m.colorName;
       return mat;

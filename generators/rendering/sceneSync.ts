@@ -60,7 +60,7 @@ export class SceneSync {
       if (seen.has(obj.id)) throw new Error(`object "${obj.name}": instance id ${obj.id} is used twice`);
       seen.add(obj.id);
       const { geometry, scale } = this.geometries.forShape(obj.shape);
-      const mesh = new Mesh(geometry, this.materials.forMaterial(obj.material));
+      const mesh = new Mesh(geometry, this.materials.forMaterial(obj.material, obj.shape.kind === 'mesh' && obj.shape.colors !== undefined));
       mesh.name = obj.name;
       mesh.scale.set(scale[0], scale[1], scale[2]);
       // Whatever lies entirely at or below the table top (the table itself, a floor) can only shadow points

@@ -4,8 +4,9 @@ import type { BuildConfig } from '../../schemas/config.js';
 import type { CameraSpec } from '../camera.js';
 import { type Quat, type Vec3, quatFromAxisAngle, quatMultiply } from '../math.js';
 import type { Rng } from '../random.js';
-import { OBJECT_COLORS, TABLE_COLORS } from './palette.js';
-import { type Scene, type SceneObject, type Shape, shapeHalfExtents } from './scene.js';
+import { TABLE_COLORS } from './palette.js';
+import { drawLibraryObject, drawPrimitive, libraryCandidates, type ObjectDraw } from './objects.js';
+import type { Scene, SceneObject } from './scene.js';
 
 export const TABLE_ID = 1;
 export const PUSHER_ID = 2;
@@ -14,27 +15,8 @@ export const FIRST_OBJECT_ID = 3;
 /** Table top at z = 0; the table is a slab below it. */
 const TABLE_SIZE: Vec3 = [1.4, 1.2, 0.05];
 
-type PrimitiveKind = BuildConfig['scene']['shapes'][number];
-
-function primitive(kind: PrimitiveKind, rng: Rng, [lo, hi]: [number, number]): { shape: Shape; category: string; synonyms: string[] } {
-  const s = rng.uniform(lo, hi);
-  switch (kind) {
-    case 'box':
-      if (rng.next() < 0.5) return { shape: { kind: 'box', size: [s, s, s] }, category: 'cube', synonyms: ['cube', 'block'] };
-      return {
-        shape: { kind: 'box', size: [s, s * rng.uniform(0.5, 1.5), s * rng.uniform(0.5, 1.2)] },
-        category: 'block',
-        synonyms: ['block', 'box', 'brick'],
-      };
-    case 'sphere':
-      return { shape: { kind: 'sphere', radius: s / 2 }, category: 'ball', synonyms: ['ball', 'sphere'] };
-    case 'cylinder':
-      return { shape: { kind: 'cylinder', radius: (s / 2) * rng.uniform(0.6, 1), height: s * rng.uniform(0.8, 1.6) }, category: 'cylinder', synonyms: ['cylinder', 'can', 'puck'] };
-    case 'capsule':
-      return { shape: { kind: 'capsule', radius: s * 0.3, height: s * rng.uniform(0.8, 1.4) }, category: 'capsule', synonyms: ['capsule', 'pill'] };
-    case 'cone':
-      return { shape: { kind: 'cone', radius: s / 2, height: s * rng.uniform(0.9, 1.4) }, category: 'cone', synonyms: ['cone', 'pyramid'] };
-  }
+function draw(config: BuildConfig, candidates: readonly string[], rng: Rng, shapes: BuildConfig['scene']['shapes'], size: [number, number]): ObjectDraw {
+  return config.scene.objects === 'library' ? drawLibraryObject(candidates, rng) : drawPrimitive(shapes, rng, size);
 }
 
 function sampleCamera(cfg: BuildConfig['cameras'][number], rng: Rng): CameraSpec {
@@ -65,21 +47,20 @@ export function sampleScene(config: BuildConfig, rng: Rng): Scene {
 
   const { objects_min, objects_max, shapes, area, object_size } = config.scene;
   const count = rng.int(objects_min, objects_max);
+  const candidates = config.scene.objects === 'library' ? libraryCandidates(config) : [];
   const placed: { x: number; y: number; r: number }[] = [];
   const names = new Set<string>();
   for (let k = 0; k < count; k++) {
-    const { shape, category, synonyms } = primitive(rng.pick(shapes), rng, object_size);
-    let color = rng.pick(OBJECT_COLORS);
-    for (let tries = 0; names.has(`${color.name} ${category}`) && tries < 50; tries++) color = rng.pick(OBJECT_COLORS);
-    const name = names.has(`${color.name} ${category}`) ? `${color.name} ${category} ${k + 1}` : `${color.name} ${category}`;
+    // a second object of the same colour and kind would make "the red mug" ambiguous: draw again a few times
+    let d = draw(config, candidates, rng, shapes, object_size);
+    for (let tries = 0; names.has(`${d.colorName} ${d.category}`) && tries < 8; tries++) d = draw(config, candidates, rng, shapes, object_size);
+    const name = names.has(`${d.colorName} ${d.category}`) ? `${d.colorName} ${d.category} ${k + 1}` : `${d.colorName} ${d.category}`;
 
     // capsules lie on their side: standing, they would topple during settling and start the episode in motion
-    const lying = shape.kind === 'capsule';
-    const base: Quat = lying ? quatFromAxisAngle([1, 0, 0], Math.PI / 2) : [0, 0, 0, 1];
+    const base: Quat = d.lying ? quatFromAxisAngle([1, 0, 0], Math.PI / 2) : [0, 0, 0, 1];
     const quaternion = quatMultiply(quatFromAxisAngle([0, 0, 1], rng.uniform(-Math.PI, Math.PI)), base);
-    const h = shapeHalfExtents(shape);
-    const r = Math.hypot(h[0], h[1], lying ? h[2] : 0);
-    const halfHeight = lying ? h[1] : h[2];
+    const r = Math.hypot(d.size[0], d.size[1], d.lying ? d.size[2] : 0) / 2;
+    const halfHeight = (d.lying ? d.size[1] : d.size[2]) / 2;
 
     let spot: { x: number; y: number } | undefined;
     for (let tries = 0; tries < 200 && !spot; tries++) {
@@ -90,11 +71,10 @@ export function sampleScene(config: BuildConfig, rng: Rng): Scene {
     if (!spot) break; // the table is full: fewer objects rather than overlapping ones
     placed.push({ ...spot, r });
     names.add(name);
-    const c = color;
     objects.push({
-      id: FIRST_OBJECT_ID + k, name, category, synonyms, assetId: `primitive/${category}`, shape,
-      material: { colorName: c.name, rgb: c.rgb, roughness: rng.uniform(0.3, 0.8), metalness: rng.next() < 0.2 ? rng.uniform(0.3, 0.7) : 0 },
-      body: 'dynamic', mass: 0, friction: rng.uniform(0.5, 0.8), restitution: 0.05,
+      id: FIRST_OBJECT_ID + k, name, category: d.category, synonyms: d.synonyms, assetId: d.assetId, shape: d.shape,
+      material: d.material, body: 'dynamic', mass: d.mass, ...(d.partMasses ? { partMasses: d.partMasses } : {}),
+      friction: d.friction, restitution: d.restitution,
       pose: { position: [spot.x, spot.y, halfHeight + 0.003], quaternion }, annotated: true,
     });
   }

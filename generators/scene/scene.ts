@@ -19,6 +19,8 @@ export type Shape =
       normals?: Float32Array;
       /** collision: convex parts as xyz point clouds; absent means the hull of `positions` */
       convexParts?: Float32Array[];
+      /** per-vertex sRGB 0..1 (xyz-aligned with positions): accents such as stems, caps, tyres */
+      colors?: Float32Array;
     };
 
 export interface Material {
@@ -39,11 +41,15 @@ export interface SceneObject {
   name: string;
   category: string;
   synonyms: string[];
+  /** asset id with content hash (`mug-03@1a2b3c4d5e6f`) where the object comes from the asset library */
   assetId: string;
   shape: Shape;
   material: Material;
   body: BodyKind;
+  /** kg; 0 = from a default density */
   mass: number;
+  /** mass of each convex part of a mesh collider (uniform density); absent: `mass` split evenly */
+  partMasses?: number[];
   friction: number;
   restitution: number;
   /** current pose in the world frame; physics updates it, the renderer reads it */

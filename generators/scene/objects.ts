@@ -1,0 +1,96 @@
+// Where a scene's objects come from: the asset library (the default: many families, held-out test split, content
+// hashes recorded per episode) or plain primitives (fast, for tests of the machinery).
+import { loadLibrary, type AssetLibrary } from '../../assets/library.js';
+import type { BuildConfig } from '../../schemas/config.js';
+import type { Vec3 } from '../math.js';
+import type { Rng } from '../random.js';
+import type { Material, Shape } from './scene.js';
+import { OBJECT_COLORS } from './palette.js';
+
+/** What the sampler needs to place one object; ids, names and poses are the sampler's. */
+export interface ObjectDraw {
+  assetId: string;
+  category: string;
+  synonyms: string[];
+  colorName: string;
+  shape: Shape;
+  material: Material;
+  mass: number;
+  partMasses?: number[];
+  friction: number;
+  restitution: number;
+  /** object-frame extents when resting upright */
+  size: Vec3;
+  /** lying on its side is the stable pose (capsules) */
+  lying?: boolean;
+}
+
+const MAX_FOOTPRINT = 0.2; // a push or pick scene's objects fit in a 20 cm circle
+
+let library: AssetLibrary | undefined;
+
+/** One library per process: read once, shared by every episode this worker runs. */
+export function sceneLibrary(): AssetLibrary {
+  library ??= loadLibrary();
+  return library;
+}
+
+export function libraryCandidates(config: BuildConfig): string[] {
+  const lib = sceneLibrary();
+  const wanted = config.scene.categories;
+  const entries = lib.assets({ split: config.scene.asset_split, ...(wanted ? { category: wanted } : {}) })
+    .filter((e) => e.graspable && Math.hypot(e.size[0], e.size[1]) <= MAX_FOOTPRINT);
+  if (entries.length === 0) {
+    throw new Error(`the asset library has no graspable ${config.scene.asset_split} assets${wanted ? ` in categories ${wanted.join(', ')}` : ''}`);
+  }
+  return entries.map((e) => e.id);
+}
+
+/** A library object: category first, then a variant, so rare and common families are drawn alike. */
+export function drawLibraryObject(candidates: readonly string[], rng: Rng): ObjectDraw {
+  const lib = sceneLibrary();
+  const byCategory = new Map<string, string[]>();
+  for (const id of candidates) {
+    const c = lib.get(id).category;
+    byCategory.set(c, [...(byCategory.get(c) ?? []), id]);
+  }
+  const category = rng.pick([...byCategory.keys()].sort());
+  const inst = lib.instantiate(rng.pick(byCategory.get(category)!), rng);
+  const shape: Shape = inst.shape.kind === 'mesh' && inst.vertexColors ? { ...inst.shape, colors: inst.vertexColors } : inst.shape;
+  return {
+    assetId: inst.assetRef, category: inst.category, synonyms: inst.synonyms, colorName: inst.colorName, shape,
+    material: inst.material, mass: inst.mass, ...(inst.colliderPartMasses ? { partMasses: inst.colliderPartMasses } : {}),
+    friction: inst.friction, restitution: inst.restitution, size: inst.size,
+  };
+}
+
+type PrimitiveKind = BuildConfig['scene']['shapes'][number];
+
+export function drawPrimitive(kinds: readonly PrimitiveKind[], rng: Rng, [lo, hi]: [number, number]): ObjectDraw {
+  const s = rng.uniform(lo, hi);
+  const color = rng.pick(OBJECT_COLORS);
+  const material: Material = { colorName: color.name, rgb: color.rgb, roughness: rng.uniform(0.3, 0.8), metalness: rng.next() < 0.2 ? rng.uniform(0.3, 0.7) : 0 };
+  const base = { colorName: color.name, material, mass: 0, friction: rng.uniform(0.5, 0.8), restitution: 0.05 };
+  const kind = rng.pick(kinds);
+  switch (kind) {
+    case 'box': {
+      const cube = rng.next() < 0.5;
+      const size: Vec3 = cube ? [s, s, s] : [s, s * rng.uniform(0.5, 1.5), s * rng.uniform(0.5, 1.2)];
+      return { ...base, assetId: `primitive/${cube ? 'cube' : 'block'}`, category: cube ? 'cube' : 'block', synonyms: cube ? ['cube', 'block'] : ['block', 'box', 'brick'], shape: { kind: 'box', size }, size };
+    }
+    case 'sphere':
+      return { ...base, assetId: 'primitive/ball', category: 'ball', synonyms: ['ball', 'sphere'], shape: { kind: 'sphere', radius: s / 2 }, size: [s, s, s] };
+    case 'cylinder': {
+      const r = (s / 2) * rng.uniform(0.6, 1), h = s * rng.uniform(0.8, 1.6);
+      return { ...base, assetId: 'primitive/cylinder', category: 'cylinder', synonyms: ['cylinder', 'can', 'puck'], shape: { kind: 'cylinder', radius: r, height: h }, size: [2 * r, 2 * r, h] };
+    }
+    case 'capsule': {
+      const r = s * 0.3, h = s * rng.uniform(0.8, 1.4);
+      return { ...base, assetId: 'primitive/capsule', category: 'capsule', synonyms: ['capsule', 'pill'], shape: { kind: 'capsule', radius: r, height: h }, size: [2 * r, 2 * r, h + 2 * r], lying: true };
+    }
+    case 'cone': {
+      const r = s / 2, h = s * rng.uniform(0.9, 1.4);
+      return { ...base, assetId: 'primitive/cone', category: 'cone', synonyms: ['cone', 'pyramid'], shape: { kind: 'cone', radius: r, height: h }, size: [2 * r, 2 * r, h] };
+    }
+  }
+}
