@@ -11,6 +11,7 @@ import { buildId, episodeId } from '../generators/episode.js';
 import { packDataset, type PackResult } from '../export/pack.js';
 import { readFragmentInfo, writeFragment } from '../export/fragment.js';
 import { failedOutput } from './failed-episode.js';
+import { libraryManifest } from '../generators/scene/objects.js';
 
 export function workDirOf(outDir: string): string {
   return join(outDir, '.work');
@@ -27,5 +28,6 @@ export async function finalizeBuild(config: BuildConfig, outDir: string, failedF
   return packDataset(outDir, {
     workDir, config, buildId: id, expectedEpisodes: config.episodes,
     rowsPerShard: config.output.rows_per_shard, splits: ['train', ...Object.keys(config.splits).sort()],
+    extra: config.scene.objects === 'library' ? { asset_library: libraryManifest() } : {},
   });
 }

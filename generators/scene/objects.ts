@@ -1,5 +1,6 @@
 // Where a scene's objects come from: the asset library (the default: many families, held-out test split, content
 // hashes recorded per episode) or plain primitives (fast, for tests of the machinery).
+import { createHash } from 'node:crypto';
 import { loadLibrary, type AssetLibrary } from '../../assets/library.js';
 import type { BuildConfig } from '../../schemas/config.js';
 import type { Vec3 } from '../math.js';
@@ -33,6 +34,24 @@ let library: AssetLibrary | undefined;
 export function sceneLibrary(): AssetLibrary {
   library ??= loadLibrary();
   return library;
+}
+
+/**
+ * What a manifest records of the library a build drew from: its version, size, a hash over every asset's content
+ * hash (so two datasets name the same objects exactly when the hashes agree) and the invalid assets skipped by reason.
+ */
+export function libraryManifest(): Record<string, unknown> {
+  const lib = sceneLibrary();
+  const all = lib.assets();
+  const h = createHash('sha256');
+  for (const e of [...all].sort((a, b) => (a.id < b.id ? -1 : 1))) h.update(`${e.id}@${e.hash}\n`);
+  return {
+    index_version: lib.version,
+    assets: all.length,
+    test_assets: lib.assets({ split: 'test' }).length,
+    content_sha256: h.digest('hex'),
+    invalid_skipped: Object.fromEntries(Object.entries(lib.invalid).sort(([a], [b]) => (a < b ? -1 : 1))),
+  };
 }
 
 export function libraryCandidates(config: BuildConfig): string[] {
