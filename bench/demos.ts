@@ -1,7 +1,8 @@
-// Benchmark of scripted robot demos without rendering: per robot and task kind, N seeded scenes (the sampler's
-// procedural primitives; a tray added for put-in), success rate with failure reasons, and the planning + physics
+// Benchmark of scripted robot demos without rendering: per robot and task kind, N seeded scenes of procedural
+// primitives (tests/helpers/robot-scenes.ts; a tray added for put-in), success rate with failure reasons, and the planning + physics
 // cost of one episode on one core (wall time and this process's CPU time, which is steadier on a shared machine).
-//   node --import tsx bench/demos.ts [--seeds 50] [--robots panda,widowx250] [--tasks pick,place_on,...] [--json out.json]
+//   node --import tsx bench/demos.ts [--seeds 50] [--robots panda,widowx250] [--tasks pick,place_on,...]
+//     [--widowx-area X,Y] [--json out.json]
 import { writeFileSync } from 'node:fs';
 import { ROBOT_NAMES, type RobotName } from '../assets/robots/index.js';
 import { recordPickPlaceDemo } from '../generators/demos/pick-place.js';
@@ -35,6 +36,8 @@ async function main() {
   const robots = arg('robots', ROBOT_NAMES.join(',')).split(',') as RobotName[];
   const tasks = arg('tasks', TASK_KINDS.join(',')).split(',') as TaskKind[];
   const config = demoConfig();
+  // the area objects are placed in (half extents) may be narrowed for the smaller WidowX 250
+  const widowxArea = arg('widowx-area', config.scene.area.join(',')).split(',').map(Number) as [number, number];
   const rows: Row[] = [];
   // warm up V8 and Rapier's wasm so the first measured episode is not a compile
   await recordPickPlaceDemo(robotTestScene(10_000), config, new Rng(1), 'panda', { tasks: ['pick'] });
@@ -42,7 +45,8 @@ async function main() {
     for (const task of tasks) {
       const row: Row = { robot, task, attempts: 0, succeeded: 0, notApplicable: 0, reasons: {}, wallMs: [], cpuMs: [], simSeconds: [] };
       for (let s = 0; s < seeds; s++) {
-        const scene = robotTestScene(s, { container: task === 'place_in', reach: robot === 'panda' ? [-0.1, 0.15] : [-0.15, 0.05] });
+        const area = robot === 'widowx250' ? widowxArea : config.scene.area;
+        const scene = robotTestScene(s, { container: task === 'place_in', reach: robot === 'panda' ? [-0.1, 0.15] : [-0.15, 0.05], area });
         const t0 = performance.now();
         const c0 = process.cpuUsage();
         const rec = await recordPickPlaceDemo(scene, config, new Rng(s), robot, { tasks: [task] });

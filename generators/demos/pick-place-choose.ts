@@ -6,10 +6,10 @@ import type { Rng } from '../random.js';
 import { refineIk, solveIk } from '../robot/ik.js';
 import type { RobotRig } from '../robot/rig.js';
 import type { Scene, SceneObject } from '../scene/scene.js';
-import { frameFromAxes } from './grasp.js';
+import { frameFromAxes, synthesizeGrasps } from './grasp.js';
 import { type PlannedGrasp, planGrasp, raised } from './grasp-planner.js';
 import { type PushPlan, type PlaceTarget, carryHeight, placeTarget, pushPlans, spotsBeside } from './pick-place-plan.js';
-import { type TaskKind, type TaskSpec, taskCandidates, zRange } from './pick-place-tasks.js';
+import { type TaskKind, type TaskSpec, minWidth, taskCandidates, zRange } from './pick-place-tasks.js';
 
 export interface ChosenTask {
   spec: TaskSpec;
@@ -89,9 +89,16 @@ function tryPlace(scene: Scene, rig: RobotRig, spec: TaskSpec, x: SceneObject, y
 export function chooseTask(scene: Scene, rig: RobotRig, q: number[], rng: Rng, o: ChoiceOptions): ChosenTask | { failure: string } {
   const g = rig.kin.model.gripper!;
   const kinds = rng.shuffle([...o.kinds]);
+  // what this gripper can hold at all: narrow enough, with an antipodal pair of contacts somewhere (a cone's
+  // slanted side never qualifies); without any such object a task is not attempted
+  const held = new Map<number, boolean>();
+  const holdable = (x: SceneObject) => {
+    if (!held.has(x.id)) held.set(x.id, minWidth(x) < g.maxOpening - 0.016 && synthesizeGrasps(x, g, { tableTopZ: scene.tableTopZ, robotBase: rig.basePose.position, wristOffset: 0, maxNormalAngle: o.maxContactAngle }).length > 0);
+    return held.get(x.id)!;
+  };
   let why = 'the scene has no objects for the task';
   for (const kind of kinds) {
-    const cands = taskCandidates(scene, kind, rng, g.maxOpening - 0.016).slice(0, o.maxCandidates ?? 12);
+    const cands = taskCandidates(scene, kind, rng, holdable).slice(0, o.maxCandidates ?? 12);
     const grasps = new Map<number, ReturnType<typeof planGrasp>>();
     if (cands.length && why === 'the scene has no objects for the task') why = 'nothing reachable';
     for (const { x, y } of cands) {

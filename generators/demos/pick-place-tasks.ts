@@ -219,10 +219,10 @@ function zRange(o: SceneObject): { zmin: number; zmax: number } {
 
 export { zRange };
 
-/** Candidate (X, Y) pairs for a task kind, in random order; reachability is checked by the caller. */
-export function taskCandidates(scene: Scene, kind: TaskKind, rng: Rng, maxObjectWidth: number): { x: SceneObject; y?: SceneObject }[] {
+/** Candidate (X, Y) pairs for a task kind, in random order; `canHold` says what the gripper can hold at all, reachability is checked by the caller. */
+export function taskCandidates(scene: Scene, kind: TaskKind, rng: Rng, canHold: (o: SceneObject) => boolean): { x: SceneObject; y?: SceneObject }[] {
   const objs = scene.objects.filter((o) => o.annotated && o.body === 'dynamic' && o.category !== 'robot');
-  const graspable = objs.filter((o) => !isContainer(o) && minWidth(o) < maxObjectWidth);
+  const graspable = objs.filter((o) => !isContainer(o) && canHold(o));
   const out: { x: SceneObject; y?: SceneObject }[] = [];
   for (const x of graspable) {
     if (kind === 'pick' || kind === 'push_to') out.push({ x });

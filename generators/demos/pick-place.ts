@@ -13,7 +13,7 @@ import { RobotExecutor } from '../robot/executor.js';
 import { Kinematics } from '../robot/kinematics.js';
 import type { RobotModel } from '../robot/model.js';
 import { DEFAULT_LIMITS, type MotionLimits, planCartesian, planJoint } from '../robot/motion.js';
-import { toLocal } from '../robot/obb.js';
+import { inflate, objectObb, obbOverlap, toLocal } from '../robot/obb.js';
 import { RobotRig } from '../robot/rig.js';
 import { refineIk, solveIk } from '../robot/ik.js';
 import { PUSHER_ID } from '../scene/sample.js';
@@ -74,6 +74,8 @@ function rigTcp(e: RobotExecutor, q: number[]): Mat4 {
 class Attempt {
   holding: { ref: Vec3 } | null = null;
   private lastSpeed = 0;
+  /** objects the arm has come within 1.5 cm of */
+  private readonly touched = new Set<number>();
   readonly start: Record<number, Pose>;
   readonly x: SceneObject;
 
@@ -95,8 +97,15 @@ class Attempt {
       if (Math.hypot(rel[0] - r[0], rel[1] - r[1], rel[2] - r[2]) > this.opts.slipThreshold) return 'grasp slipped';
     }
     if (e.stepIndex % 8 !== 0) return null;
+    // only what the arm came near can be the arm's doing (a ball or a capsule may roll off on its own)
+    const parts = e.rig.partBoxes(e.q, e.gripper.opening).map((p) => inflate(p.obb, 0.015));
     for (const o of e.scene.objects) {
       if (o.body !== 'dynamic' || o.category === 'robot') continue;
+      if (!this.touched.has(o.id)) {
+        const box = objectObb(o);
+        if (parts.some((p) => obbOverlap(p, box))) this.touched.add(o.id);
+        else continue;
+      }
       const s = this.start[o.id].position;
       const moved = Math.hypot(o.pose.position[0] - s[0], o.pose.position[1] - s[1], o.pose.position[2] - s[2]);
       if (o.id === this.x.id) {

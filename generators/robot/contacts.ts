@@ -16,9 +16,11 @@ import type { PhysicsWorld } from '../physics/world.js';
 export const GRASP_PREDICTION_DISTANCE = 0.002;
 
 export function tuneContactsForGrasping(physics: PhysicsWorld): boolean {
-  const world = (physics as unknown as { world?: { integrationParameters?: { normalizedPredictionDistance: number } } }).world;
+  const world = (physics as unknown as { world?: { lengthUnit?: number; integrationParameters?: { normalizedPredictionDistance: number } } }).world;
   const params = world?.integrationParameters;
   if (!params || typeof params.normalizedPredictionDistance !== 'number') return false;
-  params.normalizedPredictionDistance = GRASP_PREDICTION_DISTANCE;
+  // Rapier scales its normalised tolerances by the world's length unit; ask for 2 mm whatever the unit is
+  const unit = typeof world.lengthUnit === 'number' && world.lengthUnit > 0 ? world.lengthUnit : 1;
+  params.normalizedPredictionDistance = Math.min(params.normalizedPredictionDistance, GRASP_PREDICTION_DISTANCE / unit);
   return true;
 }

@@ -1,13 +1,13 @@
-// Scenes for robot demo tests and the demo benchmark: the sampler's primitive objects plus, until the asset
-// library provides bowls and trays, an open tray built from five boxes (floor and four walls) as one mesh object
-// whose collider is those five convex parts.
+// Scenes for robot demo tests and the demo benchmark: seeded procedural primitives plus, until the asset library
+// provides bowls and trays to the sampler, an open tray built from five boxes (floor and four walls) as one mesh
+// object whose collider is those five convex parts.
 import { presetConfig } from '../../schemas/presets.js';
 import type { BuildConfig } from '../../schemas/config.js';
 import type { Vec3 } from '../../generators/math.js';
-import { quatFromAxisAngle } from '../../generators/math.js';
+import { quatFromAxisAngle, quatMultiply } from '../../generators/math.js';
 import { Rng } from '../../generators/random.js';
-import { sampleScene } from '../../generators/scene/sample.js';
-import type { Scene, SceneObject } from '../../generators/scene/scene.js';
+import { OBJECT_COLORS } from '../../generators/scene/palette.js';
+import type { Scene, SceneObject, Shape } from '../../generators/scene/scene.js';
 import { shapeHalfExtents } from '../../generators/scene/scene.js';
 
 function boxMesh(center: Vec3, size: Vec3, positions: number[], indices: number[]): Float32Array {
@@ -45,23 +45,75 @@ export function trayObject(id: number, position: Vec3, opts: { inner?: number; h
   };
 }
 
-export function demoConfig(overrides: Partial<BuildConfig> = {}): BuildConfig {
-  return { ...presetConfig('demo'), ...overrides };
+/** The demo preset (physics and recording rates, cameras, table area). */
+export function demoConfig(): BuildConfig {
+  return presetConfig('demo');
+}
+
+const SHAPES = ['box', 'sphere', 'cylinder', 'capsule', 'cone'] as const;
+
+/** One procedural primitive of 3.5–8 cm, as the scene sampler drew them before the asset library (issue 2). */
+function primitive(kind: (typeof SHAPES)[number], rng: Rng): { shape: Shape; category: string; synonyms: string[] } {
+  const s = rng.uniform(0.035, 0.08);
+  switch (kind) {
+    case 'box':
+      if (rng.next() < 0.5) return { shape: { kind: 'box', size: [s, s, s] }, category: 'cube', synonyms: ['cube', 'block'] };
+      return { shape: { kind: 'box', size: [s, s * rng.uniform(0.5, 1.5), s * rng.uniform(0.5, 1.2)] }, category: 'block', synonyms: ['block', 'box', 'brick'] };
+    case 'sphere':
+      return { shape: { kind: 'sphere', radius: s / 2 }, category: 'ball', synonyms: ['ball', 'sphere'] };
+    case 'cylinder':
+      return { shape: { kind: 'cylinder', radius: (s / 2) * rng.uniform(0.6, 1), height: s * rng.uniform(0.8, 1.6) }, category: 'cylinder', synonyms: ['cylinder', 'can'] };
+    case 'capsule':
+      return { shape: { kind: 'capsule', radius: s * 0.3, height: s * rng.uniform(0.8, 1.4) }, category: 'capsule', synonyms: ['capsule', 'pill'] };
+    case 'cone':
+      return { shape: { kind: 'cone', radius: s / 2, height: s * rng.uniform(0.9, 1.4) }, category: 'cone', synonyms: ['cone'] };
+  }
 }
 
 /**
- * A sampled tabletop scene; with `container`, a tray is put where the robot reaches it (objects under it are
- * dropped from the scene so nothing overlaps).
+ * A seeded tabletop of 3–8 procedural primitives (boxes, balls, cylinders, lying capsules, cones) in the default
+ * area, built here rather than by the scene sampler so the robot tests' scenes stay fixed while the sampler grows
+ * (it now draws library assets). With `container`, an open tray stands where the robot reaches it.
  */
-export function robotTestScene(seed: number, opts: { container?: boolean; reach?: [number, number]; config?: BuildConfig } = {}): Scene {
+export function robotTestScene(seed: number, opts: { container?: boolean; reach?: [number, number]; config?: BuildConfig; area?: [number, number] } = {}): Scene {
   const config = opts.config ?? demoConfig();
   const rng = new Rng(seed);
-  const scene = sampleScene(config, rng.fork('scene'));
+  const [ax, ay] = opts.area ?? config.scene.area;
+  const scene = tableScene([]);
+  scene.seed = seed;
+  scene.cameras = config.cameras.map((c) => ({ name: c.name, width: c.width, height: c.height, fovYDeg: c.fov_y_deg, position: [...c.position], target: [...c.target], near: 0.02, far: 5 }));
+  const placed: { x: number; y: number; r: number }[] = [];
+  const names = new Set<string>();
+  const count = rng.int(3, 8);
+  for (let k = 0; k < count; k++) {
+    const { shape, category, synonyms } = primitive(rng.pick(SHAPES), rng);
+    let color = rng.pick(OBJECT_COLORS);
+    for (let t = 0; names.has(`${color.name} ${category}`) && t < 50; t++) color = rng.pick(OBJECT_COLORS);
+    const name = names.has(`${color.name} ${category}`) ? `${color.name} ${category} ${k + 1}` : `${color.name} ${category}`;
+    const lying = shape.kind === 'capsule';
+    const quaternion = quatMultiply(quatFromAxisAngle([0, 0, 1], rng.uniform(-Math.PI, Math.PI)), lying ? quatFromAxisAngle([1, 0, 0], Math.PI / 2) : [0, 0, 0, 1]);
+    const h = shapeHalfExtents(shape);
+    const r = Math.hypot(h[0], h[1], lying ? h[2] : 0);
+    let spot: { x: number; y: number } | undefined;
+    for (let t = 0; t < 200 && !spot; t++) {
+      const x = rng.uniform(-ax + r, ax - r), y = rng.uniform(-ay + r, ay - r);
+      if (placed.every((p) => Math.hypot(p.x - x, p.y - y) > p.r + r + 0.015)) spot = { x, y };
+    }
+    if (!spot) break;
+    placed.push({ ...spot, r });
+    names.add(name);
+    scene.objects.push({
+      id: 3 + k, name, category, synonyms, assetId: `primitive/${category}`, shape,
+      material: { colorName: color.name, rgb: color.rgb, roughness: rng.uniform(0.3, 0.8), metalness: 0 },
+      body: 'dynamic', mass: 0, friction: rng.uniform(0.5, 0.8), restitution: 0.05,
+      pose: { position: [spot.x, spot.y, (lying ? h[1] : h[2]) + 0.003], quaternion }, annotated: true,
+    });
+  }
   if (opts.container) {
     const [x0, x1] = opts.reach ?? [-0.15, 0.1];
     const probe = trayObject(99, [0, 0, 0]);
-    const r = Math.hypot(...shapeHalfExtents(probe.shape).slice(0, 2)) + 0.01;
-    const clear = (o: SceneObject, p: Vec3) => o.body !== 'dynamic' || Math.hypot(o.pose.position[0] - p[0], o.pose.position[1] - p[1]) > r + Math.hypot(...shapeHalfExtents(o.shape));
+    const rt = Math.hypot(...shapeHalfExtents(probe.shape).slice(0, 2)) + 0.01;
+    const clear = (o: SceneObject, p: Vec3) => o.body !== 'dynamic' || Math.hypot(o.pose.position[0] - p[0], o.pose.position[1] - p[1]) > rt + Math.hypot(...shapeHalfExtents(o.shape));
     // a free spot if there is one; otherwise the objects under the tray make room
     let place: Vec3 = [rng.uniform(x0, x1), rng.uniform(-0.2, 0.2), 0];
     for (let k = 0; k < 60 && !scene.objects.every((o) => clear(o, place)); k++) place = [rng.uniform(x0, x1), rng.uniform(-0.25, 0.25), 0];
