@@ -219,6 +219,11 @@ function zRange(o: SceneObject): { zmin: number; zmax: number } {
 
 export { zRange };
 
+/** Balls, and capsules or cylinders lying on their side. */
+export function rolls(o: SceneObject): boolean {
+  return o.shape.kind === 'sphere' || ((o.shape.kind === 'capsule' || o.shape.kind === 'cylinder') && !upright(o));
+}
+
 /** Candidate (X, Y) pairs for a task kind, in random order; `canHold` says what the gripper can hold at all, reachability is checked by the caller. */
 export function taskCandidates(scene: Scene, kind: TaskKind, rng: Rng, canHold: (o: SceneObject) => boolean): { x: SceneObject; y?: SceneObject }[] {
   const objs = scene.objects.filter((o) => o.annotated && o.body === 'dynamic' && o.category !== 'robot');
@@ -229,12 +234,12 @@ export function taskCandidates(scene: Scene, kind: TaskKind, rng: Rng, canHold: 
     for (const y of objs) {
       if (y === x) continue;
       const fits = footprintRadius(x) * 0.75 <= topHalfSize(y) + 0.005;
-      // round things lying down roll off a top: not a placement a demonstrator would choose
-      const rolls = x.shape.kind === 'sphere' || (x.shape.kind === 'capsule' && !upright(x)) || (x.shape.kind === 'cylinder' && !upright(x));
-      if (kind === 'place_on' && isSupport(y) && !rolls && fits) out.push({ x, y });
+      // round things lying down roll off a top, or away from where they were put: not placements a demonstrator
+      // would choose, nor a reference to put something next to
+      if (kind === 'place_on' && isSupport(y) && !rolls(x) && fits) out.push({ x, y });
       if (kind === 'stack' && isBlock(x) && isBlock(y) && fits) out.push({ x, y });
       if (kind === 'place_in' && isContainer(y) && footprintRadius(x) + 0.01 < containerInterior(y).innerHalf) out.push({ x, y });
-      if (kind === 'move_near' && !isContainer(y)) out.push({ x, y });
+      if (kind === 'move_near' && !isContainer(y) && !rolls(x) && !rolls(y)) out.push({ x, y });
     }
   }
   return rng.shuffle(out);
