@@ -1,16 +1,23 @@
 // `spatialgen assets list|validate|import|preview|reindex`: the asset library from the command line. Problems are
 // one line each (`<asset>: <reason>: <detail>`) and make the exit status non-zero; good assets are never held back
 // by bad ones.
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, extname, resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { type AssetProblem, type Split, formatProblem } from '../assets/core/asset.js';
 import { updateIndex } from '../assets/catalog.js';
-import { importPath } from '../assets/import/batch.js';
+import { discoverModels, importPath } from '../assets/import/batch.js';
 import { type AssetLibrary, defaultLibraryRoot, loadLibrary } from '../assets/library.js';
 import { type SheetCell, contactSheet } from '../assets/render/sheet.js';
 import { thumbnailRenderer } from '../assets/render/thumbnail.js';
 import { validateLibrary, validateModels } from '../assets/validate.js';
+import { startQueuedRun } from '../workers/build-flow.js';
+import { type ImportRecord, type ImportSummary, importRunId, prepareImportStaging } from '../workers/import-job.js';
+import { DEFAULT_RETRY } from '../workers/queue-jobs.js';
+import { DEFAULT_LOCK_MS } from '../workers/queue-worker.js';
+import { finalizeResult, waitForRun } from '../workers/queued-run.js';
+import { connectQueues, requireTarget } from './control.js';
+import { progress } from './progress.js';
 
 const intArg = (name: string, min: number) => (v: string) => {
   const n = Number(v);
@@ -67,8 +74,23 @@ export async function validate(path: string | undefined, flags: { library?: stri
   return r.problems.length === 0 ? 0 : 1;
 }
 
-export async function importCmd(path: string, flags: { library?: string; category?: string; concurrency?: number; thumbnails?: boolean; workers?: boolean }, io: Out = stdio): Promise<number> {
+export interface ImportFlags {
+  library?: string;
+  category?: string;
+  concurrency?: number;
+  thumbnails?: boolean;
+  /** worker threads (embedded) or, with --redis, the number of local worker processes */
+  workers?: boolean | number;
+  redis?: string;
+  prefix?: string;
+  lockMs?: number;
+  progress?: boolean;
+}
+
+export async function importCmd(path: string, flags: ImportFlags, io: Out = stdio): Promise<number> {
   const root = resolve(flags.library ?? defaultLibraryRoot());
+  if (flags.redis || process.env.REDIS_URL) return queuedImport(path, root, flags, io);
+  if (typeof flags.workers === 'number') throw new Error('--workers N is for --redis (local worker processes); embedded imports use --concurrency');
   const r = await importPath(path, {
     libraryRoot: root,
     ...(flags.category ? { category: flags.category } : {}),
@@ -83,6 +105,52 @@ export async function importCmd(path: string, flags: { library?: string; categor
   for (const w of r.warnings) io.out(`warning ${w}`);
   io.out(`${r.imported.length} imported, ${r.failed.length} failed; library index ${root}/index.json${r.imported.length ? `; thumbnails: ${r.thumbnails}` : ''}`);
   return r.failed.length === 0 ? 0 : 1;
+}
+
+/** `import --redis`: one `import-model` job per model on the BullMQ queues, then one index update with every result. */
+async function queuedImport(path: string, root: string, flags: ImportFlags, io: Out): Promise<number> {
+  requireTarget(flags);
+  const { models, unsupported } = discoverModels(path);
+  const importRoot = statSync(resolve(path)).isDirectory() ? resolve(path) : dirname(resolve(path));
+  const rec: ImportRecord = {
+    models,
+    unsupported: unsupported.map((f) => ({ asset: f, reason: 'unknown-format' as const, detail: `"${extname(f)}" is not a model format spatialgen reads (OBJ, glTF, GLB, URDF)` })),
+    importRoot,
+    ...(flags.category ? { category: flags.category } : {}),
+    thumbnails: flags.thumbnails !== false,
+  };
+  const id = importRunId(rec, root);
+  mkdirSync(root, { recursive: true });
+  const q = await connectQueues(flags);
+  let s: ImportSummary | null;
+  try {
+    const r = await startQueuedRun(q, {
+      kind: 'import', id, outDir: root, configJson: JSON.stringify(rec), total: models.length, retry: DEFAULT_RETRY,
+      plan: async () => {
+        await prepareImportStaging(root, id);
+        return { items: models.map((_, i) => i), committed: [], failed: [] };
+      },
+    });
+    process.stderr.write(r.attached ? `import ${id} is already running (run ${r.run}); waiting for it\n` : `queued import ${id} (run ${r.run}): ${models.length} model${models.length === 1 ? '' : 's'}\n`);
+    const bar = progress('models', models.length, flags.progress !== false, ' | failed {failed}');
+    const result = await waitForRun(q, id, {
+      total: models.length, workers: typeof flags.workers === 'number' ? flags.workers : 1, lockMs: flags.lockMs ?? DEFAULT_LOCK_MS, what: `import ${id}`,
+      onProgress: (p) => bar.update(p.done, { failed: p.failed }),
+      onNote: (l) => io.err(`spatialgen: ${l}`),
+    });
+    bar.stop();
+    if (result.state === 'fatal') throw new Error(`this machine cannot run import jobs (${result.error}); import ${id} stays queued for other workers`);
+    if (result.state !== 'done') throw new Error(`import ${id} ${result.state === 'cancelled' ? 'was cancelled; run the same import again to redo it' : `failed: ${result.error ?? 'failed'}`}`);
+    s = await finalizeResult<ImportSummary>(q, id, r.run);
+  } finally {
+    await q.close();
+  }
+  if (!s) throw new Error(`import ${id} finished, but Redis no longer has its result; \`spatialgen assets list --library ${root}\` shows what it imported`);
+  for (const e of s.imported) io.out(`imported ${e.id} (${e.category}, ${e.colorName}) from ${e.from}`);
+  problems(s.failed, io);
+  for (const w of s.warnings) io.out(`warning ${w}`);
+  io.out(`${s.imported.length} imported, ${s.failed.length} failed; library index ${root}/index.json${s.imported.length ? `; thumbnails: ${s.thumbnails}` : ''} (queued)`);
+  return s.failed.length === 0 ? 0 : 1;
 }
 
 export async function preview(flags: { out: string; library?: string; split?: Split; category?: string; columns: number; limit?: number }, io: Out = stdio): Promise<void> {
@@ -144,7 +212,13 @@ export function registerAssets(program: Command, io: Out = stdio): void {
     .option('--concurrency <n>', 'models imported at once (default: CPU count)', intArg('--concurrency', 1))
     .option('--no-thumbnails', 'do not render thumbnails')
     .option('--no-workers', 'import in this thread instead of worker threads')
-    .action(async (path: string, flags) => {
+    .option('--workers <n>', 'with --redis: local worker processes besides remote `spatialgen worker`s (0 = none; default 1)', intArg('--workers', 0))
+    .option('--lock-ms <ms>', 'with --redis: job lock duration of the local workers', intArg('--lock-ms', 1000), DEFAULT_LOCK_MS)
+    .option('--no-progress', 'with --redis: no progress output')
+    .option('--redis <url>', 'one job per model on BullMQ queues at this Redis, redis:// or rediss:// (default: $REDIS_URL; none: embedded)')
+    .option('--prefix <prefix>', 'with --redis: key prefix of the deployment (default: $SPATIALGEN_PREFIX or spatialgen)')
+    .addHelpText('after', '\nExample:\n  spatialgen assets import /mnt/models --library /mnt/library --redis redis://queue-host:6379 --workers 2')
+    .action(async (path: string, flags: ImportFlags) => {
       process.exitCode = await importCmd(path, flags, io);
     });
 

@@ -79,7 +79,7 @@ export function makeSpec(input: string, opts: ConvertOptions = {}): ConvertSpec 
   };
 }
 
-interface Opened {
+export interface Opened {
   dataset: DemoDataset;
   calibration: Calibration | null;
   coordFormat: CoordFormat;
@@ -162,75 +162,118 @@ export function configOf(spec: ConvertSpec): Record<string, unknown> {
   };
 }
 
-function checkOut(out: string, overwrite: boolean): void {
+/** What one episode adds to the dataset-wide totals (the part of an `EpisodeResult` besides its fragment). */
+export type EpisodeSummary = Pick<EpisodeResult, 'dropped' | 'events' | 'fields'>;
+
+/** Dataset-wide totals of a conversion, fed in episode index order (statistics and quantiles are order-sensitive). */
+export class ConvertTotals {
+  readonly dropped = emptyDropCounts();
+  readonly events = { grasp: 0, place: 0 };
+  readonly stats: SourceStats;
+  private added = 0;
+  constructor(dataset: DemoDataset) {
+    this.stats = new SourceStats(dataset.fields);
+  }
+
+  /** Episode `index`'s summary; indices must arrive 0, 1, 2, … */
+  add(index: number, r: EpisodeSummary): void {
+    if (index !== this.added) throw new Error(`convert totals: episode ${index} added out of order (expected ${this.added})`);
+    this.added++;
+    for (const k of Object.keys(this.dropped) as (keyof DropCounts)[]) this.dropped[k] += r.dropped[k];
+    this.events.grasp += r.events.grasp;
+    this.events.place += r.events.place;
+    this.stats.addEpisode(r.fields);
+  }
+}
+
+/** Lines worth telling the user about a conversion (the source's own notes, what a calibration would add). */
+export function convertNotes({ dataset, calibration }: Opened): string[] {
+  const notes = [...dataset.notes];
+  if (!calibration) notes.push(NO_CALIBRATION_NOTE);
+  else if (!calibration.gripper) notes.push('calibration has no gripper: traces run to the episode end, and there are no grasp_point / place_point samples');
+  return notes;
+}
+
+/**
+ * Packs the committed episode fragments of `dir` (a `DatasetWriter`'s directory) with the totals of every episode:
+ * shards, episodes.arrow, stats.json, manifest.json. The one packing step of every conversion, embedded or queued,
+ * so both write the same bytes.
+ */
+export async function packConvert(spec: ConvertSpec, dir: string, totals: ConvertTotals): Promise<Manifest> {
+  const o = await openSpec(spec);
+  const { dataset, calibration, coordFormat } = o;
+  const n = dataset.episodeCount;
+  return new DatasetWriter(dir).finish({
+    config: configOf(spec),
+    expectedEpisodes: n,
+    stats: totals.stats.result(),
+    extra: {
+      source: {
+        name: dataset.name, format: dataset.format, path: dataset.root, fps: dataset.fps, episodes: n,
+        cameras: dataset.cameras, fields: dataset.fields,
+      },
+      calibration: calibration ? { path: calibration.path, content: calibration.raw } : null,
+      conversion: {
+        coord_format: coordFormatName(coordFormat),
+        trace_points: TRACE_POINTS,
+        min_trace_px: spec.minTracePx,
+        frame_stride: spec.frameStride,
+        gripper_events: totals.events,
+        dropped: totals.dropped,
+        notes: convertNotes(o),
+      },
+    },
+  });
+}
+
+/** Refuses a non-empty output directory unless `overwrite`. */
+export function checkOut(out: string, overwrite: boolean): void {
   if (!existsSync(out)) return;
   if (readdirSync(out).length === 0 || overwrite) return;
   throw new InputError(out, 'output directory exists and is not empty; choose another --out or remove it');
+}
+
+/** Puts a finished dataset directory `from` in place at `outDir` (replacing an empty one, or any with overwrite). */
+export async function moveIntoPlace(from: string, outDir: string): Promise<void> {
+  if (existsSync(outDir)) {
+    if (readdirSync(outDir).length === 0) await rmdir(outDir);
+    else await rm(outDir, { recursive: true }); // only reached with overwrite
+  }
+  await rename(from, outDir);
 }
 
 export async function runConvert(input: string, out: string, opts: ConvertOptions = {}): Promise<ConvertResult> {
   const spec = makeSpec(input, opts);
   const outDir = resolve(out);
   checkOut(outDir, opts.overwrite ?? false);
-  const { dataset, calibration, coordFormat } = await openSpec(spec); // every input check happens before any output
-  const notes = [...dataset.notes];
-  if (!calibration) notes.push(NO_CALIBRATION_NOTE);
-  else if (!calibration.gripper) notes.push('calibration has no gripper: traces run to the episode end, and there are no grasp_point / place_point samples');
+  const o = await openSpec(spec); // every input check happens before any output
+  const notes = convertNotes(o);
 
   const tmp = join(dirname(outDir), `.${basename(outDir)}.partial-${process.pid}-${randomBytes(4).toString('hex')}`);
   await mkdir(tmp, { recursive: true });
   try {
     const writer = new DatasetWriter(tmp);
-    const n = dataset.episodeCount;
-    const dropped = emptyDropCounts();
-    const events = { grasp: 0, place: 0 };
-    const stats = new SourceStats(dataset.fields);
-    // statistics take episodes in index order (deterministic quantiles); only episodes finished early wait here
-    const waiting = new Map<number, Map<string, number[][]>>();
-    let nextStats = 0;
+    const n = o.dataset.episodeCount;
+    const totals = new ConvertTotals(o.dataset);
+    // totals take episodes in index order (deterministic quantiles); only episodes finished early wait here
+    const waiting = new Map<number, EpisodeSummary>();
+    let nextTotal = 0;
     let done = 0;
     await pool(n, opts.concurrency ?? Math.min(4, availableParallelism()), async (i) => {
       const r = await convertEpisode(spec, i);
       await writer.commit(r.output);
       return r;
     }, (i, r) => {
-      for (const k of Object.keys(dropped) as (keyof DropCounts)[]) dropped[k] += r.dropped[k];
-      events.grasp += r.events.grasp;
-      events.place += r.events.place;
-      waiting.set(i, r.fields);
-      for (let f = waiting.get(nextStats); f; f = waiting.get(nextStats)) {
-        stats.addEpisode(f);
-        waiting.delete(nextStats++);
+      waiting.set(i, r);
+      for (let f = waiting.get(nextTotal); f; f = waiting.get(nextTotal)) {
+        totals.add(nextTotal, f);
+        waiting.delete(nextTotal++);
       }
       opts.onProgress?.(++done, n);
     });
-    const manifest = await writer.finish({
-      config: configOf(spec),
-      expectedEpisodes: n,
-      stats: stats.result(),
-      extra: {
-        source: {
-          name: dataset.name, format: dataset.format, path: dataset.root, fps: dataset.fps, episodes: n,
-          cameras: dataset.cameras, fields: dataset.fields,
-        },
-        calibration: calibration ? { path: calibration.path, content: calibration.raw } : null,
-        conversion: {
-          coord_format: coordFormatName(coordFormat),
-          trace_points: TRACE_POINTS,
-          min_trace_px: spec.minTracePx,
-          frame_stride: spec.frameStride,
-          gripper_events: events,
-          dropped,
-          notes,
-        },
-      },
-    });
-    if (existsSync(outDir)) {
-      if (readdirSync(outDir).length === 0) await rmdir(outDir);
-      else await rm(outDir, { recursive: true }); // only reached with overwrite
-    }
-    await rename(tmp, outDir);
-    return { outDir, manifest, dropped, notes };
+    const manifest = await packConvert(spec, tmp, totals);
+    await moveIntoPlace(tmp, outDir);
+    return { outDir, manifest, dropped: totals.dropped, notes };
   } catch (e) {
     await rm(tmp, { recursive: true, force: true });
     throw e;

@@ -13,8 +13,8 @@ import { writeBuildMarker, workDirOf } from './embedded.js';
 import { readBuild, startRun, setState, type BuildRecord } from './build-registry.js';
 import { buildKeys, openRedis, QUEUES, type QueueTarget } from './queue-connection.js';
 import {
-  buildJobOptions, episodeJobId, episodeJobOptions, finalizeJobId, finalizeJobOptions, parsePayload, runJobId,
-  type RetryPolicy,
+  buildJobOptions, episodeJobId, episodeJobOptions, finalizeJobId, finalizeJobOptions, JOB_KINDS, parsePayload, runJobId,
+  type JobKind, type RetryPolicy,
 } from './queue-jobs.js';
 
 /** The producer side of a deployment: one connection, the flow producer and the two queues. */
@@ -87,53 +87,93 @@ async function withEnqueueLock<T>(q: QueueClient, buildId: string, fn: () => Pro
   }
 }
 
+/** What a run of any kind enqueues, worked out under the enqueue lock (so two starters never race). */
+export interface RunPlan {
+  /** item indices to enqueue */
+  items: number[];
+  /** items the output already holds (counted done in the record) */
+  committed: number[];
+  /** of those, the failed ones */
+  failed: number[];
+}
+
+export interface QueuedRunSpec {
+  kind: JobKind;
+  id: string;
+  /** absolute, and the same on every worker machine */
+  outDir: string;
+  /** what the jobs need besides their payload, stored once in the record */
+  configJson: string;
+  total: number;
+  retry: RetryPolicy;
+  /** the last run a watcher saw (runs only count up) */
+  afterRun?: number;
+  /** called under the lock when a new run starts (not when attaching to a live one) */
+  plan: () => Promise<RunPlan>;
+}
+
+/**
+ * Starts the next run of a queued flow of any kind — items, their finalize, the root — or attaches to its live run.
+ * The payloads are checked first, so a bad one leaves nothing in Redis; the record is written before the flow, so a
+ * worker taking an item a moment later finds what it needs.
+ */
+export async function startQueuedRun(q: QueueClient, spec: QueuedRunSpec): Promise<RunStart> {
+  const names = JOB_KINDS[spec.kind];
+  const { id, outDir } = spec;
+  // the first payload stands for all: the same schema, only the index changes
+  parsePayload(names.item, { buildId: id, outDir, index: 0 });
+  parsePayload(names.finalize, { buildId: id, outDir, run: 1, total: spec.total });
+  return withEnqueueLock(q, id, async () => {
+    const rec = await readBuild(q.redis, q.target.prefix, id);
+    if (rec && (await runIsLive(q, rec))) {
+      if (rec.outDir !== outDir) throw new BuildControlError(`${spec.kind} ${id} is already running into ${rec.outDir}; wait for it or cancel it first`);
+      return { buildId: id, run: rec.run, enqueued: 0, committed: 0, attached: true };
+    }
+    const plan = await spec.plan();
+    // runs only count up, even when Redis forgot the last one (`afterRun`: the last run a watcher saw), so a job id
+    // of a lost run never names a job of the new one
+    const run = Math.max(rec?.run ?? 0, spec.afterRun ?? 0) + 1;
+    const flow: FlowJob = {
+      name: names.root,
+      queueName: QUEUES.builds,
+      data: parsePayload(names.root, { buildId: id, outDir, run }),
+      opts: { jobId: runJobId(id, run), ...buildJobOptions(spec.retry) },
+      children: [{
+        name: names.finalize,
+        queueName: QUEUES.builds,
+        data: parsePayload(names.finalize, { buildId: id, outDir, run, total: spec.total }),
+        opts: { jobId: finalizeJobId(id, run), ...finalizeJobOptions(spec.retry) },
+        children: plan.items.map((index) => ({
+          name: names.item,
+          queueName: QUEUES.episodes,
+          data: { buildId: id, outDir, index },
+          opts: { jobId: episodeJobId(id, run, index), ...episodeJobOptions(spec.retry) },
+        })),
+      }],
+    };
+    await startRun(q.redis, q.target.prefix, { buildId: id, kind: spec.kind, configJson: spec.configJson, outDir, total: spec.total, run, created: rec?.created ?? Date.now() },
+      plan.committed, plan.failed);
+    await q.flows.add(flow);
+    return { buildId: id, run, enqueued: plan.items.length, committed: plan.committed.length, attached: false };
+  });
+}
+
 /**
  * Starts the next run of a build, or attaches to its live run. `outDir` must be absolute and visible here, as on
  * every worker; it must already have passed `checkOutDir` (the caller's job: it knows how to word the refusal).
  */
 export async function startBuildRun(q: QueueClient, config: BuildConfig, outDir: string, retry: RetryPolicy, afterRun = 0): Promise<RunStart> {
   const id = buildIdOf(config);
-  const configJson = JSON.stringify(config);
-  // the first payload stands for all: the same schema, only the index changes
-  parsePayload('episode', { buildId: id, outDir, index: 0 });
-  parsePayload('finalize', { buildId: id, outDir, run: 1, total: config.episodes });
-  return withEnqueueLock(q, id, async () => {
-    const rec = await readBuild(q.redis, q.target.prefix, id);
-    if (rec && (await runIsLive(q, rec))) {
-      if (rec.outDir !== outDir) throw new BuildControlError(`build ${id} is already running into ${rec.outDir}; wait for it or cancel it first`);
-      return { buildId: id, run: rec.run, enqueued: 0, committed: 0, attached: true };
-    }
-    await writeBuildMarker(outDir, id);
-    const infos = await listFragments(workDirOf(outDir));
-    const have = new Set(infos.map((i) => i.episode.episode_id));
-    const missing: number[] = [];
-    for (let i = 0; i < config.episodes; i++) if (!have.has(episodeId(id, i))) missing.push(i);
-    // runs only count up, even when Redis forgot the last one (`afterRun`: the last run a watcher saw), so a job id
-    // of a lost run never names a job of the new one
-    const run = Math.max(rec?.run ?? 0, afterRun) + 1;
-    const flow: FlowJob = {
-      name: 'build',
-      queueName: QUEUES.builds,
-      data: parsePayload('build', { buildId: id, outDir, run }),
-      opts: { jobId: runJobId(id, run), ...buildJobOptions(retry) },
-      children: [{
-        name: 'finalize',
-        queueName: QUEUES.builds,
-        data: parsePayload('finalize', { buildId: id, outDir, run, total: config.episodes }),
-        opts: { jobId: finalizeJobId(id, run), ...finalizeJobOptions(retry) },
-        children: missing.map((index) => ({
-          name: 'episode',
-          queueName: QUEUES.episodes,
-          data: { buildId: id, outDir, index },
-          opts: { jobId: episodeJobId(id, run, index), ...episodeJobOptions(retry) },
-        })),
-      }],
-    };
-    // the record first: a worker that takes an episode a moment later must find the build's config and state
-    await startRun(q.redis, q.target.prefix, { buildId: id, configJson, outDir, total: config.episodes, run, created: rec?.created ?? Date.now() },
-      infos.map((i) => i.episode.episode_index), infos.filter((i) => !i.episode.success).map((i) => i.episode.episode_index));
-    await q.flows.add(flow);
-    return { buildId: id, run, enqueued: missing.length, committed: infos.length, attached: false };
+  return startQueuedRun(q, {
+    kind: 'build', id, outDir, configJson: JSON.stringify(config), total: config.episodes, retry, afterRun,
+    plan: async () => {
+      await writeBuildMarker(outDir, id);
+      const infos = await listFragments(workDirOf(outDir));
+      const have = new Set(infos.map((i) => i.episode.episode_id));
+      const items: number[] = [];
+      for (let i = 0; i < config.episodes; i++) if (!have.has(episodeId(id, i))) items.push(i);
+      return { items, committed: infos.map((i) => i.episode.episode_index), failed: infos.filter((i) => !i.episode.success).map((i) => i.episode.episode_index) };
+    },
   });
 }
 
@@ -145,6 +185,7 @@ export async function requireBuild(q: QueueClient, buildId: string): Promise<Bui
 }
 
 export function recordConfig(rec: BuildRecord): BuildConfig {
+  if (rec.kind !== 'build') throw new BuildControlError(`${rec.buildId} is a queued ${rec.kind}, not a build; run the ${rec.kind} command again to complete it`);
   return parseBuildConfig(JSON.parse(rec.configJson), `build ${rec.buildId}`);
 }
 

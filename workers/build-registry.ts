@@ -5,12 +5,16 @@
 // set, so `status` counts are exact whatever ran twice.
 import type { Redis } from 'ioredis';
 import { buildIndexKey, buildKeys } from './queue-connection.js';
+import { JOB_KINDS, type JobKind } from './queue-jobs.js';
 
 export const BUILD_STATES = ['running', 'cancelled', 'done', 'failed'] as const;
 export type BuildState = (typeof BUILD_STATES)[number];
 
 export interface BuildRecord {
   buildId: string;
+  /** what the run's jobs do: a build (the default), a convert or an asset import (workers/queue-jobs.ts) */
+  kind: JobKind;
+  /** a build's resolved config; a convert's spec; an import's model list and options */
   configJson: string;
   outDir: string;
   total: number;
@@ -26,6 +30,7 @@ export async function readBuild(r: Redis, prefix: string, buildId: string): Prom
   if (!h.config) return null;
   return {
     buildId,
+    kind: kindOf(h.kind),
     configJson: h.config,
     outDir: h.out,
     total: Number(h.total),
@@ -36,17 +41,19 @@ export async function readBuild(r: Redis, prefix: string, buildId: string): Prom
   };
 }
 
+const kindOf = (k: string | null | undefined): JobKind => (k && k in JOB_KINDS ? (k as JobKind) : 'build');
+
 /** Only the fields a worker checks before every job: one round trip. */
-export async function readBuildState(r: Redis, prefix: string, buildId: string): Promise<{ state: BuildState | null; run: number }> {
-  const [state, run] = await r.hmget(buildKeys(prefix, buildId).record, 'state', 'run');
-  return { state: state as BuildState | null, run: Number(run ?? 0) };
+export async function readBuildState(r: Redis, prefix: string, buildId: string): Promise<{ state: BuildState | null; run: number; kind: JobKind }> {
+  const [state, run, kind] = await r.hmget(buildKeys(prefix, buildId).record, 'state', 'run', 'kind');
+  return { state: state as BuildState | null, run: Number(run ?? 0), kind: kindOf(kind) };
 }
 
 /** Records (or re-records) the build and makes `run` its current run, in one transaction. */
 export async function startRun(r: Redis, prefix: string, rec: Omit<BuildRecord, 'state' | 'error'>, committed: number[], failed: number[]): Promise<void> {
   const k = buildKeys(prefix, rec.buildId);
   const m = r.multi()
-    .hset(k.record, { config: rec.configJson, out: rec.outDir, total: String(rec.total), state: 'running', run: String(rec.run), created: String(rec.created) })
+    .hset(k.record, { kind: rec.kind, config: rec.configJson, out: rec.outDir, total: String(rec.total), state: 'running', run: String(rec.run), created: String(rec.created) })
     .hdel(k.record, 'error')
     .zadd(buildIndexKey(prefix), 'NX', rec.created, rec.buildId);
   // what the output directory already holds counts as done, so status is right after a resume or a lost Redis

@@ -39,9 +39,38 @@ export type EpisodePayload = z.infer<typeof EpisodePayloadSchema>;
 export type FinalizePayload = z.infer<typeof FinalizePayloadSchema>;
 export type BuildPayload = z.infer<typeof BuildPayloadSchema>;
 
-export const JOB_NAMES = ['episode', 'finalize', 'build'] as const;
-export type JobName = (typeof JOB_NAMES)[number];
-const SCHEMAS = { episode: EpisodePayloadSchema, finalize: FinalizePayloadSchema, build: BuildPayloadSchema };
+// Every queued job has one of three shapes, whatever it does: a per-item job (queue `episodes`), the finalize that
+// starts once all of its items have finished, and the root (queue `builds`) that marks the run done. Builds, convert
+// and asset imports are the three kinds of such flows; the job name says kind and stage, and the payload schema
+// is the stage's (a discriminated union keyed by job name, checked by `parsePayload`). What a kind's jobs need
+// besides the payload (a build config, a convert spec, the model list of an import) travels once, in the record.
+export const JOB_KINDS = {
+  /** episodes of a dataset build (workers/episode-job.ts, workers/finalize-job.ts) */
+  build: { item: 'episode', finalize: 'finalize', root: 'build' },
+  /** episodes of a recorded dataset converted (workers/convert-job.ts) */
+  convert: { item: 'convert-episode', finalize: 'convert-finalize', root: 'convert' },
+  /** models imported into an asset library (workers/import-job.ts) */
+  import: { item: 'import-model', finalize: 'import-index', root: 'import' },
+} as const;
+export type JobKind = keyof typeof JOB_KINDS;
+export type JobStage = 'item' | 'finalize' | 'root';
+type NamesOf<K extends JobKind> = (typeof JOB_KINDS)[K][JobStage];
+export type JobName = NamesOf<JobKind>;
+
+const STAGE_OF = new Map<string, { kind: JobKind; stage: JobStage }>(
+  (Object.keys(JOB_KINDS) as JobKind[]).flatMap((kind) => (['item', 'finalize', 'root'] as const).map((stage) => [JOB_KINDS[kind][stage], { kind, stage }] as const)),
+);
+export const JOB_NAMES = [...STAGE_OF.keys()] as JobName[];
+
+/** Kind and stage of a job name; null for a name no spatialgen job has. */
+export function stageOf(name: string): { kind: JobKind; stage: JobStage } | null {
+  return STAGE_OF.get(name) ?? null;
+}
+
+const STAGE_SCHEMAS = { item: EpisodePayloadSchema, finalize: FinalizePayloadSchema, root: BuildPayloadSchema };
+type SchemaOf<N extends JobName> = N extends NamesOf<JobKind> ? (N extends (typeof JOB_KINDS)[JobKind]['item'] ? typeof EpisodePayloadSchema
+  : N extends (typeof JOB_KINDS)[JobKind]['finalize'] ? typeof FinalizePayloadSchema : typeof BuildPayloadSchema) : never;
+const SCHEMAS = Object.fromEntries([...STAGE_OF].map(([name, { stage }]) => [name, STAGE_SCHEMAS[stage]])) as { [N in JobName]: SchemaOf<N> };
 
 export class BadPayloadError extends Error {
   override name = 'BadPayloadError';
@@ -49,7 +78,7 @@ export class BadPayloadError extends Error {
 
 /** The payload of a `name` job, or one line saying what is wrong with it. */
 export function parsePayload<N extends JobName>(name: string, data: unknown): z.infer<(typeof SCHEMAS)[N]> {
-  if (!(JOB_NAMES as readonly string[]).includes(name)) throw new BadPayloadError(`unknown job name ${JSON.stringify(name)} (known: ${JOB_NAMES.join(', ')})`);
+  if (!STAGE_OF.has(name)) throw new BadPayloadError(`unknown job name ${JSON.stringify(name)} (known: ${JOB_NAMES.join(', ')})`);
   const r = SCHEMAS[name as N].safeParse(data);
   if (!r.success) {
     const i = r.error.issues[0];

@@ -3,15 +3,16 @@
 // fails and is retried — never the worker that holds the job's lock. Each child keeps its renderer for every later
 // episode (workers/episode-job.ts).
 //
-// The worker (workers/queue-worker.ts) has already checked the payload and looked up the build's config in Redis;
-// it sends `{payload, configJson, failedForGood}`. Both are checked again here: a child never trusts its input.
+// The worker (workers/queue-worker.ts) has already checked the payload and looked up the run's record in Redis (a
+// build's config, a convert's spec, an import's model list); it sends `{payload, configJson, failedForGood}`. Both
+// are checked again here: a child never trusts its input.
 import './orphan-guard.js';
 import { rm } from 'node:fs/promises';
 import type { SandboxedJob } from 'bullmq';
 import { parseBuildConfig, type BuildConfig } from '../schemas/config.js';
 import { buildId } from '../generators/episode.js';
 import { verifyDataset } from '../export/verify.js';
-import { parsePayload, type EpisodeResult } from './queue-jobs.js';
+import { parsePayload, type EpisodeResult, type JobName } from './queue-jobs.js';
 import { finalizeBuild, workDirOf } from './finalize-job.js';
 
 /** What the worker sends the child for one job. */
@@ -42,7 +43,7 @@ function configOf(input: SandboxInput, id: string): BuildConfig {
   return config;
 }
 
-function payloadOf<N extends 'episode' | 'finalize' | 'build'>(name: N, data: unknown) {
+function payloadOf<N extends JobName>(name: N, data: unknown) {
   try {
     return parsePayload<N>(name, data);
   } catch (e) {
@@ -81,6 +82,48 @@ async function build(input: SandboxInput): Promise<{ verified: true }> {
   return { verified: true };
 }
 
+// convert and import jobs: their modules load on first use (a build's job process never loads the converters)
+function recordOf<T>(input: SandboxInput, parse: (json: string) => T, id: string): T {
+  if (typeof input.configJson !== 'string') throw unrecoverable(`${id}: no record was sent with the job`);
+  try {
+    return parse(input.configJson);
+  } catch (e) {
+    throw unrecoverable((e as Error).message.split('\n')[0]);
+  }
+}
+
+/** A job's own errors marked `unrecoverable` (an index outside its run, a failed conversion) are not retried. */
+async function marked<T>(p: Promise<T>): Promise<T> {
+  try {
+    return await p;
+  } catch (e) {
+    if ((e as { unrecoverable?: boolean }).unrecoverable) throw unrecoverable((e as Error).message.split('\n')[0]);
+    throw e;
+  }
+}
+
+const failedMap = (input: SandboxInput) => new Map(Object.entries(input.failedForGood ?? {}).map(([i, r]) => [Number(i), String(r)]));
+
+async function convertJob(name: 'convert-episode' | 'convert-finalize' | 'convert', input: SandboxInput): Promise<unknown> {
+  const p = payloadOf(name, input.payload);
+  const c = await import('./convert-job.js');
+  const rec = recordOf(input, (json) => c.parseConvertRecord(json, p.buildId, p.outDir), `convert ${p.buildId}`);
+  if (name === 'convert-episode') return marked(c.convertItem(rec, p.buildId, p.outDir, (p as { index: number }).index));
+  if (name === 'convert-finalize') return marked(c.convertFinalize(rec, p.buildId, p.outDir, failedMap(input)));
+  return { converted: true };
+}
+
+async function importJob(name: 'import-model' | 'import-index' | 'import', input: SandboxInput): Promise<unknown> {
+  const p = payloadOf(name, input.payload);
+  const m = await import('./import-job.js');
+  const rec = recordOf(input, (json) => m.parseImportRecord(json, p.buildId, p.outDir), `import ${p.buildId}`);
+  if (name === 'import-model') return marked(m.importItem(rec, p.buildId, p.outDir, (p as { index: number }).index));
+  if (name === 'import-index') return marked(m.importFinalize(rec, p.buildId, p.outDir, failedMap(input)));
+  await m.importDone(p.outDir, p.buildId);
+  return { imported: true };
+}
+
+/** One processor entry for every kind of job: the job name says which (workers/queue-jobs.ts `JOB_KINDS`). */
 export default async function processJob(job: SandboxedJob<SandboxInput>): Promise<unknown> {
   const input = job.data ?? { payload: undefined };
   switch (job.name) {
@@ -90,6 +133,14 @@ export default async function processJob(job: SandboxedJob<SandboxInput>): Promi
       return finalize(input);
     case 'build':
       return build(input);
+    case 'convert-episode':
+    case 'convert-finalize':
+    case 'convert':
+      return convertJob(job.name, input);
+    case 'import-model':
+    case 'import-index':
+    case 'import':
+      return importJob(job.name, input);
     default:
       throw unrecoverable(`unknown job name ${JSON.stringify(job.name)}`);
   }

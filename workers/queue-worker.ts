@@ -14,7 +14,7 @@ import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { readBuildState, markEpisode, setState } from './build-registry.js';
 import { openRedis, outageLogger, QUEUES, type QueueName, type QueueTarget } from './queue-connection.js';
-import { parseEpisodeJobId, parsePayload, type EpisodeResult, type JobName } from './queue-jobs.js';
+import { parseEpisodeJobId, parsePayload, stageOf, type EpisodeResult, type JobName } from './queue-jobs.js';
 import type { SandboxInput } from './queue-processor.js';
 
 const fromSource = import.meta.url.endsWith('.ts');
@@ -81,13 +81,13 @@ export class EpisodeWorker {
       w.on('ready', () => outage.ready());
       w.on('completed', (job, result: EpisodeResult | Skip | undefined) => {
         if (result && 'skipped' in result) log(`${job.name} ${job.id}: skipped (${result.skipped})\n`);
-        else log(`${job.name} ${job.id}: done${job.name === 'episode' ? ((result as EpisodeResult).success ? '' : ' (failed episode)') : ''} in ${(((job.finishedOn ?? Date.now()) - (job.processedOn ?? Date.now())) / 1000).toFixed(1)} s\n`);
+        else log(`${job.name} ${job.id}: done${stageOf(job.name)?.stage === 'item' ? ((result as EpisodeResult).success ? '' : ' (failed episode)') : ''} in ${(((job.finishedOn ?? Date.now()) - (job.processedOn ?? Date.now())) / 1000).toFixed(1)} s\n`);
       });
       w.on('failed', (job, err) => {
         const final = job && (err.name === 'UnrecoverableError' || job.attemptsMade >= (job.opts.attempts ?? 1));
         log(`${job?.name ?? 'job'} ${job?.id ?? '?'}: ${final ? 'failed' : 'attempt failed, will retry'}: ${err.message.split('\n')[0]}\n`);
         if (err.message.startsWith('environment: ')) this.fatal?.(err.message.slice('environment: '.length));
-        if (final && job?.name === 'finalize') {
+        if (final && job && stageOf(job.name)?.stage === 'finalize') {
           const p = job.data as { buildId?: string };
           if (typeof p?.buildId === 'string') void setState(this.redis, target.prefix, p.buildId, 'failed', `finalize: ${err.message}`).catch(() => {});
         }
@@ -111,7 +111,8 @@ export class EpisodeWorker {
     return json;
   }
 
-  /** The Redis side of a job, around the child that does the work. */
+  /** The Redis side of a job, around the child that does the work. The same for every kind (build, convert,
+   * import): what differs is what the child does with the payload and the record's config. */
   private async around(job: Job, runChild: (input: SandboxInput) => Promise<unknown>): Promise<unknown> {
     let payload: ReturnType<typeof parsePayload<JobName>>;
     try {
@@ -120,22 +121,31 @@ export class EpisodeWorker {
       // a malformed job fails alone, at once, with its reason; the worker goes on
       throw new UnrecoverableError((e as Error).message);
     }
+    const { kind, stage } = stageOf(job.name)!;
     const { prefix } = this.target;
-    const { state, run } = await readBuildState(this.redis, prefix, payload.buildId);
+    const rec = await readBuildState(this.redis, prefix, payload.buildId);
+    const { state, run } = rec;
     if (state === null) throw new UnrecoverableError(`build ${payload.buildId} is not recorded at prefix ${prefix} (deleted, or Redis lost it)`);
+    if (rec.kind !== kind) throw new UnrecoverableError(`${job.name} job for ${payload.buildId}, which is a queued ${rec.kind}, not a ${kind}`);
     if ('run' in payload && payload.run !== run) return { skipped: `superseded by run ${run}` } satisfies Skip;
+    const index = stage === 'item' ? (payload as { index: number }).index : -1;
+    // an item of an older run of a convert or import (whose staging the new run starts afresh) does nothing; a build
+    // episode is the same fragment whatever run takes it, so it is never skipped for this
+    if (stage === 'item' && kind !== 'build') {
+      const r = parseEpisodeJobId(job.id);
+      if (r && r.run !== run) return { index, success: false, skipped: `superseded by run ${run}` } satisfies EpisodeResult;
+    }
     if (state !== 'running') {
-      if (job.name === 'episode') return { index: (payload as { index: number }).index, success: false, skipped: state } satisfies EpisodeResult;
+      if (stage === 'item') return { index, success: false, skipped: state } satisfies EpisodeResult;
       return { skipped: state } satisfies Skip;
     }
     const configJson = await this.configJson(payload.buildId);
-    if (job.name === 'episode') {
-      const index = (payload as { index: number }).index;
+    if (stage === 'item') {
       const r = (await runChild({ payload, configJson })) as EpisodeResult;
       await markEpisode(this.redis, prefix, payload.buildId, index, r.success);
       return r;
     }
-    if (job.name === 'finalize') {
+    if (stage === 'finalize') {
       const failedForGood: Record<string, string> = {};
       for (const [key, reason] of Object.entries(await job.getIgnoredChildrenFailures())) {
         const e = parseEpisodeJobId(key.split(':').pop());

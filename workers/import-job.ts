@@ -1,0 +1,138 @@
+// `assets import --redis`: a folder of models imported on the queues, one `import-model` job per model file
+// (`importModel`, the embedded import's own per-model job) and one `import-index` that renders the thumbnails and
+// updates the library index once, with every result in model order.
+//
+// The model list and the options travel once, in the run's Redis record; a job is `{buildId, outDir, index}` where
+// outDir is the library root (the same path on every worker). Each model's result is written (atomically) into a
+// staging folder in the library, `.queued-import-<id>/<index>.json`. A model job is idempotent: one that finds its
+// result does nothing, and one that runs twice writes the same files (importModel names its folder by content). A
+// bad model is a result like any other (ok: false, with its reason), and a model whose job failed for good (its
+// process crashed three times) is reported as unreadable: neither ever stops the others.
+import { createHash } from 'node:crypto';
+import { existsSync, writeFileSync } from 'node:fs';
+import { mkdir, readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { writeFileAtomic } from '../export/index.js';
+import { type AssetEntry, type AssetProblem, INVALID_REASONS } from '../assets/core/asset.js';
+import { updateIndex } from '../assets/catalog.js';
+import { readIndex } from '../assets/core/index-file.js';
+import { instantiate } from '../assets/instance.js';
+import { encodeThumbnail, thumbnailRenderer } from '../assets/render/thumbnail.js';
+import { readStoredGlb } from '../assets/import/glb-store.js';
+import { type ImportResult, type Imported, importModel } from '../assets/import/import-model.js';
+import type { EpisodeResult } from './queue-jobs.js';
+
+const ProblemSchema = z.strictObject({ asset: z.string(), reason: z.enum(INVALID_REASONS), detail: z.string() });
+/** What a queued import stores in its record. */
+export const ImportRecordSchema = z.strictObject({
+  /** absolute model paths, in the order discovery found them (the order of the index update) */
+  models: z.array(z.string().min(1)),
+  /** files that look like models in formats spatialgen does not read: reported first, as the embedded import does */
+  unsupported: z.array(ProblemSchema),
+  importRoot: z.string().min(1),
+  category: z.string().min(1).optional(),
+  thumbnails: z.boolean(),
+});
+export type ImportRecord = z.infer<typeof ImportRecordSchema>;
+
+export function importRunId(rec: ImportRecord, libraryRoot: string): string {
+  return createHash('sha256').update(JSON.stringify({ command: 'assets import', ...rec, libraryRoot })).digest('hex').slice(0, 16);
+}
+
+export const importStagingOf = (libraryRoot: string, id: string) => join(libraryRoot, `.queued-import-${id}`);
+const resultPath = (staging: string, index: number) => join(staging, `${String(index).padStart(9, '0')}.json`);
+
+export function parseImportRecord(configJson: string, id: string, libraryRoot: string): ImportRecord {
+  const r = ImportRecordSchema.safeParse(JSON.parse(configJson));
+  if (!r.success) {
+    const i = r.error.issues[0];
+    throw new Error(`import ${id}: bad stored model list: ${i.path.join('.')}: ${i.message}`);
+  }
+  if (importRunId(r.data, libraryRoot) !== id) throw new Error(`import ${id}: its stored model list and library hash to ${importRunId(r.data, libraryRoot)}`);
+  return r.data;
+}
+
+export async function prepareImportStaging(libraryRoot: string, id: string): Promise<void> {
+  const staging = importStagingOf(libraryRoot, id);
+  await rm(staging, { recursive: true, force: true });
+  await mkdir(staging, { recursive: true });
+}
+
+/** One `import-model` job: model `index` imported into the library's files (not yet its index). */
+export async function importItem(rec: ImportRecord, id: string, libraryRoot: string, index: number): Promise<EpisodeResult> {
+  if (index >= rec.models.length) throw Object.assign(new Error(`model index ${index} is outside import ${id} (${rec.models.length} models)`), { unrecoverable: true });
+  const file = resultPath(importStagingOf(libraryRoot, id), index);
+  if (existsSync(file)) return { index, success: (JSON.parse(await readFile(file, 'utf8')) as ImportResult).ok };
+  const r = await importModel(rec.models[index], { libraryRoot, importRoot: rec.importRoot, ...(rec.category ? { category: rec.category } : {}) });
+  await writeFileAtomic(file, JSON.stringify(r));
+  return { index, success: r.ok };
+}
+
+/** What the index job returns: what the command prints. */
+export interface ImportSummary {
+  imported: { id: string; category: string; colorName: string; from: string }[];
+  failed: AssetProblem[];
+  warnings: string[];
+  thumbnails: string;
+}
+
+// The tail of assets/import/batch.ts `importPath`, over results read back from the staging folder. Kept in step with
+// it by tests/queue-assets.test.ts, which compares the library a queued import writes with the embedded one's.
+function uniqueIds(existing: AssetEntry[], fresh: Imported[]): AssetEntry[] {
+  const taken = new Map<string, string>();
+  for (const e of existing) if (e.source.kind === 'imported') taken.set(e.id, e.source.original);
+  const out: AssetEntry[] = [];
+  for (const r of fresh) {
+    const e = { ...r.entry };
+    const orig = e.source.kind === 'imported' ? e.source.original : '';
+    if (taken.has(e.id) && taken.get(e.id) !== orig) e.id = `${e.id}-${e.hash.slice(0, 6)}`;
+    taken.set(e.id, orig);
+    out.push(e);
+  }
+  return out;
+}
+
+/** The `import-index` job: thumbnails, then one index update with every imported model, in model order. */
+export async function importFinalize(rec: ImportRecord, id: string, libraryRoot: string, failedForGood: ReadonlyMap<number, string>): Promise<ImportSummary> {
+  const staging = importStagingOf(libraryRoot, id);
+  const results: ImportResult[] = [];
+  for (let i = 0; i < rec.models.length; i++) {
+    const file = resultPath(staging, i);
+    const asset = rec.models[i];
+    if (existsSync(file)) results.push(JSON.parse(await readFile(file, 'utf8')) as ImportResult);
+    else results.push({ ok: false, problem: { asset, reason: 'unreadable', detail: failedForGood.get(i)?.split('\n')[0] ?? 'its import job did not run (cancelled?)' } });
+  }
+  const ok = results.filter((r): r is Imported => r.ok);
+  const failed = [...rec.unsupported, ...results.filter((r) => !r.ok).map((r) => r.problem)];
+  const warnings = ok.flatMap((r) => r.warnings.map((w) => `${r.entry.source.kind === 'imported' ? r.entry.source.original : r.entry.id}: ${w}`));
+  const entries = uniqueIds(readIndex(libraryRoot).index?.assets ?? [], ok);
+  let kind = 'none';
+  if (rec.thumbnails && entries.length > 0) {
+    const tr = await thumbnailRenderer();
+    kind = tr.kind;
+    try {
+      for (const e of entries) {
+        if (e.source.kind !== 'imported' || !e.source.thumbnail) continue;
+        const stored = readStoredGlb(join(libraryRoot, e.source.file));
+        const rgba = await tr.render(instantiate(e, { mesh: stored.mesh, collider: stored.collider, exactPrimitive: false }));
+        writeFileSync(join(libraryRoot, e.source.thumbnail), await encodeThumbnail(rgba));
+      }
+    } finally {
+      tr.close();
+    }
+  }
+  if (entries.length > 0) updateIndex(libraryRoot, entries);
+  const from = new Map(ok.map((r, i) => [entries[i], rec.models[results.indexOf(r)]]));
+  return {
+    imported: entries.map((e) => ({ id: e.id, category: e.category, colorName: e.colorName, from: from.get(e) ?? '' })),
+    failed,
+    warnings,
+    thumbnails: kind,
+  };
+}
+
+/** The `import` root job: the staging folder is no longer needed once the index is written. */
+export async function importDone(libraryRoot: string, id: string): Promise<void> {
+  await rm(importStagingOf(libraryRoot, id), { recursive: true, force: true });
+}
