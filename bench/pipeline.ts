@@ -4,7 +4,7 @@
 import { cpus } from 'node:os';
 import { presetConfig } from '../schemas/presets.js';
 import { renderSteps, runEpisode } from '../generators/episode.js';
-import { recordPushDemo } from '../generators/demos/push.js';
+import { recordDemo } from '../generators/episode.js';
 import { Rng } from '../generators/random.js';
 import { episodeSeed } from '../generators/episode.js';
 import { sampleScene } from '../generators/scene/sample.js';
@@ -26,7 +26,7 @@ let physicsMs = 0, renderMs = 0, wholeMs = 0, frames = 0;
 for (let i = 0; i < episodes; i++) {
   const rng = new Rng(episodeSeed(config, i));
   const scene = sampleScene(config, rng.fork('scene'));
-  const [rec, p] = await timed(() => recordPushDemo(scene, config, rng.fork('demo')));
+  const [rec, p] = await timed(() => recordDemo(scene, config, rng.fork('demo')));
   const [, r] = await timed(() => renderSteps(renderer, scene, rec));
   const [out, w] = await timed(() => runEpisode(config, i, renderer));
   physicsMs += p; renderMs += r; wholeMs += w; frames += out.frames.length;

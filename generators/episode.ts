@@ -10,6 +10,7 @@ import { futureTraces } from './annotation/trace.js';
 import { type CameraModel, cameraModel, project } from './camera.js';
 import { applyStep, type EpisodeRecording } from './demos/recording.js';
 import { recordPushDemo } from './demos/push.js';
+import { recordPickPlaceDemo } from './demos/pick-place.js';
 import { encodeColor, encodeDepthMm, encodeInstanceIds } from './encode/images.js';
 import { parseCoordFormat } from './language/coords.js';
 import { type Pose, type Quat, type Vec2, type Vec3, mat3Multiply, mat3ToEulerXYZ, mat3Transpose, quatMultiply, quatToMat3, rotate, sub } from './math.js';
@@ -84,17 +85,28 @@ export async function renderSteps(renderer: Renderer, scene: Scene, rec: Episode
   return Promise.all(out);
 }
 
+/** The scripted demo the config asks for; pick-and-place adds the robot's links to the scene. */
+export function recordDemo(scene: Scene, config: BuildConfig, rng: Rng): Promise<EpisodeRecording> {
+  if (config.task.kind === 'push') return recordPushDemo(scene, config, rng);
+  const t = config.task;
+  return recordPickPlaceDemo(scene, config, rng, t.robot, { tasks: t.primitives, liftHeight: t.lift_height, nearDistance: t.near_distance, maxSeconds: t.max_seconds });
+}
+
 export async function runEpisode(config: BuildConfig, index: number, renderer: Renderer): Promise<EpisodeOutput> {
   const build = buildId(config);
   const id = episodeId(build, index);
   const seed = episodeSeed(config, index);
   const rng = new Rng(seed);
   const scene = sampleScene(config, rng.fork('scene'));
-  const rec = await recordPushDemo(scene, config, rng.fork('demo'));
+  const rec = await recordDemo(scene, config, rng.fork('demo'));
   const cams: CameraModel[] = scene.cameras.map(cameraModel);
   const fmt = parseCoordFormat(config.stage1.coord_format);
   const baseTcp = rec.steps.map((s) => inBase(rec.robotBase, s.tcp));
   const traces = futureTraces(rec.steps.map((s) => [...s.tcp.position] as Vec3), rec.steps.map((s) => s.gripperClosed));
+  // the frames at which the gripper first closes, and then first opens again (grasp and place events)
+  const grasp = rec.steps.findIndex((st) => st.gripperClosed);
+  const events = { grasp: grasp < 0 ? rec.steps.length : grasp, release: grasp < 0 ? rec.steps.length : rec.steps.findIndex((st, k) => k > grasp && !st.gripperClosed) };
+  if (events.release < 0) events.release = rec.steps.length;
   const frames: Stage2Frame[] = [];
   const samples: Stage1Sample[] = [];
   const sampleRng = rng.fork('stage1');
@@ -150,6 +162,8 @@ export async function runEpisode(config: BuildConfig, index: number, renderer: R
             episodeId: id, frameIndex: k, camera: cam, image, ids: buf.ids,
             visiblePixels: new Map([...regions].map(([oid, r]) => [oid, r.pixels])), boxes, objects: scene.objects,
             instruction: rec.instruction, targetIds: rec.targetIds, trace3d: traces[k], trace2d,
+            graspPoint: rec.graspPoint3d && k < events.grasp ? project(cam, rec.graspPoint3d) : null,
+            placePoint: rec.placePoint3d && k < events.release ? project(cam, rec.placePoint3d) : null,
           },
           sampleRng.fork(`${k}/${cam.name}`),
           { coordFormat: fmt, minVisiblePixels: config.stage1.min_visible_pixels },

@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { ROBOT_NAMES, TASK_KINDS } from './task-kinds.js';
 
 const vec3 = z.tuple([z.number(), z.number(), z.number()]);
 const positive = z.number().positive();
@@ -51,9 +52,20 @@ export const BuildConfigSchema = z.strictObject({
     .prefault({}),
   task: z
     .strictObject({
-      kind: z.enum(['push']).default('push'),
-      /** how far the pusher moves its object, metres */
+      /** `push`: a kinematic rod pushes one object; `pick_place`: a robot arm manipulates objects by friction grasps */
+      kind: z.enum(['push', 'pick_place']).default('push'),
+      /** how far the pusher moves its object, metres (push) */
       push_distance: z.tuple([positive, positive]).default([0.08, 0.16]),
+      /** the arm (pick_place) */
+      robot: z.enum(ROBOT_NAMES).default('widowx250'),
+      /** task primitives drawn per episode (pick_place) */
+      primitives: z.array(z.enum(TASK_KINDS)).min(1).default([...TASK_KINDS]),
+      /** how high "pick up" must lift, metres */
+      lift_height: z.number().min(0.01).max(0.5).default(0.08),
+      /** "move X near Y": the distance that counts as near, metres */
+      near_distance: z.number().min(0.01).max(0.5).default(0.05),
+      /** an attempt that runs longer (simulated seconds) fails with 'timeout' */
+      max_seconds: z.number().min(1).max(600).default(40),
     })
     .prefault({}),
   recording: z

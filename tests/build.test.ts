@@ -178,3 +178,21 @@ describe('smoke build', () => {
     assert.ok(readFileSync(join(one, 'manifest.json')).equals(before));
   });
 });
+
+test('the demo preset records pick-and-place with the arm visible in both cameras', async () => {
+  const out = join(root, 'demo');
+  const r = spatialgen(['build', '--preset', 'demo', '--out', out, '--episodes', '1', '--no-progress']);
+  assert.equal(r.status, 0, r.stderr);
+  const episode = readArrowStream(join(out, 'episodes.arrow')).rows()[0];
+  assert.match(String(episode.task), /^(pick|place_on|place_in|move_near|stack|push_to)$/);
+  assert.equal(episode.success, true, String(episode.failure_reason));
+  const rows = shardRows(out, 'stage2');
+  assert.equal(rows.length, episode.num_frames);
+  assert.ok(rows.some((row) => (row.action as number[])[6] === 1), 'the gripper closes');
+  for (const cam of ['base', 'side']) {
+    // robot links carry instance ids from 100 on
+    const seg = await decodeGray16(rows[Math.floor(rows.length / 2)][`observation.segmentation.${cam}`].bytes);
+    const armPixels = seg.data.filter((id) => id >= 100).length;
+    assert.ok(armPixels > 200, `arm pixels in ${cam}: ${armPixels}`);
+  }
+});

@@ -3,8 +3,9 @@ import type { RobotModel } from '../../generators/robot/model.js';
 import { pandaModel } from './panda.js';
 import { widowx250Model } from './widowx250.js';
 
-export const ROBOT_NAMES = ['panda', 'widowx250'] as const;
-export type RobotName = (typeof ROBOT_NAMES)[number];
+import { ROBOT_NAMES, type RobotName } from '../../schemas/task-kinds.js';
+
+export { ROBOT_NAMES, type RobotName };
 
 export function robotModel(name: RobotName): RobotModel {
   switch (name) {

@@ -22,6 +22,9 @@ export interface AnnotatedView {
   targetIds: number[];
   trace3d: Vec3[];
   trace2d: Vec2[];
+  /** where the episode grasps / places, projected; null where there is none still to come at this frame */
+  graspPoint: Vec2 | null;
+  placePoint: Vec2 | null;
 }
 
 export interface GroundingOptions {
@@ -96,6 +99,14 @@ export function groundingSamples(view: AnnotatedView, rng: Rng, opts: GroundingO
 
   const targets = visible.filter((b) => view.targetIds.includes(b.object_id)).map(labeled);
   if (targets.length > 0) push('task_boxes', question('task_boxes', rng, vars), boxesAnswer(targets, img, fmt), { boxes: targets });
+
+  // grasp / place points: asked while they are still ahead, and only where they are in the picture
+  const manipulated = view.targetIds.length ? byId.get(view.targetIds[0]) : undefined;
+  for (const [task, p] of [['grasp_point', view.graspPoint], ['place_point', view.placePoint]] as const) {
+    if (!p || !manipulated || !inImage(view.camera, p)) continue;
+    const points = [{ label: task === 'grasp_point' ? 'grasp point' : 'place point', point_2d: p }];
+    push(task, question(task, rng, { ...vars, name: manipulated.name }), pointsAnswer(points, img, fmt), { points });
+  }
 
   // trace: only where the tool moves and every point is in the picture
   let travel = 0;

@@ -13,8 +13,9 @@ import { shapeHalfExtents } from '../scene/scene.js';
 import { surfaceSamples } from '../robot/surface.js';
 import { poseToMat4 } from '../math.js';
 
-export const TASK_KINDS = ['pick', 'place_on', 'place_in', 'move_near', 'stack', 'push_to'] as const;
-export type TaskKind = (typeof TASK_KINDS)[number];
+import { TASK_KINDS, type TaskKind } from '../../schemas/task-kinds.js';
+
+export { TASK_KINDS, type TaskKind };
 
 export interface Region {
   /** words for the instruction: "the left side of the table" */
@@ -39,8 +40,7 @@ const CONTAINERS = new Set(['bowl', 'tray', 'basket', 'bin', 'box_container', 'p
 const FLAT_TOPPED = new Set(['cube', 'block', 'cylinder', 'plate', 'tray', 'book', 'box']);
 
 function roles(o: SceneObject): string[] {
-  const r = (o as SceneObject & { roles?: string[] }).roles;
-  return r ?? [];
+  return o.roles ?? [];
 }
 
 export function isContainer(o: SceneObject): boolean {

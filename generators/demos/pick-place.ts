@@ -8,7 +8,7 @@ import type { BuildConfig } from '../../schemas/config.js';
 import type { Mat4, Pose, Vec3 } from '../math.js';
 import { PhysicsWorld } from '../physics/world.js';
 import type { Rng } from '../random.js';
-import { tuneContactsForGrasping } from '../robot/contacts.js';
+import { GRASP_PREDICTION_DISTANCE } from '../robot/contacts.js';
 import { RobotExecutor } from '../robot/executor.js';
 import { Kinematics } from '../robot/kinematics.js';
 import type { RobotModel } from '../robot/model.js';
@@ -223,12 +223,10 @@ export async function recordPickPlaceDemo(scene: Scene, config: BuildConfig, rng
     slipThreshold: options.slipThreshold ?? 0.02, limits: options.limits ?? DEFAULT_LIMITS,
   };
   // settle, then start the attempt from a fresh world built from the settled poses: a replay rebuilds exactly this
-  const settling = await PhysicsWorld.create(scene, { hz: config.physics.hz });
-  tuneContactsForGrasping(settling);
+  const settling = await PhysicsWorld.create(scene, { hz: config.physics.hz, predictionDistance: GRASP_PREDICTION_DISTANCE });
   settling.settle(config.physics.settle_s);
   settling.free();
-  const physics = await PhysicsWorld.create(scene, { hz: config.physics.hz });
-  tuneContactsForGrasping(physics);
+  const physics = await PhysicsWorld.create(scene, { hz: config.physics.hz, predictionDistance: GRASP_PREDICTION_DISTANCE });
   try {
     const exec = new RobotExecutor(scene, physics, rig, model.home, config.recording.hz);
     const initial = { poses: snapshotPoses(scene), q: [...model.home], opening: exec.gripper.opening };

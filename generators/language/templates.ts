@@ -26,6 +26,14 @@ const T = {
     'The robot must {instruction}. Give the bounding boxes of the objects involved, in {fmt}.',
     'Task: {instruction}. Locate the objects this task needs, as bounding boxes in {fmt}.',
   ],
+  grasp_point: [
+    'The robot must {instruction}. Where should it grasp the {name}? Answer with one point in {fmt}.',
+    'Task: {instruction}. Point to where the gripper should close on the {name}, in {fmt}.',
+  ],
+  place_point: [
+    'The robot must {instruction}. Where should it place the {name}? Answer with one point in {fmt}.',
+    'Task: {instruction}. Point to where the {name} should be put down, in {fmt}.',
+  ],
   trace: [
     'The robot must {instruction}. Where will its end effector move next? Give the trace as a list of points in {fmt}.',
     'Task: {instruction}. Predict the path of the end effector from now until its next gripper change, as points in {fmt}.',

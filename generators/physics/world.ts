@@ -13,6 +13,11 @@ export interface PhysicsOptions {
   hz: number;
   /** density used where an object gives no mass, kg/m³ (plastic/wood) */
   density?: number;
+  /**
+   * How far ahead (metres) Rapier predicts contacts; its default is 2 cm. Grasping wants 2 mm: a manifold made early
+   * goes stale while a finger slides past an object and shoves it before any real contact (generators/robot/contacts.ts).
+   */
+  predictionDistance?: number;
 }
 
 // Rapier's round shapes stand along +y; scene shapes stand along +z.
@@ -60,6 +65,10 @@ export class PhysicsWorld {
     // tabletop objects are centimetres across: Rapier's default length unit (1 m) makes its contact tolerances too
     // coarse for them (3 of 186 library assets rocked or sank at a corner)
     world.lengthUnit = 0.1;
+    if (opts.predictionDistance !== undefined) {
+      // Rapier scales its normalised tolerances by the length unit
+      world.integrationParameters.normalizedPredictionDistance = Math.min(world.integrationParameters.normalizedPredictionDistance, opts.predictionDistance / world.lengthUnit);
+    }
     const pw = new PhysicsWorld(R, world, scene, opts.hz);
     for (const o of scene.objects) pw.addObject(o, opts.density ?? 600);
     return pw;

@@ -9,18 +9,5 @@
 // away; a box by one passing 5 mm away). With a 2 mm prediction distance the manifold only forms at real contact
 // and the push disappears (balls and boxes at any gap tried, cylinders from 5 mm).
 //
-// PhysicsWorld does not expose its Rapier world; until it takes a prediction distance option this reaches the
-// world through the instance and leaves everything as it was when the field is not there.
-import type { PhysicsWorld } from '../physics/world.js';
-
+// PhysicsWorld takes it as `predictionDistance`; grasping worlds pass this value.
 export const GRASP_PREDICTION_DISTANCE = 0.002;
-
-export function tuneContactsForGrasping(physics: PhysicsWorld): boolean {
-  const world = (physics as unknown as { world?: { lengthUnit?: number; integrationParameters?: { normalizedPredictionDistance: number } } }).world;
-  const params = world?.integrationParameters;
-  if (!params || typeof params.normalizedPredictionDistance !== 'number') return false;
-  // Rapier scales its normalised tolerances by the world's length unit; ask for 2 mm whatever the unit is
-  const unit = typeof world.lengthUnit === 'number' && world.lengthUnit > 0 ? world.lengthUnit : 1;
-  params.normalizedPredictionDistance = Math.min(params.normalizedPredictionDistance, GRASP_PREDICTION_DISTANCE / unit);
-  return true;
-}

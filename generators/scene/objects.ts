@@ -24,9 +24,11 @@ export interface ObjectDraw {
   size: Vec3;
   /** lying on its side is the stable pose (capsules) */
   lying?: boolean;
+  roles?: string[];
 }
 
-const MAX_FOOTPRINT = 0.2; // a push or pick scene's objects fit in a 20 cm circle
+const MAX_FOOTPRINT = 0.2; // a push or pick scene's graspable objects fit in a 20 cm circle
+const MAX_RECEPTACLE = 0.3; // bowls, trays and baskets that things are put in or on may be larger
 
 let library: AssetLibrary | undefined;
 
@@ -57,8 +59,12 @@ export function libraryManifest(): Record<string, unknown> {
 export function libraryCandidates(config: BuildConfig): string[] {
   const lib = sceneLibrary();
   const wanted = config.scene.categories;
-  const entries = lib.assets({ split: config.scene.asset_split, ...(wanted ? { category: wanted } : {}) })
-    .filter((e) => e.graspable && Math.hypot(e.size[0], e.size[1]) <= MAX_FOOTPRINT);
+  const receptacles = config.task.kind === 'pick_place';
+  const entries = lib.assets({ split: config.scene.asset_split, ...(wanted ? { category: wanted } : {}) }).filter((e) => {
+    const footprint = Math.hypot(e.size[0], e.size[1]);
+    if (e.graspable && footprint <= MAX_FOOTPRINT) return true;
+    return receptacles && e.roles.length > 0 && footprint <= MAX_RECEPTACLE;
+  });
   if (entries.length === 0) {
     throw new Error(`the asset library has no graspable ${config.scene.asset_split} assets${wanted ? ` in categories ${wanted.join(', ')}` : ''}`);
   }
@@ -79,7 +85,7 @@ export function drawLibraryObject(candidates: readonly string[], rng: Rng): Obje
   return {
     assetId: inst.assetRef, category: inst.category, synonyms: inst.synonyms, colorName: inst.colorName, shape,
     material: inst.material, mass: inst.mass, ...(inst.colliderPartMasses ? { partMasses: inst.colliderPartMasses } : {}),
-    friction: inst.friction, restitution: inst.restitution, size: inst.size,
+    friction: inst.friction, restitution: inst.restitution, size: inst.size, roles: [...inst.roles],
   };
 }
 

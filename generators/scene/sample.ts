@@ -74,7 +74,7 @@ export function sampleScene(config: BuildConfig, rng: Rng): Scene {
     objects.push({
       id: FIRST_OBJECT_ID + k, name, category: d.category, synonyms: d.synonyms, assetId: d.assetId, shape: d.shape,
       material: d.material, body: 'dynamic', mass: d.mass, ...(d.partMasses ? { partMasses: d.partMasses } : {}),
-      friction: d.friction, restitution: d.restitution,
+      friction: d.friction, restitution: d.restitution, ...(d.roles?.length ? { roles: d.roles } : {}),
       pose: { position: [spot.x, spot.y, halfHeight + 0.003], quaternion }, annotated: true,
     });
   }

@@ -56,6 +56,8 @@ export interface SceneObject {
   pose: Pose;
   /** whether boxes/points are annotated for it (the table is not) */
   annotated: boolean;
+  /** what tasks may use it for: 'container' (put X in it), 'support' (put X on it) */
+  roles?: string[];
 }
 
 export interface Lighting {
