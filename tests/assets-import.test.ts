@@ -18,7 +18,7 @@ import { validateLibrary, validateModels } from '../assets/validate.js';
 import { ballIntoContainer, dropOnTable } from './helpers/assets-physics.js';
 import { runAssetsCli } from './helpers/assets-cli.js';
 
-const FIXTURES = process.env.SPATIALGEN_FIXTURES ?? '/work/shared/fixtures';
+import { FIXTURES } from './helpers/fixtures.js';
 const OBJECTS = join(FIXTURES, 'objects');
 const have = existsSync(OBJECTS);
 let work: string;

@@ -1,7 +1,7 @@
 // Robots (issue 4): the Panda and WidowX 250 models against published poses, IK round trips, limits and
 // failures, and URDF import (a URDF the test writes, with OBJ/STL/glTF meshes; the bullet3 Panda fixture).
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
@@ -15,8 +15,9 @@ import { rotationError, mat4Rotation } from '../generators/robot/frames.js';
 import { solveIk } from '../generators/robot/ik.js';
 import { Kinematics } from '../generators/robot/kinematics.js';
 import { RobotRig, ROBOT_FIRST_ID } from '../generators/robot/rig.js';
+import { fixture } from './helpers/fixtures.js';
 
-const PANDA_FIXTURE = '/work/shared/fixtures/robots/franka_panda/panda.urdf';
+const PANDA_FIXTURE = fixture('robots', 'franka_panda', 'panda.urdf');
 
 function close(a: number[], b: number[], tol: number, what: string) {
   a.forEach((v, i) => assert.ok(Math.abs(v - b[i]) <= tol, `${what}[${i}]: ${v} vs ${b[i]}`));
@@ -200,7 +201,7 @@ describe('URDF import', () => {
     assert.throws(() => parseStl(new Uint8Array([1, 2, 3])), /neither binary nor ASCII/);
   });
 
-  test('the bullet3 Panda URDF (missing .mtl files, a Windows texture path) loads and matches the DH-built Panda', { skip: !existsSync(PANDA_FIXTURE) && 'fixture not present' }, async () => {
+  test('the bullet3 Panda URDF (missing .mtl files, a Windows texture path) loads and matches the DH-built Panda', async () => {
     const m = await loadUrdf(PANDA_FIXTURE, { tcpLink: 'panda_hand' });
     assert.equal(m.armJoints.length, 7);
     assert.deepEqual(m.gripper?.fingerJoints, ['panda_finger_joint1', 'panda_finger_joint2']);

@@ -4,11 +4,11 @@
 // B-frames, state in parquet via hyparquet-writer with LeRobot's column types (list<float>, int64, float32).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { type CameraModel, cameraModel, project } from '../../generators/camera.js';
 import type { Vec3 } from '../../generators/math.js';
+import { fixture } from './fixtures.js';
 
 export const CAM_KEY = 'observation.images.front';
 export const FPS = 10;
@@ -284,6 +284,6 @@ export async function writeLerobotV21Images(root: string, frames = 30): Promise<
  * $SPATIALGEN_ROBOT_DEMOS); null when this checkout has none, so the tests that need them skip instead of failing.
  */
 export function robotDemos(): string | null {
-  const dir = process.env.SPATIALGEN_ROBOT_DEMOS ?? fileURLToPath(new URL('../../../shared/fixtures/robot-demos', import.meta.url));
+  const dir = process.env.SPATIALGEN_ROBOT_DEMOS ?? fixture('robot-demos');
   return existsSync(join(dir, 'README.md')) ? dir : null;
 }
