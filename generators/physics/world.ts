@@ -23,7 +23,8 @@ export interface PhysicsOptions {
 // Rapier's round shapes stand along +y; scene shapes stand along +z.
 const Y_TO_Z: Quat = quatFromAxisAngle([1, 0, 0], Math.PI / 2);
 
-function colliderDescs(R: Rapier, shape: Shape): ColliderDesc[] {
+/** Rapier collider descriptions of a scene shape, in the object frame (exact primitives, or the mesh's convex parts). */
+export function colliderDescs(R: Rapier, shape: Shape): ColliderDesc[] {
   const rot = { x: Y_TO_Z[0], y: Y_TO_Z[1], z: Y_TO_Z[2], w: Y_TO_Z[3] };
   switch (shape.kind) {
     case 'box':

@@ -1,16 +1,16 @@
 // Drop tests in real Rapier for library assets: a fixed table whose top is z = 0, one dynamic asset dropped on it
 // (240 Hz, the product's damping), and a small ball dropped into a container. Kept lean: one world per drop.
-import RAPIER from '@dimforge/rapier3d-compat';
+// the product's Rapier build and collider construction, so what is tested is what builds simulate
+import type RAPIER from '@dimforge/rapier3d-deterministic-compat';
+import { loadRapier } from '../../generators/physics/rapier.js';
+import { colliderDescs } from '../../generators/physics/world.js';
 import type { Quat, Vec3 } from '../../generators/math.js';
 import { quatFromAxisAngle, rotate } from '../../generators/math.js';
-import type { Shape } from '../../generators/scene/scene.js';
 import type { AssetInstance } from '../../assets/instance.js';
 
 type R = typeof RAPIER;
-let ready: Promise<R> | null = null;
 export function rapier(): Promise<R> {
-  ready ??= RAPIER.init().then(() => RAPIER);
-  return ready;
+  return loadRapier();
 }
 
 const HZ = 240;
@@ -27,30 +27,6 @@ function newWorld(R: R, gravity = -9.81): RAPIER.World {
   world.lengthUnit = LENGTH_UNIT;
   return world;
 }
-const Y_TO_Z: Quat = quatFromAxisAngle([1, 0, 0], Math.PI / 2);
-
-function descs(R: R, shape: Shape): RAPIER.ColliderDesc[] {
-  const rot = { x: Y_TO_Z[0], y: Y_TO_Z[1], z: Y_TO_Z[2], w: Y_TO_Z[3] };
-  switch (shape.kind) {
-    case 'box':
-      return [R.ColliderDesc.cuboid(shape.size[0] / 2, shape.size[1] / 2, shape.size[2] / 2)];
-    case 'sphere':
-      return [R.ColliderDesc.ball(shape.radius)];
-    case 'cylinder':
-      return [R.ColliderDesc.cylinder(shape.height / 2, shape.radius).setRotation(rot)];
-    case 'capsule':
-      return [R.ColliderDesc.capsule(shape.height / 2, shape.radius).setRotation(rot)];
-    case 'cone':
-      return [R.ColliderDesc.cone(shape.height / 2, shape.radius).setRotation(rot)];
-    case 'mesh':
-      return (shape.convexParts ?? [shape.positions]).map((p) => {
-        const d = R.ColliderDesc.convexHull(p);
-        if (!d) throw new Error('degenerate convex part');
-        return d;
-      });
-  }
-}
-
 function table(R: R, world: RAPIER.World): void {
   const body = world.createRigidBody(R.RigidBodyDesc.fixed().setTranslation(0, 0, -0.05));
   world.createCollider(R.ColliderDesc.cuboid(1.5, 1.5, 0.05).setFriction(0.6), body);
@@ -65,7 +41,7 @@ function addAsset(R: R, world: RAPIER.World, a: AssetInstance, position: Vec3, q
       .setAngularDamping(0.8)
       .setCcdEnabled(true),
   );
-  const ds = descs(R, a.shape);
+  const ds = colliderDescs(R, a.shape);
   const colliders = ds.map((d, i) => {
     d.setFriction(a.friction).setRestitution(a.restitution);
     d.setMass(a.colliderPartMasses ? a.colliderPartMasses[i] : a.mass / ds.length);
