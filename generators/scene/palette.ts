@@ -1,5 +1,7 @@
 // Colours a sentence can use. Kept apart in hue and lightness so that "the red one" is unambiguous in the image.
+// Tables have their own, which no object uses.
 import type { Vec3 } from '../math.js';
+import { colorRgb } from '../../assets/materials/palette.js';
 
 export interface NamedColor {
   name: string;
@@ -7,20 +9,10 @@ export interface NamedColor {
   rgb: Vec3;
 }
 
-export const OBJECT_COLORS: readonly NamedColor[] = [
-  { name: 'red', rgb: [0.8, 0.1, 0.1] },
-  { name: 'green', rgb: [0.15, 0.62, 0.2] },
-  { name: 'blue', rgb: [0.12, 0.28, 0.85] },
-  { name: 'yellow', rgb: [0.95, 0.82, 0.12] },
-  { name: 'orange', rgb: [0.95, 0.48, 0.08] },
-  { name: 'purple', rgb: [0.5, 0.2, 0.7] },
-  { name: 'pink', rgb: [0.95, 0.5, 0.7] },
-  { name: 'cyan', rgb: [0.1, 0.75, 0.8] },
-  { name: 'white', rgb: [0.93, 0.93, 0.91] },
-  { name: 'black', rgb: [0.08, 0.08, 0.08] },
-  { name: 'brown', rgb: [0.45, 0.28, 0.12] },
-  { name: 'gray', rgb: [0.5, 0.5, 0.5] },
-];
+/** Primitive objects take the asset library's colours, so "red" is one colour everywhere. */
+export const OBJECT_COLORS: readonly NamedColor[] = ['red', 'green', 'blue', 'yellow', 'orange', 'purple', 'pink', 'cyan', 'white', 'black', 'brown', 'gray'].map(
+  (name) => ({ name, rgb: colorRgb(name) }),
+);
 
 export const TABLE_COLORS: readonly NamedColor[] = [
   { name: 'light wood', rgb: [0.76, 0.6, 0.42] },
