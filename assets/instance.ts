@@ -1,9 +1,9 @@
 // An asset made concrete for one scene: a colour drawn from its material space, roughness/metalness drawn from its
 // material class, and the Shape a SceneObject takes (the exact primitive where the render mesh is one, otherwise
 // the mesh with its convex collider parts).
-import type { Vec3 } from '../generators/math.js';
-import type { Rng } from '../generators/random.js';
-import type { Material, Shape } from '../generators/scene/scene.js';
+import type { Vec3 } from '../core/math.js';
+import type { Rng } from '../core/random.js';
+import type { Material, Shape } from '../core/scene.js';
 import { type AssetEntry, type Role, assetRef } from './core/asset.js';
 import { type Collider, colliderMassProperties } from './colliders/collider.js';
 import type { MeshData } from './geometry/mesh.js';

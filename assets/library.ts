@@ -4,7 +4,7 @@
 // Procedural geometry is regenerated on demand (deterministic, cached); imported geometry is read from its GLB.
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { Rng } from '../generators/random.js';
+import type { Rng } from '../core/random.js';
 import { type AssetEntry, type AssetProblem, type InvalidReason, INDEX_VERSION, type Role, type Split } from './core/asset.js';
 import { type RawIndex, readIndex } from './core/index-file.js';
 import { resolveInside } from './core/paths.js';

@@ -7,7 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { ROBOT_NAMES, type RobotName } from '../assets/robots/index.js';
 import { recordPickPlaceDemo } from '../generators/demos/pick-place.js';
 import { TASK_KINDS, type TaskKind } from '../generators/demos/pick-place-tasks.js';
-import { Rng } from '../generators/random.js';
+import { Rng } from '../core/random.js';
 import { demoConfig, robotTestScene } from '../tests/helpers/robot-scenes.js';
 
 function arg(name: string, fallback: string): string {

@@ -5,7 +5,7 @@ import { cpus } from 'node:os';
 import { presetConfig } from '../schemas/presets.js';
 import { renderSteps, runEpisode } from '../generators/episode.js';
 import { recordDemo } from '../generators/episode.js';
-import { Rng } from '../generators/random.js';
+import { Rng } from '../core/random.js';
 import { episodeSeed } from '../generators/episode.js';
 import { sampleScene } from '../generators/scene/sample.js';
 import { Renderer, shutdownRendering } from '../generators/rendering/index.js';

@@ -12,7 +12,7 @@ import { cpus, loadavg } from 'node:os';
 import sharp from 'sharp';
 import { FloatType, MeshBasicNodeMaterial, NoBlending, RedFormat, RenderTarget, SRGBColorSpace } from 'three/webgpu';
 import { positionView, userData, vec4 } from 'three/tsl';
-import type { CameraSpec } from '../generators/camera.js';
+import type { CameraSpec } from '../core/camera.js';
 import { Renderer, shutdownRendering } from '../generators/rendering/index.js';
 import { acquireGpu } from '../generators/rendering/device.js';
 import { GeometryCache } from '../generators/rendering/geometry.js';

@@ -7,8 +7,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { InputError } from './errors.js';
 import { type DemoDataset, resolveName } from './episode.js';
-import type { CameraModel } from '../generators/camera.js';
-import type { Mat3, Mat4 } from '../generators/math.js';
+import type { CameraModel } from '../core/camera.js';
+import type { Mat3, Mat4 } from '../core/math.js';
 
 /** n×n as nested rows (the SPEC form) or flat row-major; stored flat. */
 const matrix = (n: number) => z.union([

@@ -7,8 +7,8 @@
 // Samples that cannot be answered in the image are dropped and counted: a point outside the image or behind the
 // camera, or a trace that does not move (the robot is still until its next gripper change).
 import { futureTraces, TRACE_POINTS } from '../generators/annotation/trace.js';
-import { projectWithDepth } from '../generators/camera.js';
-import type { Vec3 } from '../generators/math.js';
+import { projectWithDepth } from '../core/camera.js';
+import type { Vec3 } from '../core/math.js';
 import type { CalibratedCamera, Calibration, Projector } from './calibration.js';
 
 export interface DeriveOptions {

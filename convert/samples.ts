@@ -1,7 +1,7 @@
 // Derived traces and points → stage-1 rows: the frame's image, a question in one of several phrasings (seeded per
 // sample, so the same input always gives the same text), the answer text in the chosen coord_format, and the
 // structured answer in float pixels of the stored image.
-import { deriveSeed, Rng } from '../generators/random.js';
+import { deriveSeed, Rng } from '../core/random.js';
 import { type CoordFormat, coordFormatName, pointsAnswer, traceAnswer } from '../generators/language/coords.js';
 import { GRASP_LABEL, PLACE_LABEL, graspPointQuestion, placePointQuestion, traceQuestion } from '../generators/language/convert-questions.js';
 import type { Stage1Sample, TaskType } from '../schemas/records.js';

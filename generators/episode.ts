@@ -7,17 +7,17 @@ import type { CameraFrame, EpisodeOutput, ImageValue, Stage1Sample, Stage2Frame 
 import { idRegions, objectBoxes } from './annotation/boxes.js';
 import { groundingSamples } from './annotation/grounding.js';
 import { futureTraces } from './annotation/trace.js';
-import { type CameraModel, cameraModel, project } from './camera.js';
+import { type CameraModel, cameraModel, project } from '../core/camera.js';
 import { applyStep, type EpisodeRecording } from './demos/recording.js';
 import { recordPushDemo } from './demos/push.js';
 import { recordPickPlaceDemo } from './demos/pick-place.js';
 import { encodeColor, encodeDepthMm, encodeInstanceIds } from './encode/images.js';
 import { parseCoordFormat } from './language/coords.js';
-import { type Pose, type Quat, type Vec2, type Vec3, mat3Multiply, mat3ToEulerXYZ, mat3Transpose, quatMultiply, quatToMat3, rotate, sub } from './math.js';
-import { deriveSeed, Rng } from './random.js';
+import { type Pose, type Quat, type Vec2, type Vec3, mat3Multiply, mat3ToEulerXYZ, mat3Transpose, quatMultiply, quatToMat3, rotate, sub } from '../core/math.js';
+import { deriveSeed, Rng } from '../core/random.js';
 import type { FrameBuffers, Renderer } from './rendering/index.js';
 import { sampleScene } from './scene/sample.js';
-import type { Scene } from './scene/scene.js';
+import type { Scene } from '../core/scene.js';
 
 /** Build id: a hash of the resolved config (seed included), so the same build has the same id everywhere. */
 export function buildId(config: BuildConfig): string {

@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { Rng } from '../generators/random.js';
+import { Rng } from '../core/random.js';
 import { type AssetEntry, AssetEntrySchema, assetRef } from '../assets/core/asset.js';
 import { formatIndex, readIndex } from '../assets/core/index-file.js';
 import { canonicalJson } from '../assets/core/hash.js';

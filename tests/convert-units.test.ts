@@ -4,14 +4,14 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { boxesAnswer, formatBox, formatPoint, parseCoordFormat, pointsAnswer, traceAnswer } from '../generators/language/coords.js';
 import { graspPointQuestion, placePointQuestion, traceQuestion } from '../generators/language/convert-questions.js';
-import { Rng } from '../generators/random.js';
+import { Rng } from '../core/random.js';
 import { crc32c, maskedCrc32c } from '../convert/crc32c.js';
 import { encodeTFRecords, readTFRecords } from '../convert/tfrecord.js';
 import { decodeExample } from '../convert/protobuf.js';
 import { InputError } from '../convert/errors.js';
 import { deriveEpisode } from '../convert/derive.js';
 import type { Calibration } from '../convert/calibration.js';
-import { cameraModel } from '../generators/camera.js';
+import { cameraModel } from '../core/camera.js';
 
 describe('coord formats', () => {
   const img = { width: 640, height: 480 };

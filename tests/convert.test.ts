@@ -12,8 +12,8 @@ import { tableFromIPC } from 'apache-arrow';
 import { detectFormat, openDataset } from '../convert/readers/index.js';
 import { NO_CALIBRATION_NOTE, runConvert } from '../convert/run.js';
 import { readTFRecords } from '../convert/tfrecord.js';
-import { project } from '../generators/camera.js';
-import type { Vec3 } from '../generators/math.js';
+import { project } from '../core/camera.js';
+import type { Vec3 } from '../core/math.js';
 import { readArrowStream } from './helpers/arrow-read.js';
 import {
   CAM_KEY, type SynthEpisode, calibrationFor, robotDemos, testCamera, writeLerobotV21, writeLerobotV21Images, writeLerobotV30,

@@ -10,12 +10,12 @@ import { safeHeight } from '../generators/demos/pick-place-choose.js';
 import { replayActions } from '../generators/demos/pick-place-replay.js';
 import { TASK_KINDS, type TaskKind } from '../generators/demos/pick-place-tasks.js';
 import { inBase, tcpAction } from '../generators/episode.js';
-import { type Pose, mat3Multiply, mat3Transpose, quatFromAxisAngle, quatToMat3 } from '../generators/math.js';
+import { type Pose, mat3Multiply, mat3Transpose, quatFromAxisAngle, quatToMat3 } from '../core/math.js';
 import { PhysicsWorld } from '../generators/physics/world.js';
-import { Rng } from '../generators/random.js';
+import { Rng } from '../core/random.js';
 import { GRASP_PREDICTION_DISTANCE } from '../generators/robot/contacts.js';
 import { RobotExecutor } from '../generators/robot/executor.js';
-import { eulerXYZToMat3 } from '../generators/robot/frames.js';
+import { eulerXYZToMat3 } from '../core/frames.js';
 import { DEFAULT_LIMITS, planCartesian, planJoint } from '../generators/robot/motion.js';
 import { demoConfig, robotTestScene, tableScene } from './helpers/robot-scenes.js';
 

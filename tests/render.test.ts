@@ -5,9 +5,9 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { cameraModel, project, toCamera, type CameraSpec } from '../generators/camera.js';
-import type { Vec3 } from '../generators/math.js';
-import type { Scene } from '../generators/scene/scene.js';
+import { cameraModel, project, toCamera, type CameraSpec } from '../core/camera.js';
+import type { Vec3 } from '../core/math.js';
+import type { Scene } from '../core/scene.js';
 import { Renderer, shutdownRendering, type FrameBuffers } from '../generators/rendering/index.js';
 import { LIGHTING, TABLE_TOP_Z, material, object, table, tableScene } from './helpers/renderScenes.js';
 

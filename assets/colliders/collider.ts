@@ -1,8 +1,8 @@
 // What the physics engine collides with. Exact primitives where the shape is one (box, sphere, cylinder…), otherwise
 // convex point clouds: one hull for convex-ish shapes, several for concave ones (a container's walls and bottom as
 // separate parts, so that things can be placed *inside* it). The parts go into Shape 'mesh'.convexParts.
-import type { Vec3 } from '../../generators/math.js';
-import type { Shape } from '../../generators/scene/scene.js';
+import type { Vec3 } from '../../core/math.js';
+import type { Shape } from '../../core/scene.js';
 import type { ColliderKind } from '../core/asset.js';
 import { type Aabb, aabbOfPoints } from '../geometry/mesh.js';
 import { hullOf } from './hull.js';

@@ -7,7 +7,7 @@
 // tolerance). Faces are found the way parry finds them: adjacent hull triangles whose normals differ by less than
 // acos(1 - sqrt(f32::EPSILON)) ≈ 1.5° are one face, so a finely tessellated curve can be one big "face" too.
 // The bounding box does not change: the quad stays on the face's plane.
-import type { Vec3 } from '../../generators/math.js';
+import type { Vec3 } from '../../core/math.js';
 import { type Hull, hullOf, planarFaces } from './hull.js';
 
 /** parry merges adjacent triangles when n1·n2 > 1 - sqrt(f32::EPSILON); a little wider here to be safe. */

@@ -2,7 +2,7 @@
 // gets), triangles, volume and centroid, and planar faces grouped by normal (for finding resting faces).
 import * as THREE from 'three';
 import { ConvexHull } from 'three/examples/jsm/math/ConvexHull.js';
-import type { Vec3 } from '../../generators/math.js';
+import type { Vec3 } from '../../core/math.js';
 
 export interface Hull {
   /** hull vertices, xyz triples */

@@ -4,7 +4,7 @@
 // every part is convex by construction (no decomposition heuristics to fail).
 import * as THREE from 'three';
 import { type MeshData, fromGeometry } from '../geometry/mesh.js';
-import type { Vec3 } from '../../generators/math.js';
+import type { Vec3 } from '../../core/math.js';
 import { simplifyProfile } from './contact-faces.js';
 
 /** A vessel: outer radius as a function of height (piecewise linear through samples), constant wall and floor. */

@@ -2,7 +2,7 @@
 // test wants its +z to stay within 10° of up after a drop. So the object frame is turned so that a face of the
 // collider's hull on which the object is statically stable (centre of mass above the face polygon) faces down:
 // the stable face closest to the modelled "down". For a mug that is its bottom, and nothing moves.
-import type { Mat3, Vec3 } from '../../generators/math.js';
+import type { Mat3, Vec3 } from '../../core/math.js';
 import { type PlanarFace, hullOf, planarFaces } from './hull.js';
 
 type P2 = [number, number];

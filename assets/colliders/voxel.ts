@@ -2,7 +2,7 @@
 // filled cells are merged greedily into boxes, and the boxes are clipped to the mesh's bounding box. Boxes are
 // convex, have four-vertex faces (see contact-faces.ts) and keep a container's hollow hollow; the price is a
 // staircase of about one cell, so the resolution is chosen per mesh (finest that stays under `maxParts`).
-import type { Vec3 } from '../../generators/math.js';
+import type { Vec3 } from '../../core/math.js';
 import { type Aabb, aabbOfPoints } from '../geometry/mesh.js';
 
 export interface VoxelGrid {

@@ -1,7 +1,7 @@
 // Plain-array triangle meshes: what the library hands to scenes (Shape 'mesh'), what colliders are built from and
 // what is hashed. three.js geometry classes build the shapes; this module turns them into arrays and back.
 import * as THREE from 'three';
-import type { Vec3 } from '../../generators/math.js';
+import type { Vec3 } from '../../core/math.js';
 
 export interface MeshData {
   /** xyz triples, metres, object frame */

@@ -4,7 +4,7 @@
 // reader below (it only needs accessors of its own files), so instantiate() never waits.
 import { readFileSync } from 'node:fs';
 import { Document, NodeIO, Primitive, VertexLayout } from '@gltf-transform/core';
-import type { Vec3 } from '../../generators/math.js';
+import type { Vec3 } from '../../core/math.js';
 import type { Collider } from '../colliders/collider.js';
 import type { MeshData } from '../geometry/mesh.js';
 

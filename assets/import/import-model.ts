@@ -5,7 +5,7 @@
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import sharp from 'sharp';
-import type { Mat3, Vec3 } from '../../generators/math.js';
+import type { Mat3, Vec3 } from '../../core/math.js';
 import { type AssetEntry, type AssetProblem, type Role } from '../core/asset.js';
 import { canonicalJson, sha256 } from '../core/hash.js';
 import { type Collider, colliderMassProperties } from '../colliders/collider.js';

@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, extname, join } from 'node:path';
 import { Document, NodeIO } from '@gltf-transform/core';
 import { ALL_EXTENSIONS } from '@gltf-transform/extensions';
-import type { Vec3 } from '../../generators/math.js';
+import type { Vec3 } from '../../core/math.js';
 import { baseNameAnywhere, isAbsoluteAnywhere, resolveInside } from '../core/paths.js';
 import { parseMtl, parseObj } from './obj.js';
 import { AssetError, fail } from './problem.js';

@@ -1,7 +1,7 @@
 // Wavefront OBJ (+ MTL) reader. Survives what real files do: n-gon faces (fanned), negative indices, missing
 // normals/uvs, an `mtllib` that does not exist, texture paths written on Windows or as absolute paths. It never
 // opens a path outside the model's folder: texture references are resolved by the caller (see model.ts).
-import type { Vec3 } from '../../generators/math.js';
+import type { Vec3 } from '../../core/math.js';
 
 export interface ObjMaterial {
   name: string;

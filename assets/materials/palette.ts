@@ -2,7 +2,7 @@
 // density) that families draw from. Names follow the scene sampler's palette ("gray", not "grey") so the same word
 // means the same colour everywhere; light/dark variants are kept apart in lightness so "the dark blue mug" is
 // unambiguous next to "the blue mug".
-import type { Vec3 } from '../../generators/math.js';
+import type { Vec3 } from '../../core/math.js';
 
 export const COLORS: Readonly<Record<string, Vec3>> = {
   red: [0.8, 0.1, 0.1],

@@ -2,7 +2,7 @@
 // seed), tinted by the asset's chosen colour, encoded to PNG by sharp. A texture modulates lightness only, so the
 // colour a sentence names stays the colour the image shows.
 import sharp from 'sharp';
-import type { Vec3 } from '../../generators/math.js';
+import type { Vec3 } from '../../core/math.js';
 
 export const TEXTURE_KINDS = ['wood-grain', 'wicker', 'sponge-pores', 'label-stripes', 'book-cover', 'peel', 'brushed-metal'] as const;
 export type TextureKind = (typeof TEXTURE_KINDS)[number];

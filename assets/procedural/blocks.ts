@@ -2,8 +2,8 @@
 // shape is a box, hulls otherwise) and the open ones, tray and basket (floor + wall boxes: containers).
 import * as THREE from 'three';
 import { RoundedBoxGeometry } from 'three/examples/jsm/geometries/RoundedBoxGeometry.js';
-import type { Rng } from '../../generators/random.js';
-import type { Vec3 } from '../../generators/math.js';
+import type { Rng } from '../../core/random.js';
+import type { Vec3 } from '../../core/math.js';
 import { latheMesh, vesselOutline, vesselParts, radiusAt } from '../colliders/lathe.js';
 import { type MeshData, fromGeometry, mergeMeshes, transformInPlace } from '../geometry/mesh.js';
 import { colorRgb } from '../materials/palette.js';

@@ -1,7 +1,7 @@
 // A procedural family: one category of table-top object, generated from (variant index, seeded rng) by a pure
 // function. The family carries the category's metadata (synonyms, roles, materials, real size); `build` returns the
 // render mesh in a roughly resting pose, the collider, and the parameters it drew.
-import type { Rng } from '../../generators/random.js';
+import type { Rng } from '../../core/random.js';
 import type { Role } from '../core/asset.js';
 import type { Collider } from '../colliders/collider.js';
 import type { MeshData } from '../geometry/mesh.js';

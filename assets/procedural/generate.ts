@@ -1,8 +1,8 @@
 // (family, variant) → geometry + collider + index entry, deterministically. The shape's rng is derived from the
 // category and variant only, so the same variant is the same object on every machine, and the index can store
 // parameters + hash while geometry is regenerated (and cached) on demand.
-import { deriveSeed, Rng } from '../../generators/random.js';
-import type { Mat3, Vec3 } from '../../generators/math.js';
+import { deriveSeed, Rng } from '../../core/random.js';
+import type { Mat3, Vec3 } from '../../core/math.js';
 import type { AssetEntry } from '../core/asset.js';
 import { contentHash } from '../core/hash.js';
 import { type Collider, colliderMassProperties } from '../colliders/collider.js';

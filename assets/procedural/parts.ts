@@ -1,7 +1,7 @@
 // Small geometry builders shared by the families: three.js primitives turned to the z-up object frame, extrusions,
 // tubes with a varying radius, and their convex collider clouds.
 import * as THREE from 'three';
-import type { Vec3 } from '../../generators/math.js';
+import type { Vec3 } from '../../core/math.js';
 import { type MeshData, fromGeometry } from '../geometry/mesh.js';
 import { tubeParts } from '../colliders/lathe.js';
 

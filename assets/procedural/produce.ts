@@ -2,8 +2,8 @@
 // (banana). Convex-ish shapes get one hull; the banana, which is curved, gets hulls along its length. Elongated
 // ones are modelled lying along x; the generator then turns them onto their stable resting face.
 import * as THREE from 'three';
-import type { Rng } from '../../generators/random.js';
-import type { Vec3 } from '../../generators/math.js';
+import type { Rng } from '../../core/random.js';
+import type { Vec3 } from '../../core/math.js';
 import { latheCloud, latheMesh } from '../colliders/lathe.js';
 import { type MeshData, mergeMeshes, transformInPlace } from '../geometry/mesh.js';
 import { colorRgb } from '../materials/palette.js';

@@ -1,8 +1,8 @@
 // Round and small things: ball (sphere primitive), can (cylinder primitive), marker (lying lathe with a cap), toy
 // car (an extruded side profile on four wheels: five hulls, so the wheel arches stay open).
 import * as THREE from 'three';
-import type { Rng } from '../../generators/random.js';
-import type { Vec3 } from '../../generators/math.js';
+import type { Rng } from '../../core/random.js';
+import type { Vec3 } from '../../core/math.js';
 import { latheMesh } from '../colliders/lathe.js';
 import { type MeshData, mergeMeshes, transformInPlace } from '../geometry/mesh.js';
 import { colorRgb } from '../materials/palette.js';

@@ -2,7 +2,7 @@
 // cut into the outline), knife (a thin blade beside a thicker handle). Extrusions of flat outlines; the collider is
 // one hull per rigid piece (handle, head/blade/bowl), so the bowl's hull doesn't swallow the handle.
 import * as THREE from 'three';
-import type { Rng } from '../../generators/random.js';
+import type { Rng } from '../../core/random.js';
 import { latheMesh } from '../colliders/lathe.js';
 import { type MeshData, mergeMeshes, transformInPlace } from '../geometry/mesh.js';
 import { colorRgb } from '../materials/palette.js';

@@ -1,6 +1,6 @@
 // Lathe-based vessels: mug, cup, bowl, plate, pot, pan (open: containers or supports, collider composed from wall
 // segments + floor so the hollow stays hollow) and jar, bottle (closed: solid bands).
-import type { Rng } from '../../generators/random.js';
+import type { Rng } from '../../core/random.js';
 import { type VesselProfile, latheMesh, radiusAt, solidLatheParts, vesselOutline, vesselParts } from '../colliders/lathe.js';
 import { mergeMeshes } from '../geometry/mesh.js';
 import { colorRgb } from '../materials/palette.js';

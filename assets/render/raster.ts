@@ -1,7 +1,7 @@
 // A small software rasteriser for thumbnails when no GPU renderer can start (no Vulkan driver, CI): z-buffered
 // triangles, Lambert + ambient shading, per-vertex colours, square image, the same 3/4 view the GPU thumbnails use.
 // Not the product's renderer; it only has to show what an asset is and what colour it has.
-import type { Vec3 } from '../../generators/math.js';
+import type { Vec3 } from '../../core/math.js';
 
 export interface RasterMesh {
   positions: Float32Array;

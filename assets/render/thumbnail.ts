@@ -1,8 +1,8 @@
 // Thumbnails of assets: the product's WebGPU renderer (generators/rendering) when it can start, the software
 // rasteriser (raster.ts) when it cannot (no Vulkan driver), so `assets import` and `assets preview` work anywhere.
 import sharp from 'sharp';
-import type { Vec3 } from '../../generators/math.js';
-import type { Scene, SceneObject } from '../../generators/scene/scene.js';
+import type { Vec3 } from '../../core/math.js';
+import type { Scene, SceneObject } from '../../core/scene.js';
 import type { AssetInstance } from '../instance.js';
 import { rasterize } from './raster.js';
 

@@ -1,11 +1,11 @@
 // Helpers for writing robot models by hand: primitive link geometry (capsules between two points, boxes) and
 // joints from URDF-style numbers. Primitives, not meshes: they render in every camera, collide cheaply as
 // kinematic bodies, and need no mesh files at run time.
-import type { Pose, Vec3 } from '../../generators/math.js';
-import { quatFromAxisAngle } from '../../generators/math.js';
-import { rpyToQuat } from '../../generators/robot/frames.js';
-import type { JointLimit, JointType, LinkGeometry, RobotJoint, RobotLink } from '../../generators/robot/model.js';
-import type { Material } from '../../generators/scene/scene.js';
+import type { Pose, Vec3 } from '../../core/math.js';
+import { quatFromAxisAngle } from '../../core/math.js';
+import { rpyToQuat } from '../../core/frames.js';
+import type { JointLimit, JointType, LinkGeometry, RobotJoint, RobotLink } from '../../core/robot-model.js';
+import type { Material } from '../../core/scene.js';
 
 export function material(colorName: string, rgb: Vec3, roughness = 0.5, metalness = 0.1): Material {
   return { colorName, rgb, roughness, metalness };

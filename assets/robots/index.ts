@@ -1,5 +1,5 @@
 // The built-in embodiments by name. A robot is chosen per build (or per episode) by this name.
-import type { RobotModel } from '../../generators/robot/model.js';
+import type { RobotModel } from '../../core/robot-model.js';
 import { pandaModel } from './panda.js';
 import { widowx250Model } from './widowx250.js';
 

@@ -3,8 +3,8 @@
 // turned −45° about the flange axis, hand TCP 0.1034 m beyond the flange, fingers 0–40 mm each. Link geometry is
 // capsules and boxes sized from the collision meshes of the bullet3 Panda URDF (so it renders and collides where
 // the real links are, without mesh files).
-import type { Vec3 } from '../../generators/math.js';
-import type { RobotModel } from '../../generators/robot/model.js';
+import type { Vec3 } from '../../core/math.js';
+import type { RobotModel } from '../../core/robot-model.js';
 import { boxAt, capsuleBetween, cylinderAt, joint, link, material, pose } from './build.js';
 
 /** Modified DH rows (a_{i−1}, d_i, α_{i−1}) for joints 1–7, then the flange (FCI docs, "Robot and interface specifications"). */

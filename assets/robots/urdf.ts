@@ -5,10 +5,10 @@
 // link are a parallel gripper).
 import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import type { Pose, Vec3 } from '../../generators/math.js';
-import type { GripperModel, JointType, LinkGeometry, RobotJoint, RobotLink, RobotModel } from '../../generators/robot/model.js';
-import { chainTo, validateRobotModel } from '../../generators/robot/model.js';
-import type { Material, Shape } from '../../generators/scene/scene.js';
+import type { Pose, Vec3 } from '../../core/math.js';
+import type { GripperModel, JointType, LinkGeometry, RobotJoint, RobotLink, RobotModel } from '../../core/robot-model.js';
+import { chainTo, validateRobotModel } from '../../core/robot-model.js';
+import type { Material, Shape } from '../../core/scene.js';
 import { pose } from './build.js';
 import { type TriangleMesh, loadMesh } from './meshes.js';
 import { type XmlElement, child, childrenNamed, parseXml } from './xml.js';

@@ -7,7 +7,7 @@
 // Fingers: interbotix finger joints travel 0.015–0.037 m from a reference inside the finger; here a finger joint
 // is the distance of its pad's inner face from the centre line, 0–0.037 m, so the opening is q_left + q_right and
 // the widest opening the same 74 mm.
-import type { RobotModel } from '../../generators/robot/model.js';
+import type { RobotModel } from '../../core/robot-model.js';
 import { boxAt, capsuleBetween, cylinderAt, joint, link, material, pose } from './build.js';
 
 const deg = (d: number) => (d * Math.PI) / 180;

@@ -1,9 +1,9 @@
 // 2D boxes of scene objects in one rendered view: tight boxes from the id buffer (what is visible), amodal boxes
 // from the object's projected 3D box, and the occlusion that relates the two through the object's silhouette.
-import { type CameraModel, projectWithDepth } from '../camera.js';
-import { boxCorners, type Vec2 } from '../math.js';
+import { type CameraModel, projectWithDepth } from '../../core/camera.js';
+import { boxCorners, type Vec2 } from '../../core/math.js';
 import type { ObjectBox } from '../../schemas/records.js';
-import { type SceneObject, shapeHalfExtents } from '../scene/scene.js';
+import { type SceneObject, shapeHalfExtents } from '../../core/scene.js';
 import { silhouetteArea } from './silhouette.js';
 
 export type Box = [number, number, number, number];

@@ -1,12 +1,12 @@
 // Stage-1 grounding samples from one annotated view: object lists, boxes, points, relations, task boxes and traces,
 // each with a structured answer in stored-image pixels and the same answer as text in the build's coord_format.
 import type { ImageValue, LabeledBox, ObjectBox, Stage1Sample, TaskType } from '../../schemas/records.js';
-import { type CameraModel, inImage, project } from '../camera.js';
+import { type CameraModel, inImage, project } from '../../core/camera.js';
 import { boxesAnswer, type CoordFormat, coordFormatName, describeCoordFormat, pointsAnswer, traceAnswer } from '../language/coords.js';
 import { question } from '../language/templates.js';
-import type { Rng } from '../random.js';
-import type { SceneObject } from '../scene/scene.js';
-import { norm, sub, type Vec2, type Vec3 } from '../math.js';
+import type { Rng } from '../../core/random.js';
+import type { SceneObject } from '../../core/scene.js';
+import { norm, sub, type Vec2, type Vec3 } from '../../core/math.js';
 
 export interface AnnotatedView {
   episodeId: string;

@@ -1,8 +1,8 @@
 // The full (unoccluded, unclipped) silhouette of one object in one view, rasterised on the CPU at the stored
 // image's pixel centres, like the GPU does. Visible pixels over silhouette pixels gives the occlusion.
-import { type CameraModel, projectWithDepth } from '../camera.js';
-import { rotate } from '../math.js';
-import type { SceneObject, Shape } from '../scene/scene.js';
+import { type CameraModel, projectWithDepth } from '../../core/camera.js';
+import { rotate } from '../../core/math.js';
+import type { SceneObject, Shape } from '../../core/scene.js';
 import { shapeTriangles } from '../scene/tessellate.js';
 
 const trianglesCache = new WeakMap<Shape, Float32Array>();

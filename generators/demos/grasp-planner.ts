@@ -2,16 +2,16 @@
 // against the table, the other objects and the object itself), ranked by score, then tried in order against the
 // arm's kinematics: the first grasp whose pre-grasp, grasp and lift poses all have IK solutions is the plan.
 // Rejections are counted by reason, so a failed attempt can say why ("no collision-free grasp", "no IK solution").
-import type { Mat4, Vec3 } from '../math.js';
-import { poseToMat4 } from '../math.js';
+import type { Mat4, Vec3 } from '../../core/math.js';
+import { poseToMat4 } from '../../core/math.js';
 import type { Kinematics } from '../robot/kinematics.js';
 import { handParts } from '../robot/hand.js';
 import { solveIk } from '../robot/ik.js';
 import { type Obb, inflate, objectObb, obbMinZ, obbOverlap, transformObb } from '../robot/obb.js';
 import type { RobotRig } from '../robot/rig.js';
 import { surfaceSamples } from '../robot/surface.js';
-import type { SceneObject } from '../scene/scene.js';
-import { mat4Multiply } from '../robot/frames.js';
+import type { SceneObject } from '../../core/scene.js';
+import { mat4Multiply } from '../../core/frames.js';
 import { type Grasp, synthesizeGrasps } from './grasp.js';
 
 export interface GraspPlanOptions {

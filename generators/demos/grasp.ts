@@ -4,12 +4,12 @@
 // normal points along the closing axis within the friction cone. Candidates are scored (antipodality, how close
 // the grasp line passes to the centre of mass, width margin, approach, wrist comfort); collision checks and
 // ranking are GraspPlanner's.
-import type { Mat4, Vec3 } from '../math.js';
-import { invertRigid, poseToMat4 } from '../math.js';
-import { mat4Multiply } from '../robot/frames.js';
-import type { GripperModel } from '../robot/model.js';
+import type { Mat4, Vec3 } from '../../core/math.js';
+import { invertRigid, poseToMat4 } from '../../core/math.js';
+import { mat4Multiply } from '../../core/frames.js';
+import type { GripperModel } from '../../core/robot-model.js';
 import { surfaceSamples } from '../robot/surface.js';
-import type { SceneObject } from '../scene/scene.js';
+import type { SceneObject } from '../../core/scene.js';
 
 /** straight down; down and forward, away from the robot (reaches further); horizontal */
 export type Approach = 'top' | 'tilted' | 'side';

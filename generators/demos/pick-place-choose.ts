@@ -1,11 +1,11 @@
 // Task choice: a scripted demonstrator only attempts what it can plan. A task kind is drawn, its candidate
 // objects shuffled, and the first candidate with a collision-free, kinematically reachable grasp (and a reachable
 // place or push) becomes the episode's task. What happens in physics afterwards is the attempt.
-import type { Mat4, Vec3 } from '../math.js';
-import type { Rng } from '../random.js';
+import type { Mat4, Vec3 } from '../../core/math.js';
+import type { Rng } from '../../core/random.js';
 import { refineIk, solveIk } from '../robot/ik.js';
 import type { RobotRig } from '../robot/rig.js';
-import type { Scene, SceneObject } from '../scene/scene.js';
+import type { Scene, SceneObject } from '../../core/scene.js';
 import { frameFromAxes, synthesizeGrasps } from './grasp.js';
 import { type PlannedGrasp, planGrasp, raised } from './grasp-planner.js';
 import { type PushPlan, type PlaceTarget, carryHeight, placeTarget, pushPlans, spotsBeside } from './pick-place-plan.js';

@@ -1,8 +1,8 @@
 // Where things go: the pose an object is released at for each task, the height it is carried at (clear of
 // everything on the table), free spots beside a reference object, and the straight push that moves an object
 // into a region. Pure geometry on the scene; IK and physics are the caller's.
-import type { Vec3 } from '../math.js';
-import type { SceneObject } from '../scene/scene.js';
+import type { Vec3 } from '../../core/math.js';
+import type { SceneObject } from '../../core/scene.js';
 import { type Region, type TaskSpec, containerInterior, footprintRadius, inRegion, tableRegions, zRange } from './pick-place-tasks.js';
 
 /** Gap left under an object when it is let go above a surface, metres. */

@@ -3,17 +3,17 @@
 // same gripper controller. Reproducing the outcome this way shows the actions are what moved the world: a policy
 // that outputs them would get the same result.
 import type { BuildConfig } from '../../schemas/config.js';
-import type { Mat4, Pose, Vec3 } from '../math.js';
-import { mat3Multiply, poseToMat4 } from '../math.js';
+import type { Mat4, Pose, Vec3 } from '../../core/math.js';
+import { mat3Multiply, poseToMat4 } from '../../core/math.js';
 import { PhysicsWorld } from '../physics/world.js';
 import { GRASP_PREDICTION_DISTANCE } from '../robot/contacts.js';
 import { RobotExecutor } from '../robot/executor.js';
-import { eulerXYZToMat3, mat4Multiply } from '../robot/frames.js';
+import { eulerXYZToMat3, mat4Multiply } from '../../core/frames.js';
 import { refineIk } from '../robot/ik.js';
 import { Kinematics } from '../robot/kinematics.js';
-import type { RobotModel } from '../robot/model.js';
+import type { RobotModel } from '../../core/robot-model.js';
 import { RobotRig } from '../robot/rig.js';
-import type { Scene } from '../scene/scene.js';
+import type { Scene } from '../../core/scene.js';
 import type { PickPlaceRecording } from './pick-place.js';
 import { type Outcome, evaluateTask } from './pick-place-tasks.js';
 import type { RecordedStep } from './recording.js';

@@ -6,12 +6,12 @@
 //   place_in  — X's centre inside Y's walls, below the rim, above the floor
 //   move_near — X on the table with a gap to Y below d
 //   push_to   — X's centre inside a named region of the table
-import type { Pose, Vec3 } from '../math.js';
-import type { Rng } from '../random.js';
-import type { Scene, SceneObject } from '../scene/scene.js';
-import { shapeHalfExtents } from '../scene/scene.js';
+import type { Pose, Vec3 } from '../../core/math.js';
+import type { Rng } from '../../core/random.js';
+import type { Scene, SceneObject } from '../../core/scene.js';
+import { shapeHalfExtents } from '../../core/scene.js';
 import { surfaceSamples } from '../robot/surface.js';
-import { poseToMat4 } from '../math.js';
+import { poseToMat4 } from '../../core/math.js';
 
 import { TASK_KINDS, type TaskKind } from '../../schemas/task-kinds.js';
 

@@ -1,11 +1,11 @@
 // Scripted push demo: a kinematic rod approaches one object from behind, pushes it along a named direction and
 // lifts away. The rod stands in for the arm until robots arrive; it is the tool whose tip is the TCP.
 import type { BuildConfig } from '../../schemas/config.js';
-import { type Vec3, add, scale, sub } from '../math.js';
+import { type Vec3, add, scale, sub } from '../../core/math.js';
 import { PhysicsWorld } from '../physics/world.js';
-import type { Rng } from '../random.js';
+import type { Rng } from '../../core/random.js';
 import { PUSHER_HOME, PUSHER_ID, PUSHER_SHAPE } from '../scene/sample.js';
-import { type Scene, shapeHalfExtents } from '../scene/scene.js';
+import { type Scene, shapeHalfExtents } from '../../core/scene.js';
 import { type EpisodeRecording, type RecordedStep, snapshotPoses } from './recording.js';
 import { WaypointPath } from './trajectory.js';
 

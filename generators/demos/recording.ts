@@ -1,7 +1,7 @@
 // What a scripted demo leaves behind: the state at every control step, from which frames are rendered and
 // stage-2 rows are written. Physics poses are copied, so rendering can run after (or apart from) simulation.
-import type { Pose } from '../math.js';
-import type { Scene } from '../scene/scene.js';
+import type { Pose } from '../../core/math.js';
+import type { Scene } from '../../core/scene.js';
 
 export interface RecordedStep {
   time: number;

@@ -1,7 +1,7 @@
 // Time-parametrised Cartesian paths for scripted demos: straight segments between waypoints, each with a
 // minimum-jerk time law (zero velocity and acceleration at both ends), so recorded motion is smooth and its
 // speed is bounded by the segment durations.
-import { type Vec3, lerp } from '../math.js';
+import { type Vec3, lerp } from '../../core/math.js';
 
 export interface Waypoint {
   position: Vec3;

@@ -2,7 +2,7 @@
 // Several phrasings per task, picked by the caller's seeded stream, so a model learns the task and not one sentence.
 // The instruction (when the source has one) is part of the question: the answer depends on what the robot was told.
 // Every question starts with `<image>` on its own line (SPEC: `<image>` in the first human turn).
-import type { Rng } from '../random.js';
+import type { Rng } from '../../core/random.js';
 import { type CoordFormat, describeCoordFormat } from './coords.js';
 
 export interface QuestionContext {

@@ -1,6 +1,6 @@
 // Question phrasings for synthetic stage-1 samples. Several per task, chosen by the scene's seeded stream, so a
 // model learns the task and not one sentence. `{fmt}` names the coordinate convention of the answer.
-import type { Rng } from '../random.js';
+import type { Rng } from '../../core/random.js';
 
 const T = {
   object_list: [

@@ -1,8 +1,8 @@
 // A Rapier world built from a Scene. Physics owns object motion: `step()` advances it and writes the new poses
 // back into the Scene's objects, which the renderer and the annotators then read.
-import type { Quat, Vec3 } from '../math.js';
-import { quatFromAxisAngle } from '../math.js';
-import type { Scene, SceneObject, Shape } from '../scene/scene.js';
+import type { Quat, Vec3 } from '../../core/math.js';
+import { quatFromAxisAngle } from '../../core/math.js';
+import type { Scene, SceneObject, Shape } from '../../core/scene.js';
 import { type Rapier, loadRapier } from './rapier.js';
 
 type World = InstanceType<Rapier['World']>;

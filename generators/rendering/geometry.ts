@@ -3,8 +3,8 @@
 // buffer for nearly every object. Capsules (their caps must stay round) and meshes get their own geometry,
 // cached by parameters / by the positions array, and evicted with the cache's generations.
 import { BoxGeometry, BufferAttribute, BufferGeometry, CapsuleGeometry, ConeGeometry, CylinderGeometry, SphereGeometry } from 'three/webgpu';
-import type { Shape } from '../scene/scene.js';
-import type { Vec3 } from '../math.js';
+import type { Shape } from '../../core/scene.js';
+import type { Vec3 } from '../../core/math.js';
 import { GenerationalCache } from './cache.js';
 
 /** Tessellation: fine enough that a 1 cm sphere's silhouette and depth are right to well under a pixel / 0.1 mm. */

@@ -2,7 +2,7 @@
 // look share a material, so they share a compiled pipeline; the instance id is not a material property (it
 // comes from each mesh's userData in the MRT pass), which is what makes this sharing possible.
 import { Color, MeshStandardNodeMaterial, SRGBColorSpace } from 'three/webgpu';
-import type { Material } from '../scene/scene.js';
+import type { Material } from '../../core/scene.js';
 import { GenerationalCache } from './cache.js';
 
 export class MaterialCache {

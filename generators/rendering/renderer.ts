@@ -2,8 +2,8 @@
 // Each render() draws one camera in one MRT pass and queues its readback before returning, so a caller can
 // submit the next camera or time step while earlier frames are still on their way back (pipelining).
 import type { RenderTarget } from 'three/webgpu';
-import type { CameraSpec } from '../camera.js';
-import type { Scene } from '../scene/scene.js';
+import type { CameraSpec } from '../../core/camera.js';
+import type { Scene } from '../../core/scene.js';
 import { acquireGpu, gpuLostReason, shutdownGpu, type GpuContext } from './device.js';
 import { GeometryCache } from './geometry.js';
 import { MaterialCache } from './materials.js';

@@ -3,9 +3,9 @@
 // Poses are copied at render time, so physics can move objects between renders without telling us; the shadow
 // map is redrawn only when something actually moved, so the cameras of one time step share one shadow pass.
 import { Color, HemisphereLight, Mesh, Scene as ThreeScene, SRGBColorSpace } from 'three/webgpu';
-import type { Scene, SceneObject } from '../scene/scene.js';
-import { shapeHalfExtents } from '../scene/scene.js';
-import { rotate } from '../math.js';
+import type { Scene, SceneObject } from '../../core/scene.js';
+import { shapeHalfExtents } from '../../core/scene.js';
+import { rotate } from '../../core/math.js';
 import type { GeometryCache } from './geometry.js';
 import type { MaterialCache } from './materials.js';
 import { Sun } from './sun.js';

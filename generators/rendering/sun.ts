@@ -5,9 +5,9 @@
 // view, a shadow lies exactly behind its caster, so the casters' light-space rectangle covers every shadow.
 import { DirectionalLight, Matrix4, Vector3 } from 'three/webgpu';
 import { Fn, texture } from 'three/tsl';
-import type { SceneObject } from '../scene/scene.js';
-import { shapeHalfExtents } from '../scene/scene.js';
-import { norm, rotate, type Vec3 } from '../math.js';
+import type { SceneObject } from '../../core/scene.js';
+import { shapeHalfExtents } from '../../core/scene.js';
+import { norm, rotate, type Vec3 } from '../../core/math.js';
 
 /** extra room around the casters, metres: soft shadow edges and normal offsets reach a little past them */
 const MARGIN = 0.02;

@@ -3,7 +3,7 @@
 // extrinsics() rather than three's lookAt(): the two agree (up = world +z) except when looking straight down,
 // where camera.ts has its own rule and three's lookAt another.
 import { Matrix4, PerspectiveCamera, Vector3 } from 'three/webgpu';
-import { extrinsics, type CameraSpec } from '../camera.js';
+import { extrinsics, type CameraSpec } from '../../core/camera.js';
 
 export const DEFAULT_NEAR = 0.01;
 export const DEFAULT_FAR = 50;

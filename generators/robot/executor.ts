@@ -2,9 +2,9 @@
 // forward kinematics of the commanded joints puts them and the fingers where the gripper controller has them;
 // every control tick the state is recorded *before* stepping, so step k holds what the policy would observe at k
 // and the commands in force from k on. Segments start on control ticks, which keeps gripper events on ticks too.
-import type { Pose } from '../math.js';
+import type { Pose } from '../../core/math.js';
 import type { PhysicsWorld } from '../physics/world.js';
-import type { Scene } from '../scene/scene.js';
+import type { Scene } from '../../core/scene.js';
 import { type RecordedStep, snapshotPoses } from '../demos/recording.js';
 import { GripperController, senseBetweenPads } from './gripper.js';
 import type { RobotRig } from './rig.js';

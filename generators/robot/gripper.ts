@@ -3,11 +3,11 @@
 // (from the colliders' surfaces) when told to close, and drives the fingers to that width minus a small squeeze.
 // The interpenetration makes Rapier push back from both sides, and that normal force is what friction holds the
 // object with. The same controller runs in recording and in replay, so both close to the same width.
-import type { Mat4 } from '../math.js';
-import { invertRigid, poseToMat4 } from '../math.js';
-import type { SceneObject } from '../scene/scene.js';
-import { mat4Multiply } from './frames.js';
-import type { GripperModel } from './model.js';
+import type { Mat4 } from '../../core/math.js';
+import { invertRigid, poseToMat4 } from '../../core/math.js';
+import type { SceneObject } from '../../core/scene.js';
+import { mat4Multiply } from '../../core/frames.js';
+import type { GripperModel } from '../../core/robot-model.js';
 import { surfaceSamples } from './surface.js';
 
 /** Total squeeze beyond first contact, metres (both pads together). */

@@ -1,10 +1,10 @@
 // The gripper's own geometry in the TCP frame: every link carried by the last arm joint (hand, fingers, flange),
 // as boxes, at a given opening. Grasp and placement planning test these against the table and the scene.
-import { invertRigid, poseToMat4 } from '../math.js';
-import { shapeHalfExtents } from '../scene/scene.js';
-import { mat4Multiply } from './frames.js';
+import { invertRigid, poseToMat4 } from '../../core/math.js';
+import { shapeHalfExtents } from '../../core/scene.js';
+import { mat4Multiply } from '../../core/frames.js';
 import type { Kinematics } from './kinematics.js';
-import { chainTo } from './model.js';
+import { chainTo } from '../../core/robot-model.js';
 import { type Obb, obbFromMatrix } from './obb.js';
 
 export interface HandPart {

@@ -2,9 +2,9 @@
 // stays well-behaved near singularities and far from the solution, joint limits enforced by clamping every step,
 // and seeded restarts because one local method from one seed misses solutions a different elbow or wrist would
 // reach. A failure says how close the best attempt came, so a planner can log why it gave up.
-import type { Mat4 } from '../math.js';
-import { Rng } from '../random.js';
-import { mat4Rotation, rotationError } from './frames.js';
+import type { Mat4 } from '../../core/math.js';
+import { Rng } from '../../core/random.js';
+import { mat4Rotation, rotationError } from '../../core/frames.js';
 import type { Kinematics } from './kinematics.js';
 
 export interface IkOptions {

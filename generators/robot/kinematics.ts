@@ -1,9 +1,9 @@
 // Forward kinematics and the geometric Jacobian over a RobotModel's joint tree. The model is compiled once into
 // flat arrays (origins as matrices, axes, which q drives which joint), because FK runs at every physics step.
-import type { Mat4, Vec3 } from '../math.js';
-import { poseToMat4 } from '../math.js';
-import { IDENTITY4 } from './frames.js';
-import { type JointType, type RobotModel, chainTo, validateRobotModel } from './model.js';
+import type { Mat4, Vec3 } from '../../core/math.js';
+import { poseToMat4 } from '../../core/math.js';
+import { IDENTITY4 } from '../../core/frames.js';
+import { type JointType, type RobotModel, chainTo, validateRobotModel } from '../../core/robot-model.js';
 
 interface CompiledJoint {
   name: string;

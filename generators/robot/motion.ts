@@ -3,10 +3,10 @@
 // acceleration at the ends), with a duration long enough for the Cartesian and joint velocity and acceleration
 // limits, rounded up to whole control ticks. Paths are sampled at the physics rate, IK tracking the Cartesian
 // line from the previous sample, so the arm really follows the line and every sample is checked against limits.
-import type { Mat4, Vec3 } from '../math.js';
+import type { Mat4, Vec3 } from '../../core/math.js';
 import { minJerk } from '../demos/trajectory.js';
-import { mat3ToQuat, mat4Rotation, quatAngle, quatSlerp } from './frames.js';
-import { quatToMat3 } from '../math.js';
+import { mat3ToQuat, mat4Rotation, quatAngle, quatSlerp } from '../../core/frames.js';
+import { quatToMat3 } from '../../core/math.js';
 import { refineIk } from './ik.js';
 import type { Kinematics } from './kinematics.js';
 

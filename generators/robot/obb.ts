@@ -1,11 +1,11 @@
 // Oriented boxes and the separating-axis test: the conservative, cheap collision check grasp and placement
 // planning run dozens of times per candidate (gripper parts against the table and the other objects) before
 // anything is simulated. Physics remains the judge of what really touches.
-import type { Mat4, Pose, Vec3 } from '../math.js';
-import { poseToMat4, rotate } from '../math.js';
-import type { SceneObject, Shape } from '../scene/scene.js';
-import { shapeHalfExtents } from '../scene/scene.js';
-import { mat4Multiply } from './frames.js';
+import type { Mat4, Pose, Vec3 } from '../../core/math.js';
+import { poseToMat4, rotate } from '../../core/math.js';
+import type { SceneObject, Shape } from '../../core/scene.js';
+import { shapeHalfExtents } from '../../core/scene.js';
+import { mat4Multiply } from '../../core/frames.js';
 
 export interface Obb {
   center: Vec3;

@@ -1,14 +1,14 @@
 // The robot as the scene sees it: one kinematic SceneObject per link geometry, so the renderer draws the arm and
 // physics collides with it without knowing what a robot is. Ids start at ROBOT_FIRST_ID (objects keep 3–99).
-import type { Pose, Quat } from '../math.js';
-import { invertRigid, poseToMat4 } from '../math.js';
-import type { SceneObject, Shape } from '../scene/scene.js';
-import { shapeHalfExtents } from '../scene/scene.js';
-import { chainTo } from './model.js';
+import type { Pose, Quat } from '../../core/math.js';
+import { invertRigid, poseToMat4 } from '../../core/math.js';
+import type { SceneObject, Shape } from '../../core/scene.js';
+import { shapeHalfExtents } from '../../core/scene.js';
+import { chainTo } from '../../core/robot-model.js';
 import { type Obb, obbFromMatrix } from './obb.js';
-import { mat3ToQuat, mat4Multiply, mat4ToPose } from './frames.js';
+import { mat3ToQuat, mat4Multiply, mat4ToPose } from '../../core/frames.js';
 import { type Kinematics, affineFromMat4, mul } from './kinematics.js';
-import type { LinkGeometry } from './model.js';
+import type { LinkGeometry } from '../../core/robot-model.js';
 
 export const ROBOT_FIRST_ID = 100;
 /** Rubber finger pads; Rapier averages the two friction coefficients of a contact. */

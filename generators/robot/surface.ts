@@ -1,8 +1,8 @@
 // Surface samples (points with outward normals) of a collider shape, in the object frame. The gripper senses the
 // width between its pads from them and grasp synthesis finds antipodal contacts on them; both need the collider's
 // surface, not the render mesh's vertices (a cone's slanted side has vertices only at its rim and apex).
-import type { Vec3 } from '../math.js';
-import type { Shape } from '../scene/scene.js';
+import type { Vec3 } from '../../core/math.js';
+import type { Shape } from '../../core/scene.js';
 
 export interface SurfaceSamples {
   points: Float32Array;

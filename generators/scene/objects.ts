@@ -3,9 +3,9 @@
 import { createHash } from 'node:crypto';
 import { loadLibrary, type AssetLibrary } from '../../assets/library.js';
 import type { BuildConfig } from '../../schemas/config.js';
-import type { Vec3 } from '../math.js';
-import type { Rng } from '../random.js';
-import type { Material, Shape } from './scene.js';
+import type { Vec3 } from '../../core/math.js';
+import type { Rng } from '../../core/random.js';
+import type { Material, Shape } from '../../core/scene.js';
 import { OBJECT_COLORS } from './palette.js';
 
 /** What the sampler needs to place one object; ids, names and poses are the sampler's. */

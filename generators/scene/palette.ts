@@ -1,6 +1,6 @@
 // Colours a sentence can use. Kept apart in hue and lightness so that "the red one" is unambiguous in the image.
 // Tables have their own, which no object uses.
-import type { Vec3 } from '../math.js';
+import type { Vec3 } from '../../core/math.js';
 import { colorRgb } from '../../assets/materials/palette.js';
 
 export interface NamedColor {

@@ -1,12 +1,12 @@
 // Samples a tabletop Scene from a build config and one seeded stream: table, 3–8 primitive objects with
 // non-overlapping footprints, cameras with jitter, lighting. Poses here are drop poses; physics settles them.
 import type { BuildConfig } from '../../schemas/config.js';
-import type { CameraSpec } from '../camera.js';
-import { type Quat, type Vec3, quatFromAxisAngle, quatMultiply } from '../math.js';
-import type { Rng } from '../random.js';
+import type { CameraSpec } from '../../core/camera.js';
+import { type Quat, type Vec3, quatFromAxisAngle, quatMultiply } from '../../core/math.js';
+import type { Rng } from '../../core/random.js';
 import { TABLE_COLORS } from './palette.js';
 import { drawLibraryObject, drawPrimitive, libraryCandidates, type ObjectDraw } from './objects.js';
-import type { Scene, SceneObject } from './scene.js';
+import type { Scene, SceneObject } from '../../core/scene.js';
 
 export const TABLE_ID = 1;
 export const PUSHER_ID = 2;

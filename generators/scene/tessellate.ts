@@ -1,7 +1,7 @@
 // Triangle meshes of scene shapes in the object frame (z up), from three.js's geometry generators. One source of
 // triangles for everything that needs them: the renderer's meshes and the annotator's silhouettes.
 import { BoxGeometry, BufferGeometry, CapsuleGeometry, ConeGeometry, CylinderGeometry, Float32BufferAttribute, SphereGeometry, Uint32BufferAttribute } from 'three';
-import type { Shape } from './scene.js';
+import type { Shape } from '../../core/scene.js';
 
 const SEGMENTS = 32;
 

@@ -4,8 +4,8 @@
 import type RAPIER from '@dimforge/rapier3d-deterministic-compat';
 import { loadRapier } from '../../generators/physics/rapier.js';
 import { colliderDescs } from '../../generators/physics/world.js';
-import type { Quat, Vec3 } from '../../generators/math.js';
-import { quatFromAxisAngle, rotate } from '../../generators/math.js';
+import type { Quat, Vec3 } from '../../core/math.js';
+import { quatFromAxisAngle, rotate } from '../../core/math.js';
 import type { AssetInstance } from '../../assets/instance.js';
 
 type R = typeof RAPIER;

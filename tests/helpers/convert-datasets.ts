@@ -6,8 +6,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parquetWriteBuffer } from 'hyparquet-writer';
-import { type CameraModel, cameraModel, project } from '../../generators/camera.js';
-import type { Vec3 } from '../../generators/math.js';
+import { type CameraModel, cameraModel, project } from '../../core/camera.js';
+import type { Vec3 } from '../../core/math.js';
 import { fixture } from './fixtures.js';
 
 export const CAM_KEY = 'observation.images.front';

@@ -1,10 +1,10 @@
 // Hand-built scenes for the renderer's tests and benchmark: a table and some primitives, seeded, with no
 // dependency on the scene sampler (so the renderer can be tested on its own).
-import type { CameraSpec } from '../../generators/camera.js';
-import type { Pose, Quat, Vec3 } from '../../generators/math.js';
-import { quatFromAxisAngle } from '../../generators/math.js';
-import { Rng } from '../../generators/random.js';
-import type { Lighting, Material, Scene, SceneObject, Shape } from '../../generators/scene/scene.js';
+import type { CameraSpec } from '../../core/camera.js';
+import type { Pose, Quat, Vec3 } from '../../core/math.js';
+import { quatFromAxisAngle } from '../../core/math.js';
+import { Rng } from '../../core/random.js';
+import type { Lighting, Material, Scene, SceneObject, Shape } from '../../core/scene.js';
 
 export const TABLE_TOP_Z = 0.75;
 

@@ -3,12 +3,12 @@
 // object whose collider is those five convex parts.
 import { presetConfig } from '../../schemas/presets.js';
 import type { BuildConfig } from '../../schemas/config.js';
-import type { Vec3 } from '../../generators/math.js';
-import { quatFromAxisAngle, quatMultiply } from '../../generators/math.js';
-import { Rng } from '../../generators/random.js';
+import type { Vec3 } from '../../core/math.js';
+import { quatFromAxisAngle, quatMultiply } from '../../core/math.js';
+import { Rng } from '../../core/random.js';
 import { OBJECT_COLORS } from '../../generators/scene/palette.js';
-import type { Scene, SceneObject, Shape } from '../../generators/scene/scene.js';
-import { shapeHalfExtents } from '../../generators/scene/scene.js';
+import type { Scene, SceneObject, Shape } from '../../core/scene.js';
+import { shapeHalfExtents } from '../../core/scene.js';
 
 function boxMesh(center: Vec3, size: Vec3, positions: number[], indices: number[]): Float32Array {
   const base = positions.length / 3;

@@ -1,8 +1,8 @@
 // The Scene: what the simulator and the renderer both observe (Kubric's model). Physics writes object poses,
 // the renderer reads them; annotation reads both. Instance ids are shared by the id buffer, the segmentation
 // PNGs and every annotation's `object_id`.
-import type { Pose, Vec3 } from '../math.js';
-import type { CameraSpec } from '../camera.js';
+import type { Pose, Vec3 } from './math.js';
+import type { CameraSpec } from './camera.js';
 
 /** Shapes in the object's own frame, centred at its origin; cylinders, capsules and cones stand along +z. */
 export type Shape =

@@ -1,8 +1,8 @@
 // RobotModel: what an embodiment is, in the terms URDF uses (links, joints, limits, geometry) plus what a scripted
 // demo needs on top: which joints are the arm, where the tool-centre point is, how the gripper opens. Built-in
 // models (assets/robots) and imported URDFs produce the same type, so kinematics, IK and physics serve both.
-import type { Pose, Vec3 } from '../math.js';
-import type { Material, Shape } from '../scene/scene.js';
+import type { Pose, Vec3 } from './math.js';
+import type { Material, Shape } from './scene.js';
 
 export type JointType = 'revolute' | 'continuous' | 'prismatic' | 'fixed';
 

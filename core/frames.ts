@@ -1,7 +1,7 @@
 // Rigid transforms for kinematics: 4×4 row-major matrices (as math.ts's Mat4) plus the quaternion and rotation
 // helpers that math.ts does not have. Kinematics composes dozens of these per physics step, so they stay plain
 // arrays and plain loops.
-import { type Mat3, type Mat4, type Pose, type Quat, type Vec3, poseToMat4, quatMultiply } from '../math.js';
+import { type Mat3, type Mat4, type Pose, type Quat, type Vec3, poseToMat4, quatMultiply } from './math.js';
 
 export const IDENTITY4: Mat4 = [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1];
 
