@@ -132,7 +132,12 @@ export async function convertFinalize(rec: ConvertRecord, id: string, outDir: st
     const why = bad.length > 0 ? `episode ${bad[0][0]}: ${bad[0][1].split('\n')[0]}` : `episode ${missing[0]} was never converted (cancelled?)`;
     throw Object.assign(new Error(`convert ${id} failed: ${why}${bad.length > 1 ? ` (and ${bad.length - 1} more episodes)` : ''}`), { unrecoverable: true });
   }
-  checkOut(outDir, rec.overwrite);
+  try {
+    checkOut(outDir, rec.overwrite); // something was written there while the episodes ran
+  } catch (e) {
+    await rm(staging, { recursive: true, force: true });
+    throw Object.assign(new Error(`convert ${id} failed: ${(e as Error).message.split('\n')[0]}`), { unrecoverable: true });
+  }
   const totals = new ConvertTotals(o.dataset);
   for (let i = 0; i < n; i++) totals.add(i, decodeSummary(await readFile(summaryPath(staging, i))));
   const manifest = await packConvert(rec.spec, datasetDir(staging), totals);

@@ -81,7 +81,7 @@ export class EpisodeWorker {
       w.on('ready', () => outage.ready());
       w.on('completed', (job, result: EpisodeResult | Skip | undefined) => {
         if (result && 'skipped' in result) log(`${job.name} ${job.id}: skipped (${result.skipped})\n`);
-        else log(`${job.name} ${job.id}: done${stageOf(job.name)?.stage === 'item' ? ((result as EpisodeResult).success ? '' : ' (failed episode)') : ''} in ${(((job.finishedOn ?? Date.now()) - (job.processedOn ?? Date.now())) / 1000).toFixed(1)} s\n`);
+        else log(`${job.name} ${job.id}: done${stageOf(job.name)?.stage === 'item' && !(result as EpisodeResult).success ? (job.name === 'episode' ? ' (failed episode)' : ' (failed)') : ''} in ${(((job.finishedOn ?? Date.now()) - (job.processedOn ?? Date.now())) / 1000).toFixed(1)} s\n`);
       });
       w.on('failed', (job, err) => {
         const final = job && (err.name === 'UnrecoverableError' || job.attemptsMade >= (job.opts.attempts ?? 1));
