@@ -9,17 +9,13 @@
 // bad model is a result like any other (ok: false, with its reason), and a model whose job failed for good (its
 // process crashed three times) is reported as unreadable: neither ever stops the others.
 import { createHash } from 'node:crypto';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { writeFileAtomic } from '../export/index.js';
-import { type AssetEntry, type AssetProblem, INVALID_REASONS } from '../assets/core/asset.js';
-import { updateIndex } from '../assets/catalog.js';
-import { readIndex } from '../assets/core/index-file.js';
-import { instantiate } from '../assets/instance.js';
-import { encodeThumbnail, thumbnailRenderer } from '../assets/render/thumbnail.js';
-import { readStoredGlb } from '../assets/import/glb-store.js';
+import { type AssetProblem, INVALID_REASONS } from '../assets/core/asset.js';
+import { finishImport } from '../assets/import/batch.js';
 import { type ImportResult, type Imported, importModel } from '../assets/import/import-model.js';
 import type { EpisodeResult } from './queue-jobs.js';
 
@@ -77,22 +73,6 @@ export interface ImportSummary {
   thumbnails: string;
 }
 
-// The tail of assets/import/batch.ts `importPath`, over results read back from the staging folder. Kept in step with
-// it by tests/queue-assets.test.ts, which compares the library a queued import writes with the embedded one's.
-function uniqueIds(existing: AssetEntry[], fresh: Imported[]): AssetEntry[] {
-  const taken = new Map<string, string>();
-  for (const e of existing) if (e.source.kind === 'imported') taken.set(e.id, e.source.original);
-  const out: AssetEntry[] = [];
-  for (const r of fresh) {
-    const e = { ...r.entry };
-    const orig = e.source.kind === 'imported' ? e.source.original : '';
-    if (taken.has(e.id) && taken.get(e.id) !== orig) e.id = `${e.id}-${e.hash.slice(0, 6)}`;
-    taken.set(e.id, orig);
-    out.push(e);
-  }
-  return out;
-}
-
 /** The `import-index` job: thumbnails, then one index update with every imported model, in model order. */
 export async function importFinalize(rec: ImportRecord, id: string, libraryRoot: string, failedForGood: ReadonlyMap<number, string>): Promise<ImportSummary> {
   const staging = importStagingOf(libraryRoot, id);
@@ -105,24 +85,7 @@ export async function importFinalize(rec: ImportRecord, id: string, libraryRoot:
   }
   const ok = results.filter((r): r is Imported => r.ok);
   const failed = [...rec.unsupported, ...results.filter((r) => !r.ok).map((r) => r.problem)];
-  const warnings = ok.flatMap((r) => r.warnings.map((w) => `${r.entry.source.kind === 'imported' ? r.entry.source.original : r.entry.id}: ${w}`));
-  const entries = uniqueIds(readIndex(libraryRoot).index?.assets ?? [], ok);
-  let kind = 'none';
-  if (rec.thumbnails && entries.length > 0) {
-    const tr = await thumbnailRenderer();
-    kind = tr.kind;
-    try {
-      for (const e of entries) {
-        if (e.source.kind !== 'imported' || !e.source.thumbnail) continue;
-        const stored = readStoredGlb(join(libraryRoot, e.source.file));
-        const rgba = await tr.render(instantiate(e, { mesh: stored.mesh, collider: stored.collider, exactPrimitive: false }));
-        writeFileSync(join(libraryRoot, e.source.thumbnail), await encodeThumbnail(rgba));
-      }
-    } finally {
-      tr.close();
-    }
-  }
-  if (entries.length > 0) updateIndex(libraryRoot, entries);
+  const { imported: entries, warnings, thumbnails: kind } = await finishImport(results, libraryRoot, rec.thumbnails);
   const from = new Map(ok.map((r, i) => [entries[i], rec.models[results.indexOf(r)]]));
   return {
     imported: entries.map((e) => ({ id: e.id, category: e.category, colorName: e.colorName, from: from.get(e) ?? '' })),

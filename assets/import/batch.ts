@@ -177,6 +177,41 @@ function uniqueIds(existing: AssetEntry[], fresh: Imported[]): AssetEntry[] {
   return out;
 }
 
+export interface FinishedImport {
+  /** the index entries written, in the order of `results` (ids made unique) */
+  imported: AssetEntry[];
+  warnings: string[];
+  /** which thumbnail renderer ran ('none' when none did) */
+  thumbnails: string;
+}
+
+/**
+ * The one ending of every import, embedded or queued: unique ids, thumbnails, then a single index update with every
+ * imported model in model order (so the index is the same whatever order the models finished in).
+ */
+export async function finishImport(results: readonly ImportResult[], libraryRoot: string, thumbnails: boolean): Promise<FinishedImport> {
+  const ok = results.filter((r): r is Imported => r.ok);
+  const warnings = ok.flatMap((r) => r.warnings.map((w) => `${r.entry.source.kind === 'imported' ? r.entry.source.original : r.entry.id}: ${w}`));
+  const entries = uniqueIds(readIndex(libraryRoot).index?.assets ?? [], ok);
+  let kind = 'none';
+  if (thumbnails && entries.length > 0) {
+    const tr = await thumbnailRenderer();
+    kind = tr.kind;
+    try {
+      for (const e of entries) {
+        if (e.source.kind !== 'imported' || !e.source.thumbnail) continue;
+        const stored = readStoredGlb(join(libraryRoot, e.source.file));
+        const rgba = await tr.render(instantiate(e, { mesh: stored.mesh, collider: stored.collider, exactPrimitive: false }));
+        writeFileSync(join(libraryRoot, e.source.thumbnail), await encodeThumbnail(rgba));
+      }
+    } finally {
+      tr.close();
+    }
+  }
+  if (entries.length > 0) updateIndex(libraryRoot, entries);
+  return { imported: entries, warnings, thumbnails: kind };
+}
+
 export async function importPath(path: string, opts: BatchOptions): Promise<BatchResult> {
   const { models, unsupported } = discoverModels(path);
   const failed: AssetProblem[] = unsupported.map((f) => ({ asset: f, reason: 'unknown-format', detail: `"${extname(f)}" is not a model format spatialgen reads (OBJ, glTF, GLB, URDF)` }));
@@ -199,25 +234,7 @@ export async function importPath(path: string, opts: BatchOptions): Promise<Batc
   } finally {
     wp?.close();
   }
-  const ok = results.filter((r): r is Imported => r.ok);
   for (const r of results) if (!r.ok) failed.push(r.problem);
-  const warnings = ok.flatMap((r) => r.warnings.map((w) => `${r.entry.source.kind === 'imported' ? r.entry.source.original : r.entry.id}: ${w}`));
-  const entries = uniqueIds(readIndex(opts.libraryRoot).index?.assets ?? [], ok);
-  let kind = 'none';
-  if (opts.thumbnails !== false && entries.length > 0) {
-    const tr = await thumbnailRenderer();
-    kind = tr.kind;
-    try {
-      for (const e of entries) {
-        if (e.source.kind !== 'imported' || !e.source.thumbnail) continue;
-        const stored = readStoredGlb(join(opts.libraryRoot, e.source.file));
-        const rgba = await tr.render(instantiate(e, { mesh: stored.mesh, collider: stored.collider, exactPrimitive: false }));
-        writeFileSync(join(opts.libraryRoot, e.source.thumbnail), await encodeThumbnail(rgba));
-      }
-    } finally {
-      tr.close();
-    }
-  }
-  if (entries.length > 0) updateIndex(opts.libraryRoot, entries);
-  return { imported: entries, failed, warnings, thumbnails: kind };
+  const done = await finishImport(results, opts.libraryRoot, opts.thumbnails !== false);
+  return { imported: done.imported, failed, warnings: done.warnings, thumbnails: done.thumbnails };
 }
