@@ -10,6 +10,7 @@ import { discoverModels, importPath } from '../assets/import/batch.js';
 import { type AssetLibrary, defaultLibraryRoot, loadLibrary } from '../assets/library.js';
 import { type SheetCell, contactSheet } from '../assets/render/sheet.js';
 import { thumbnailRenderer } from '../assets/render/thumbnail.js';
+import { gpuThumbnails } from '../generators/rendering/thumbnails.js';
 import { validateLibrary, validateModels } from '../assets/validate.js';
 import { startQueuedRun } from '../workers/build-flow.js';
 import { type ImportRecord, type ImportSummary, importRunId, prepareImportStaging } from '../workers/import-job.js';
@@ -92,6 +93,7 @@ export async function importCmd(path: string, flags: ImportFlags, io: Out = stdi
   if (flags.redis || process.env.REDIS_URL) return queuedImport(path, root, flags, io);
   if (typeof flags.workers === 'number') throw new Error('--workers N is for --redis (local worker processes); embedded imports use --concurrency');
   const r = await importPath(path, {
+    gpuThumbnails,
     libraryRoot: root,
     ...(flags.category ? { category: flags.category } : {}),
     ...(flags.concurrency ? { concurrency: flags.concurrency } : {}),
@@ -158,7 +160,7 @@ export async function preview(flags: { out: string; library?: string; split?: Sp
   let entries = lib.assets({ ...(flags.split ? { split: flags.split } : {}), ...(flags.category ? { category: flags.category } : {}) });
   if (flags.limit !== undefined) entries = entries.slice(0, flags.limit);
   if (entries.length === 0) throw new Error('no assets match: nothing to preview');
-  const tr = await thumbnailRenderer();
+  const tr = await thumbnailRenderer(gpuThumbnails);
   const cells: SheetCell[] = [];
   try {
     for (const e of entries) {

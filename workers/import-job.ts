@@ -16,6 +16,7 @@ import { z } from 'zod';
 import { writeFileAtomic } from '../export/index.js';
 import { type AssetProblem, INVALID_REASONS } from '../assets/core/asset.js';
 import { finishImport } from '../assets/import/batch.js';
+import { gpuThumbnails } from '../generators/rendering/thumbnails.js';
 import { type ImportResult, type Imported, importModel } from '../assets/import/import-model.js';
 import type { EpisodeResult } from './queue-jobs.js';
 
@@ -85,7 +86,7 @@ export async function importFinalize(rec: ImportRecord, id: string, libraryRoot:
   }
   const ok = results.filter((r): r is Imported => r.ok);
   const failed = [...rec.unsupported, ...results.filter((r) => !r.ok).map((r) => r.problem)];
-  const { imported: entries, warnings, thumbnails: kind } = await finishImport(results, libraryRoot, rec.thumbnails);
+  const { imported: entries, warnings, thumbnails: kind } = await finishImport(results, libraryRoot, rec.thumbnails, gpuThumbnails);
   const from = new Map(ok.map((r, i) => [entries[i], rec.models[results.indexOf(r)]]));
   return {
     imported: entries.map((e) => ({ id: e.id, category: e.category, colorName: e.colorName, from: from.get(e) ?? '' })),

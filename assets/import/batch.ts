@@ -10,7 +10,7 @@ import { resolveInside } from '../core/paths.js';
 import { updateIndex } from '../catalog.js';
 import { readIndex } from '../core/index-file.js';
 import { instantiate } from '../instance.js';
-import { encodeThumbnail, thumbnailRenderer } from '../render/thumbnail.js';
+import { encodeThumbnail, type GpuThumbnails, thumbnailRenderer } from '../render/thumbnail.js';
 import { readStoredGlb } from './glb-store.js';
 import { type ImportOptions, type ImportResult, type Imported, importModel } from './import-model.js';
 import { MODEL_FORMATS, OTHER_MODEL_EXTENSIONS } from './model.js';
@@ -151,6 +151,8 @@ export interface BatchOptions extends Omit<ImportOptions, 'importRoot'> {
   /** worker threads (default) or this thread */
   workers?: boolean;
   thumbnails?: boolean;
+  /** the GPU thumbnail renderer (generators/rendering/thumbnails.ts); without it, or without a GPU, the software one */
+  gpuThumbnails?: GpuThumbnails;
   /** called as each model finishes (progress lines) */
   onResult?: (r: ImportResult, path: string) => void;
 }
@@ -189,13 +191,13 @@ export interface FinishedImport {
  * The one ending of every import, embedded or queued: unique ids, thumbnails, then a single index update with every
  * imported model in model order (so the index is the same whatever order the models finished in).
  */
-export async function finishImport(results: readonly ImportResult[], libraryRoot: string, thumbnails: boolean): Promise<FinishedImport> {
+export async function finishImport(results: readonly ImportResult[], libraryRoot: string, thumbnails: boolean, gpu?: GpuThumbnails): Promise<FinishedImport> {
   const ok = results.filter((r): r is Imported => r.ok);
   const warnings = ok.flatMap((r) => r.warnings.map((w) => `${r.entry.source.kind === 'imported' ? r.entry.source.original : r.entry.id}: ${w}`));
   const entries = uniqueIds(readIndex(libraryRoot).index?.assets ?? [], ok);
   let kind = 'none';
   if (thumbnails && entries.length > 0) {
-    const tr = await thumbnailRenderer();
+    const tr = await thumbnailRenderer(gpu);
     kind = tr.kind;
     try {
       for (const e of entries) {
@@ -235,6 +237,6 @@ export async function importPath(path: string, opts: BatchOptions): Promise<Batc
     wp?.close();
   }
   for (const r of results) if (!r.ok) failed.push(r.problem);
-  const done = await finishImport(results, opts.libraryRoot, opts.thumbnails !== false);
+  const done = await finishImport(results, opts.libraryRoot, opts.thumbnails !== false, opts.gpuThumbnails);
   return { imported: done.imported, failed, warnings: done.warnings, thumbnails: done.thumbnails };
 }

@@ -1,5 +1,6 @@
-// Thumbnails of assets: the product's WebGPU renderer (generators/rendering) when it can start, the software
-// rasteriser (raster.ts) when it cannot (no Vulkan driver), so `assets import` and `assets preview` work anywhere.
+// Thumbnails of assets: the product's WebGPU renderer (generators/rendering/thumbnails.ts, passed in by the caller)
+// when it can start, the software rasteriser (raster.ts) when it cannot (no Vulkan driver), so `assets import` and
+// `assets preview` work anywhere.
 import sharp from 'sharp';
 import type { Vec3 } from '../../core/math.js';
 import type { Scene, SceneObject } from '../../core/scene.js';
@@ -7,7 +8,7 @@ import type { AssetInstance } from '../instance.js';
 import { rasterize } from './raster.js';
 
 export const THUMB_SIZE = 128;
-const BACKGROUND: Vec3 = [0.93, 0.93, 0.93];
+export const BACKGROUND: Vec3 = [0.93, 0.93, 0.93];
 
 export interface ThumbnailRenderer {
   /** 'gpu: <adapter>' or 'software' */
@@ -63,7 +64,8 @@ class SoftwareThumbnails implements ThumbnailRenderer {
   close(): void {}
 }
 
-function thumbScene(a: AssetInstance): Scene {
+/** A one-object scene for a thumbnail: the asset standing on z = 0 at the origin. */
+export function thumbScene(a: AssetInstance): Scene {
   const obj: SceneObject = {
     id: 1, name: a.name, category: a.category, synonyms: a.synonyms, assetId: a.assetId, shape: a.shape, material: a.material,
     body: 'fixed', mass: a.mass, friction: a.friction, restitution: a.restitution,
@@ -72,25 +74,18 @@ function thumbScene(a: AssetInstance): Scene {
   return { seed: 0, tableTopZ: 0, objects: [obj], cameras: [], lighting: { sunDirection: [-0.4, 0.3, -1], sunIntensity: 2.5, ambientIntensity: 0.9, background: BACKGROUND } };
 }
 
-/** The GPU renderer if it starts, else the software one. SPATIALGEN_THUMBNAILS=software forces the latter. */
-export async function thumbnailRenderer(): Promise<ThumbnailRenderer> {
-  if (process.env.SPATIALGEN_THUMBNAILS !== 'software') {
+/** Makes a GPU thumbnail renderer; throws when no GPU adapter can be had. Supplied by the caller (cli/, workers/). */
+export type GpuThumbnails = () => Promise<ThumbnailRenderer>;
+
+/**
+ * The GPU renderer if the caller supplies one and it starts, else the software one; `kind` says which ran, and the
+ * import and preview commands print it. SPATIALGEN_THUMBNAILS=software forces the latter. The GPU one is passed in
+ * rather than imported so that assets/ does not depend on generators/.
+ */
+export async function thumbnailRenderer(gpu?: GpuThumbnails): Promise<ThumbnailRenderer> {
+  if (gpu && process.env.SPATIALGEN_THUMBNAILS !== 'software') {
     try {
-      const { Renderer } = await import('../../generators/rendering/index.js');
-      const r = await Renderer.create();
-      return {
-        kind: `gpu: ${r.adapterName}`,
-        async render(a: AssetInstance): Promise<Uint8Array> {
-          r.setScene(thumbScene(a));
-          const d = Math.max(...a.size) * 1.7;
-          const c = a.size[2] / 2;
-          const f = await r.render({ name: 'thumbnail', width: THUMB_SIZE, height: THUMB_SIZE, fovYDeg: 35, position: [d, -d * 1.1, c + d * 0.9], target: [0, 0, c] });
-          return f.rgba;
-        },
-        close(): void {
-          r.dispose();
-        },
-      };
+      return await gpu();
     } catch {
       // no GPU adapter / driver: fall through to the software rasteriser
     }
