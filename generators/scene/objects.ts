@@ -2,6 +2,8 @@
 // hashes recorded per episode) or plain primitives (fast, for tests of the machinery).
 import { createHash } from 'node:crypto';
 import { loadLibrary, type AssetLibrary } from '../../assets/library.js';
+import type { AssetEntry } from '../../assets/core/asset.js';
+import { robotModel } from '../../assets/robots/index.js';
 import type { BuildConfig } from '../../schemas/config.js';
 import type { Vec3 } from '../../core/math.js';
 import type { Rng } from '../../core/random.js';
@@ -70,6 +72,37 @@ export function libraryCandidates(config: BuildConfig): string[] {
   }
   return entries.map((e) => e.id);
 }
+
+/** Slack between an object's grasp width and the gripper's largest opening (what a pick-and-place grasp needs). */
+const GRASP_SLACK = 0.016;
+
+/**
+ * What a pick-and-place scene must hold for its task primitives, as pools of library ids (each pool drawn from once,
+ * before the free draws): two objects the configured robot can hold (narrower than its opening less the slack, not
+ * receptacles, small enough to go into a container), one container and one support that fit the drop area. An empty
+ * list when the task is not pick-and-place; a pool with no entries (a narrow category filter) is left out.
+ */
+export function taskReadyPools(config: BuildConfig, candidates: readonly string[]): string[][] {
+  if (config.task.kind !== 'pick_place') return [];
+  const lib = sceneLibrary();
+  const opening = robotModel(config.task.robot).gripper?.maxOpening ?? 0;
+  const [ax, ay] = config.scene.area;
+  const entries = candidates.map((id) => lib.get(id));
+  const fitsArea = (e: AssetEntry) => e.size[0] <= 2 * ax && e.size[1] <= 2 * ay && Math.hypot(e.size[0], e.size[1]) <= MAX_RECEPTACLE;
+  const holdable = entries.filter((e) => e.graspable && e.roles.length === 0 && e.graspWidth < opening - GRASP_SLACK && Math.hypot(e.size[0], e.size[1]) <= HOLDABLE_FOOTPRINT);
+  // low containers: an arm reaching into a tall pot sweeps its rim
+  const container = entries.filter((e) => e.roles.includes('container') && !e.roles.includes('support') && fitsArea(e) && Math.min(e.size[0], e.size[1]) >= MIN_CONTAINER && e.size[2] <= MAX_CONTAINER_HEIGHT);
+  const support = entries.filter((e) => e.roles.includes('support') && !e.roles.includes('container') && fitsArea(e));
+  // one of the two small enough for the narrowest container's interior (a bowl's is about a quarter of its width)
+  const small = holdable.filter((e) => Math.hypot(e.size[0], e.size[1]) <= SMALL_FOOTPRINT);
+  return [container, support, small.length ? small : holdable, holdable].filter((pool) => pool.length > 0).map((pool) => pool.map((e) => e.id));
+}
+
+/** Holdables for a task-ready scene fit in a 12 cm circle (so one goes into a bowl), containers are 14 cm wide or more. */
+const HOLDABLE_FOOTPRINT = 0.12;
+const MIN_CONTAINER = 0.14;
+const MAX_CONTAINER_HEIGHT = 0.1;
+const SMALL_FOOTPRINT = 0.065;
 
 /** A library object: category first, then a variant, so rare and common families are drawn alike. */
 export function drawLibraryObject(candidates: readonly string[], rng: Rng): ObjectDraw {

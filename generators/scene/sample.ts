@@ -5,7 +5,7 @@ import type { CameraSpec } from '../../core/camera.js';
 import { type Quat, type Vec3, quatFromAxisAngle, quatMultiply } from '../../core/math.js';
 import type { Rng } from '../../core/random.js';
 import { TABLE_COLORS } from './palette.js';
-import { drawLibraryObject, drawPrimitive, libraryCandidates, type ObjectDraw } from './objects.js';
+import { drawLibraryObject, drawPrimitive, libraryCandidates, type ObjectDraw, taskReadyPools } from './objects.js';
 import type { Scene, SceneObject } from '../../core/scene.js';
 
 export const TABLE_ID = 1;
@@ -46,14 +46,26 @@ export function sampleScene(config: BuildConfig, rng: Rng): Scene {
   });
 
   const { objects_min, objects_max, shapes, area, object_size } = config.scene;
-  const count = rng.int(objects_min, objects_max);
   const candidates = config.scene.objects === 'library' ? libraryCandidates(config) : [];
+  // pick-and-place from the library: the first draws come from what the task primitives need (a container, a
+  // support, two objects the robot can hold), so every scene has something each primitive fits; the rest are free
+  const pools = config.scene.objects === 'library' ? taskReadyPools(config, candidates).slice(0, objects_max) : [];
+  const count = Math.max(rng.int(objects_min, objects_max), pools.length);
   const placed: { x: number; y: number; r: number }[] = [];
   const names = new Set<string>();
   for (let k = 0; k < count; k++) {
+    const from = pools[k] ?? candidates;
+    // a required object that finds no free spot is drawn again from its pool (a smaller one may fit) and, failing
+    // that, left out; a free draw that finds none ends the scene (the table is full: fewer objects, not overlapping)
+    let placedOne = false;
+    for (let attempt = 0; attempt < (pools[k] ? 4 : 1) && !placedOne; attempt++) placedOne = place(from, k);
+    if (!placedOne && !pools[k]) break;
+  }
+
+  function place(from: readonly string[], k: number): boolean {
     // a second object of the same colour and kind would make "the red mug" ambiguous: draw again a few times
-    let d = draw(config, candidates, rng, shapes, object_size);
-    for (let tries = 0; names.has(`${d.colorName} ${d.category}`) && tries < 8; tries++) d = draw(config, candidates, rng, shapes, object_size);
+    let d = draw(config, from, rng, shapes, object_size);
+    for (let tries = 0; names.has(`${d.colorName} ${d.category}`) && tries < 8; tries++) d = draw(config, from, rng, shapes, object_size);
     const name = names.has(`${d.colorName} ${d.category}`) ? `${d.colorName} ${d.category} ${k + 1}` : `${d.colorName} ${d.category}`;
 
     // capsules lie on their side: standing, they would topple during settling and start the episode in motion
@@ -68,7 +80,7 @@ export function sampleScene(config: BuildConfig, rng: Rng): Scene {
       const y = rng.uniform(-area[1] + r, area[1] - r);
       if (placed.every((p) => Math.hypot(p.x - x, p.y - y) > p.r + r + 0.015)) spot = { x, y };
     }
-    if (!spot) break; // the table is full: fewer objects rather than overlapping ones
+    if (!spot) return false;
     placed.push({ ...spot, r });
     names.add(name);
     objects.push({
@@ -77,6 +89,7 @@ export function sampleScene(config: BuildConfig, rng: Rng): Scene {
       friction: d.friction, restitution: d.restitution, ...(d.roles?.length ? { roles: d.roles } : {}),
       pose: { position: [spot.x, spot.y, halfHeight + 0.003], quaternion }, annotated: true,
     });
+    return true;
   }
 
   const az = rng.uniform(-Math.PI, Math.PI);
