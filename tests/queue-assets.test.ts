@@ -3,14 +3,14 @@
 // embedded import's, file for file; a worker killed in the middle of an import loses no model. Real Redis on
 // 127.0.0.1, the real CLI as separate processes, models copied into a temp folder (never into the repository).
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
-import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { tempDir } from './helpers/build-fixture.js';
-import { REDIS_6379, childPids, dropPrefix, jobsRunBy, killAll, runCli, startCli, startWorker, testPrefix, waitFor } from './helpers/queue-fixture.js';
+import { fixture } from './helpers/fixtures.js';
+import { REDIS_6379, childPids, fileHashes, dropPrefix, jobsRunBy, killAll, runCli, startCli, startWorker, testPrefix, waitFor } from './helpers/queue-fixture.js';
 
-const OBJECTS = join(import.meta.dirname, '..', '..', 'shared', 'fixtures', 'objects');
+const OBJECTS = fixture('objects');
 const root = tempDir('queue-assets');
 const models = join(root, 'models');
 const prefixes: string[] = [];
@@ -33,19 +33,6 @@ after(async () => {
   rmSync(root, { recursive: true, force: true });
 });
 
-/** sha256 of every file under dir, by relative path. */
-function tree(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const n of readdirSync(d).sort()) {
-      const p = join(d, n);
-      if (statSync(p).isDirectory()) walk(p);
-      else out[relative(dir, p)] = createHash('sha256').update(readFileSync(p)).digest('hex');
-    }
-  };
-  walk(dir);
-  return out;
-}
 
 const errorLines = (stderr: string) => stderr.split('\n').filter((l) => l.startsWith('error '));
 const EMPTY_LINE = /^error \/.+\/empty_cup\.obj: empty-mesh: no triangles$/;
@@ -70,9 +57,9 @@ describe('queued asset import', { timeout: 600_000 }, () => {
     assert.match(errorLines(queued.stderr)[0], EMPTY_LINE);
     assert.deepEqual(errorLines(queued.stderr), errorLines(embedded.stderr));
     assertImported(queued.stdout, join(root, 'lib-queued'));
-    const q = tree(join(root, 'lib-queued'));
+    const q = fileHashes(join(root, 'lib-queued'));
     assert.ok(Object.keys(q).some((p) => p.endsWith('thumb.png')), 'thumbnails rendered');
-    assert.deepEqual(q, tree(join(root, 'lib-embedded')));
+    assert.deepEqual(q, fileHashes(join(root, 'lib-embedded')));
   });
 
   test('a worker killed in the middle of an import loses no model: another takes its job over', async () => {

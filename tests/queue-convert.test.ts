@@ -2,16 +2,15 @@
 // by the command's own workers or by a `spatialgen worker`. The dataset must equal the embedded convert's byte for
 // byte. Real Redis on 127.0.0.1, the real CLI as separate processes, the shared robot-demos fixtures.
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { runConvert } from '../convert/run.js';
 import { tempDir } from './helpers/build-fixture.js';
 import { robotDemos } from './helpers/convert-datasets.js';
-import { REDIS_6379, dropPrefix, keyCount, killAll, manifestSansCode, runCli, startWorker, testPrefix, waitFor } from './helpers/queue-fixture.js';
+import { REDIS_6379, dropPrefix, fileHashes, keyCount, killAll, manifestSansCode, runCli, startWorker, testPrefix, waitFor } from './helpers/queue-fixture.js';
 
 const FIX = robotDemos() ?? '/missing-robot-demos';
 const noFixtures = robotDemos() === null && 'the shared robot-demos fixtures are not next to this checkout';
@@ -31,24 +30,11 @@ after(async () => {
   rmSync(root, { recursive: true, force: true });
 });
 
-/** sha256 of every file under dir (relative path → hash), manifest.json left out (its code_version is the HEAD). */
-function tree(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const n of readdirSync(d).sort()) {
-      const p = join(d, n);
-      if (statSync(p).isDirectory()) walk(p);
-      else if (relative(dir, p) !== 'manifest.json') out[relative(dir, p)] = createHash('sha256').update(readFileSync(p)).digest('hex');
-    }
-  };
-  walk(dir);
-  return out;
-}
 
 function assertSameDataset(queued: string, embedded: string): void {
-  const q = tree(queued);
+  const q = fileHashes(queued, ['manifest.json']);
   assert.ok('episodes.arrow' in q && 'stats.json' in q, `a dataset in ${queued}`);
-  assert.deepEqual(q, tree(embedded));
+  assert.deepEqual(q, fileHashes(embedded, ['manifest.json']));
   assert.deepEqual(manifestSansCode(queued), manifestSansCode(embedded));
   // nothing left next to --out: the staging directory is gone
   assert.deepEqual(readdirSync(join(queued, '..')).filter((n) => n.includes('.queued-')), []);

@@ -1,11 +1,12 @@
 // Queue test fixtures: the real CLI as background processes (workers, waiting builds, dashboards), private Redis
 // servers that tests may crash and restart, and readers for what a build left behind. Everything listens on
 // 127.0.0.1; every process a test starts is tracked here and killed by pid when the test file ends.
+import { createHash } from 'node:crypto';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { CLI, type CliResult } from './build-fixture.js';
@@ -260,4 +261,18 @@ export async function jobsRunBy(url: string, prefix: string, pid: number): Promi
   } finally {
     r.disconnect();
   }
+}
+
+/** sha256 of every file under dir, by relative path (sorted walk), leaving out the relative paths in `skip`. */
+export function fileHashes(dir: string, skip: readonly string[] = []): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (d: string) => {
+    for (const n of readdirSync(d).sort()) {
+      const p = join(d, n);
+      if (statSync(p).isDirectory()) walk(p);
+      else if (!skip.includes(relative(dir, p))) out[relative(dir, p)] = createHash('sha256').update(readFileSync(p)).digest('hex');
+    }
+  };
+  walk(dir);
+  return out;
 }
