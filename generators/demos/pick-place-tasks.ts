@@ -10,6 +10,7 @@ import type { Pose, Vec3 } from '../../core/math.js';
 import type { Rng } from '../../core/random.js';
 import type { Scene, SceneObject } from '../../core/scene.js';
 import { shapeHalfExtents } from '../../core/scene.js';
+import { objectExtent } from './grasp.js';
 import { surfaceSamples } from '../robot/surface.js';
 import { poseToMat4 } from '../../core/math.js';
 
@@ -205,15 +206,9 @@ export function evaluateTask(scene: Scene, t: TaskSpec, start: Record<number, Po
   }
 }
 
+/** World-frame z range of an object's collider surface (grasp.ts's objectExtent, without the centre). */
 function zRange(o: SceneObject): { zmin: number; zmax: number } {
-  const m = poseToMat4(o.pose);
-  const pts = surfaceSamples(o.shape).points;
-  let zmin = Infinity, zmax = -Infinity;
-  for (let i = 0; i < pts.length; i += 3) {
-    const z = m[8] * pts[i] + m[9] * pts[i + 1] + m[10] * pts[i + 2] + m[11];
-    zmin = Math.min(zmin, z);
-    zmax = Math.max(zmax, z);
-  }
+  const { zmin, zmax } = objectExtent(o);
   return { zmin, zmax };
 }
 
