@@ -167,13 +167,15 @@ describe('queued builds: an episode that fails for good', { timeout: 300_000 }, 
 });
 
 describe('queued builds: cancel, resume, two at once, SIGTERM', { timeout: 600_000 }, () => {
+  const EPISODES_A = 8;
   test('cancel stops new episodes; resume completes the build; a second build is untouched', async () => {
     const prefix = newPrefix('control');
     const outA = join(root, 'a');
     const outB = join(root, 'b');
     let w = await startWorker(REDIS_6379, prefix);
     const common = ['--preset', 'smoke', '--redis', REDIS_6379, '--prefix', prefix, '--detach'];
-    const a = await runCli(['build', ...common, '--episodes', '4', '--seed', '11', '--out', outA]);
+    // 8 episodes: enough that some are still queued when `cancel` (a CLI start of a second or two) arrives
+    const a = await runCli(['build', ...common, '--episodes', String(EPISODES_A), '--seed', '11', '--out', outA]);
     assert.equal(a.status, 0, a.stderr);
     const b = await runCli(['build', ...common, '--episodes', '3', '--seed', '12', '--out', outB]);
     assert.equal(b.status, 0, b.stderr);
@@ -192,7 +194,7 @@ describe('queued builds: cancel, resume, two at once, SIGTERM', { timeout: 600_0
     await waitFor('build B to finish', async () => (await buildCounts(REDIS_6379, prefix, idB)).state === 'done', 240_000, 500);
     const ca = await buildCounts(REDIS_6379, prefix, idA);
     assert.equal(ca.state, 'cancelled');
-    assert.ok(ca.done <= atCancel + Number(m[2]) && ca.done < 4, `after cancel only the running episodes finished (${atCancel} → ${ca.done})`);
+    assert.ok(ca.done <= atCancel + Number(m[2]) && ca.done < EPISODES_A, `after cancel only the running episodes finished (${atCancel} → ${ca.done})`);
     assert.ok(!existsSync(join(outA, 'manifest.json')), 'a cancelled build is not packed');
     const epsB = episodesOf(outB);
     assert.equal(epsB.length, 3);
@@ -213,11 +215,11 @@ describe('queued builds: cancel, resume, two at once, SIGTERM', { timeout: 600_0
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stderr, /resumed build [0-9a-f]{16} \(run 2\): \d+ episodes enqueued, \d+ already committed/);
     const epsA = episodesOf(outA);
-    assert.deepEqual(epsA.map((e) => e.episode_index), [0, 1, 2, 3]);
+    assert.deepEqual(epsA.map((e) => e.episode_index), [...Array(EPISODES_A).keys()]);
     assert.ok(epsA.every((e) => e.episode_id.startsWith(idA.slice(0, 8))));
     assert.equal((await buildCounts(REDIS_6379, prefix, idA)).state, 'done');
     const st = await runCli(['status', '--redis', REDIS_6379, '--prefix', prefix]);
-    assert.match(st.stdout, new RegExp(`${idA}  done\\s+4\\s+\\d+\\s+4  ${outA.replace(/[/\\]/g, '.')}`));
+    assert.match(st.stdout, new RegExp(`${idA}  done\\s+${EPISODES_A}\\s+\\d+\\s+${EPISODES_A}  ${outA.replace(/[/\\]/g, '.')}`));
     assert.match(st.stdout, new RegExp(`${idB}  done\\s+3\\s+\\d+\\s+3  `));
     w.child.kill('SIGTERM');
     await w.exited;
