@@ -3,7 +3,8 @@
 // survives a power loss. Temp names start with `.` and end with `.tmp`, so a reader globbing `*.arrow` never sees one
 // and `removeTempFiles` can clean up what a crashed writer left.
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, open, readdir, rename, rm } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 export function sha256Hex(...parts: (Uint8Array | string)[]): string {
@@ -12,11 +13,28 @@ export function sha256Hex(...parts: (Uint8Array | string)[]): string {
   return h.digest('hex');
 }
 
+/** sha256 of a file, streamed (shards may be larger than memory would like). */
+export function sha256File(path: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const h = createHash('sha256');
+    createReadStream(path).on('data', (d) => h.update(d)).on('error', reject).on('end', () => resolve(h.digest('hex')));
+  });
+}
+
+/** A file whose size and sha256 must still be what a commit record says it wrote. */
+export async function readVerified(path: string, want: { bytes: number; sha256: string }, what: string): Promise<Uint8Array> {
+  const bytes = new Uint8Array(await readFile(path));
+  if (bytes.byteLength !== want.bytes || sha256Hex(bytes) !== want.sha256) {
+    throw new Error(`${what} does not match its commit record (rewritten by a different run?)`);
+  }
+  return bytes;
+}
+
 export function isTempName(name: string): boolean {
   return name.startsWith('.') && name.endsWith('.tmp');
 }
 
-async function fsyncDir(dir: string): Promise<void> {
+export async function fsyncDir(dir: string): Promise<void> {
   // not every platform lets a directory be opened and fsynced; the rename is still atomic without it
   try {
     const fd = await open(dir, 'r');

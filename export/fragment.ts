@@ -12,7 +12,7 @@ import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { EpisodeOutput, EpisodeRecord, TaskType } from '../schemas/records.js';
 import { stage2LayoutOf, type Stage2Layout } from '../schemas/stage2.js';
-import { sha256Hex, writeFileAtomic } from './atomic.js';
+import { readVerified, sha256Hex, writeFileAtomic } from './atomic.js';
 import { stage1FromIpc, stage1ToIpc, stage2FromIpc, stage2ToIpc } from './tables.js';
 
 export const FRAGMENT_FORMAT = 'spatialgen-fragment';
@@ -136,20 +136,17 @@ export async function listFragments(workDir: string): Promise<FragmentInfo[]> {
   return infos;
 }
 
-async function readChecked(workDir: string, f: FragmentFile): Promise<Uint8Array> {
-  const bytes = new Uint8Array(await readFile(join(fragmentsDir(workDir), f.path)));
-  if (bytes.byteLength !== f.bytes || sha256Hex(bytes) !== f.sha256) {
-    throw new Error(`fragment file ${f.path} does not match its commit record (rewritten by a different run?)`);
-  }
-  return bytes;
+/** A fragment file's bytes, checked against the fragment's commit record. */
+export function readFragmentFile(workDir: string, f: FragmentFile): Promise<Uint8Array> {
+  return readVerified(join(fragmentsDir(workDir), f.path), f, `fragment file ${f.path}`);
 }
 
 export async function readFragmentStage1(workDir: string, info: FragmentInfo): Promise<EpisodeOutput['samples']> {
-  return stage1FromIpc(await readChecked(workDir, info.stage1));
+  return stage1FromIpc(await readFragmentFile(workDir, info.stage1));
 }
 
 export async function readFragmentStage2(workDir: string, info: FragmentInfo): Promise<EpisodeOutput['frames']> {
-  return info.stage2 ? stage2FromIpc(await readChecked(workDir, info.stage2)).frames : [];
+  return info.stage2 ? stage2FromIpc(await readFragmentFile(workDir, info.stage2)).frames : [];
 }
 
 /** The committed episode back as rows, or null when it has not committed. */

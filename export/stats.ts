@@ -8,8 +8,11 @@
 // Quantiles: numpy's default "linear" method, exact while an element has at most `maxSamples` values; past that the
 // kept values are thinned deterministically (every 2nd kept value is dropped and the stride doubles), so very large
 // datasets get quantiles from a systematic 1-in-2^k subsample in row order. min/max/mean/std are always exact.
-// Computed over every packed stage-2 row of all splits (LeRobot computes dataset-wide stats too). Rows arrive in the
-// packed order (split, episode_index, frame), so the result is the same whatever the worker count.
+// Computed over every packed stage-2 row of all splits (LeRobot computes dataset-wide stats too), in parts: each
+// shard job accumulates the rows of its group and stores the state (`encodeState`), and finalize merges the states
+// in (split, group) order (`mergeState`: Chan's parallel update for mean and variance, kept values concatenated).
+// Each part sees its rows in packed order and the merge order is fixed, so stats.json is the same bytes whatever
+// the worker count, embedded or queued.
 import { DataType, type Field, type Schema } from 'apache-arrow';
 
 export interface FeatureStats {
@@ -32,7 +35,7 @@ class ElementStats {
   m2 = 0;
   min = Infinity;
   max = -Infinity;
-  private seen = 0;
+  /** kept[j] is the value at position j·stride of this element's stream (a power of two) */
   private stride = 1;
   private kept: Float64Array = new Float64Array(64);
   private nKept = 0;
@@ -41,26 +44,90 @@ class ElementStats {
 
   add(x: number): void {
     if (!Number.isFinite(x)) return;
-    this.n++;
+    const pos = this.n++;
     // Welford: stable, and deterministic for a fixed order
     const d = x - this.mean;
     this.mean += d / this.n;
     this.m2 += d * (x - this.mean);
     if (x < this.min) this.min = x;
     if (x > this.max) this.max = x;
-    if (this.seen++ % this.stride !== 0) return;
+    if (pos % this.stride !== 0) return;
     if (this.nKept === this.maxSamples) {
-      for (let i = 0; i < this.nKept / 2; i++) this.kept[i] = this.kept[2 * i];
-      this.nKept = Math.ceil(this.nKept / 2);
-      this.stride *= 2;
-      if ((this.seen - 1) % this.stride !== 0) return;
+      this.halve();
+      if (pos % this.stride !== 0) return;
     }
-    if (this.nKept === this.kept.length) {
-      const grown = new Float64Array(Math.min(this.kept.length * 2, this.maxSamples));
-      grown.set(this.kept);
+    this.push([x]);
+  }
+
+  /** Drops every second kept value; the stride doubles. */
+  private halve(): void {
+    for (let i = 0; i < this.nKept / 2; i++) this.kept[i] = this.kept[2 * i];
+    this.nKept = Math.ceil(this.nKept / 2);
+    this.stride *= 2;
+  }
+
+  private push(xs: ArrayLike<number>): void {
+    if (this.nKept + xs.length > this.kept.length) {
+      const grown = new Float64Array(Math.max(this.nKept + xs.length, Math.min(this.kept.length * 2, this.maxSamples)));
+      grown.set(this.kept.subarray(0, this.nKept));
       this.kept = grown;
     }
-    this.kept[this.nKept++] = x;
+    this.kept.set(xs, this.nKept);
+    this.nKept += xs.length;
+  }
+
+  /** The kept values thinned to a (larger, power-of-two) stride: positions 0, stride, 2·stride, … of the stream. */
+  private keptAt(stride: number): Float64Array {
+    const step = stride / this.stride;
+    const out = new Float64Array(Math.ceil(this.nKept / step));
+    for (let i = 0; i < out.length; i++) out[i] = this.kept[i * step];
+    return out;
+  }
+
+  /**
+   * Adds the values of `o`, as if its stream followed this one. n, mean and m2 by Chan et al.'s parallel update,
+   * min and max exactly; the kept values are both sides' brought to the coarser stride, concatenated, then halved
+   * while over the cap. So while the total stays within the cap every value is kept and the quantiles are exact;
+   * past it they come from a systematic subsample, and the same states merged in the same order give the same bits.
+   */
+  merge(o: ElementStats): void {
+    if (o.n === 0) return;
+    if (this.n === 0) {
+      // an exact copy: one part merged into an empty accumulator is that part, bit for bit
+      [this.n, this.mean, this.m2, this.min, this.max, this.stride, this.nKept] = [o.n, o.mean, o.m2, o.min, o.max, o.stride, 0];
+      this.push(o.kept.subarray(0, o.nKept));
+      while (this.nKept > this.maxSamples) this.halve();
+      return;
+    }
+    const n = this.n + o.n;
+    const d = o.mean - this.mean;
+    this.mean += d * (o.n / n);
+    this.m2 += o.m2 + d * d * ((this.n * o.n) / n);
+    this.n = n;
+    if (o.min < this.min) this.min = o.min;
+    if (o.max > this.max) this.max = o.max;
+    const stride = Math.max(this.stride, o.stride);
+    const mine = this.keptAt(stride);
+    this.nKept = 0;
+    this.stride = stride;
+    this.push(mine);
+    this.push(o.keptAt(stride));
+    while (this.nKept > this.maxSamples) this.halve();
+  }
+
+  /** [n, mean, m2, min, max, stride, nKept, ...kept]: everything a merge needs, as float64 (exact). */
+  state(): Float64Array {
+    const s = new Float64Array(STATE_HEAD + this.nKept);
+    s.set([this.n, this.mean, this.m2, this.min, this.max, this.stride, this.nKept]);
+    s.set(this.kept.subarray(0, this.nKept), STATE_HEAD);
+    return s;
+  }
+
+  static fromState(s: Float64Array, maxSamples: number): ElementStats {
+    const e = new ElementStats(Math.max(maxSamples, s[6]));
+    [e.n, e.mean, e.m2, e.min, e.max, e.stride] = s;
+    e.push(s.subarray(STATE_HEAD, STATE_HEAD + s[6]));
+    return e;
   }
 
   quantiles(qs: number[]): number[] {
@@ -74,6 +141,9 @@ class ElementStats {
     });
   }
 }
+
+const STATE_HEAD = 7;
+const STATE_FORMAT = 'spatialgen-stats-state';
 
 type Shape = 'scalar' | 'vector' | 'points';
 
@@ -119,6 +189,59 @@ export class StatsAccumulator {
         for (const p of v as ((number | null)[] | null)[]) p?.forEach((x, i) => x !== null && this.elem(col, i).add(x));
       }
     }
+  }
+
+  /**
+   * The accumulator's whole state, to be merged elsewhere (`mergeState`): a u32 (LE) header length, a JSON header
+   * naming the columns and their element counts, zero padding to 8 bytes, then each element's `state()` as float64
+   * LE. Binary, because a part keeps up to `maxSamples` values per element (a megabyte each) and every bit of
+   * mean and m2 must survive.
+   */
+  encodeState(): Uint8Array {
+    const cols = this.columns.map((c) => ({ name: c.name, elems: c.elems.map((e) => e.state()) }));
+    const head = new TextEncoder().encode(JSON.stringify({ format: STATE_FORMAT, columns: cols.map((c) => ({ name: c.name, elems: c.elems.length })) }));
+    const bodyAt = Math.ceil((4 + head.byteLength) / 8) * 8;
+    const out = new Uint8Array(bodyAt + 8 * cols.reduce((n, c) => n + c.elems.reduce((m, e) => m + e.length, 0), 0));
+    const view = new DataView(out.buffer);
+    view.setUint32(0, head.byteLength, true);
+    out.set(head, 4);
+    let o = bodyAt;
+    for (const c of cols) {
+      for (const e of c.elems) {
+        for (const v of e) {
+          view.setFloat64(o, v, true);
+          o += 8;
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Merges a state written by `encodeState` (of rows that follow the ones added so far) into this accumulator. */
+  mergeState(bytes: Uint8Array): void {
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const headLen = view.getUint32(0, true);
+    const head = JSON.parse(new TextDecoder().decode(bytes.subarray(4, 4 + headLen))) as { format: string; columns: { name: string; elems: number }[] };
+    if (head.format !== STATE_FORMAT) throw new Error(`not a stats state (format ${JSON.stringify(head.format)})`);
+    let o = Math.ceil((4 + headLen) / 8) * 8;
+    const read = (n: number) => {
+      const a = new Float64Array(n);
+      for (let i = 0; i < n; i++, o += 8) a[i] = view.getFloat64(o, true);
+      return a;
+    };
+    for (const c of head.columns) {
+      const col = this.columns.find((x) => x.name === c.name);
+      if (!col) throw new Error(`stats state has column ${c.name}, which this dataset's stage-2 schema lacks`);
+      for (let i = 0; i < c.elems; i++) {
+        const top = read(STATE_HEAD);
+        const kept = read(top[6]);
+        const s = new Float64Array(STATE_HEAD + kept.length);
+        s.set(top);
+        s.set(kept, STATE_HEAD);
+        this.elem(col, i).merge(ElementStats.fromState(s, this.maxSamples));
+      }
+    }
+    if (o !== bytes.byteLength) throw new Error(`stats state: ${bytes.byteLength - o} bytes left over`);
   }
 
   /** Features with at least one value, in schema order; JSON-safe (an element with no values gets nulls). */

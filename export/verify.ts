@@ -1,21 +1,14 @@
 // A finished dataset checked against its manifest: every listed file present with its size and sha256, and no
 // shard on disk that the manifest does not list. `build` exits 0 only after this passes.
-import { createHash } from 'node:crypto';
-import { createReadStream, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { sha256File } from './atomic.js';
 
 interface Listed {
   path: string;
   bytes: number;
   sha256: string;
-}
-
-function sha256File(path: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const h = createHash('sha256');
-    createReadStream(path).on('data', (d) => h.update(d)).on('error', reject).on('end', () => resolve(h.digest('hex')));
-  });
 }
 
 export class DatasetInvalidError extends Error {
