@@ -7,10 +7,10 @@ import { SingleBar, Presets } from 'cli-progress';
 import type { BuildConfig } from '../schemas/config.js';
 import { verifyDataset } from '../export/verify.js';
 import { bitmapIndices, episodeCounts, listBuildIds, readBuild, type BuildRecord } from '../workers/build-registry.js';
-import { cancelBuild, QueueClient, recordConfig, requireBuild, runIsLive, startBuildRun } from '../workers/build-flow.js';
+import { cancelBuild, pendingItems, QueueClient, recordConfig, requireBuild, runIsLive, startBuildRun } from '../workers/build-flow.js';
 import { watchBuild, type Progress } from '../workers/build-watch.js';
 import { buildKeys, outageLogger, probeRedis, queueTarget, type QueueTarget } from '../workers/queue-connection.js';
-import { DEFAULT_RETRY, finalizeJobId } from '../workers/queue-jobs.js';
+import { DEFAULT_RETRY } from '../workers/queue-jobs.js';
 import { DEFAULT_LOCK_MS, EpisodeWorker } from '../workers/queue-worker.js';
 import { UserError } from './errors.js';
 
@@ -182,8 +182,7 @@ async function status(id: string | undefined, flags: QueueFlags & { json?: boole
     }
     if (id && recs[0]) {
       const r = recs[0];
-      const fin = await q.builds.getJob(finalizeJobId(r.buildId, r.run));
-      const pending = fin ? ((await fin.getDependenciesCount({ unprocessed: true })).unprocessed ?? 0) : 0;
+      const pending = await pendingItems(q, r);
       const failedIdx = await bitmapIndices(q.redis, buildKeys(q.target.prefix, r.buildId).failed);
       process.stdout.write(`run ${r.run}, started ${new Date(r.created).toISOString()}, ${pending} episodes queued or running` +
         `${failedIdx.length ? `, failed episodes: ${failedIdx.slice(0, 20).join(' ')}${failedIdx.length > 20 ? ' …' : ''}` : ''}${r.error ? `\nerror: ${r.error}` : ''}\n`);

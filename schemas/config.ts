@@ -94,6 +94,13 @@ export const BuildConfigSchema = z.strictObject({
   output: z
     .strictObject({
       rows_per_shard: z.number().int().min(1).default(2000),
+      /**
+       * episodes per shard job: each split's episodes, in index order, are cut into groups of this many, and one job
+       * packs each group as soon as its episodes are committed. Each group ends in at most one short shard per kind;
+       * at 1000 (~100 000 frames) that is a few per cent of a big build's shards, while packing runs in parallel,
+       * overlapped with rendering, and a build of up to 1000 episodes per split is packed as one group.
+       */
+      episodes_per_shard_job: z.number().int().min(1).default(1000),
     })
     .prefault({}),
 });

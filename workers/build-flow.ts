@@ -9,13 +9,15 @@ import type { Redis } from 'ioredis';
 import { parseBuildConfig, type BuildConfig } from '../schemas/config.js';
 import { buildId as buildIdOf, episodeId } from '../generators/episode.js';
 import { listFragments } from '../export/fragment.js';
-import { writeBuildMarker, workDirOf } from './embedded.js';
+import { readGroupRecord } from '../export/shard-group.js';
 import { readBuild, startRun, setState, type BuildRecord } from './build-registry.js';
 import { buildKeys, openRedis, QUEUES, type QueueTarget } from './queue-connection.js';
 import {
-  buildJobOptions, episodeJobId, episodeJobOptions, finalizeJobId, finalizeJobOptions, JOB_KINDS, parsePayload, runJobId,
+  buildJobOptions, episodeJobId, episodeJobOptions, finalizeJobId, finalizeJobOptions, JOB_KINDS, parsePayload, runJobId, shardJobId, shardStageOf,
   type JobKind, type RetryPolicy,
 } from './queue-jobs.js';
+import { shardGroups } from './shard-groups.js';
+import { workDirOf, writeBuildMarker } from './work-dir.js';
 
 /** The producer side of a deployment: one connection, the flow producer and the two queues. */
 export class QueueClient {
@@ -87,15 +89,25 @@ async function withEnqueueLock<T>(q: QueueClient, buildId: string, fn: () => Pro
   }
 }
 
-/** What a run of any kind enqueues, worked out under the enqueue lock (so two starters never race). */
-export interface RunPlan {
-  /** item indices to enqueue */
+/** A shard group still to pack in this run, with those of its items the output lacks (possibly none). */
+export interface PlannedGroup {
+  split: string;
+  group: number;
   items: number[];
+}
+
+/** What a run of any kind enqueues, worked out under the enqueue lock (so two starters never race). */
+export type RunPlan = {
   /** items the output already holds (counted done in the record) */
   committed: number[];
   /** of those, the failed ones */
   failed: number[];
-}
+} & (
+  /** kinds without a shard stage: item indices to enqueue as finalize's children */
+  | { items: number[] }
+  /** kinds with one: the uncommitted groups, each a shard job whose children are its items */
+  | { groups: PlannedGroup[] }
+);
 
 export interface QueuedRunSpec {
   kind: JobKind;
@@ -112,15 +124,43 @@ export interface QueuedRunSpec {
   plan: () => Promise<RunPlan>;
 }
 
+/** The children of a run's finalize job: its items, or shard jobs whose children are the items. */
+function finalizeChildren(spec: QueuedRunSpec, run: number, plan: RunPlan): { children: FlowJob[]; enqueued: number } {
+  const names = JOB_KINDS[spec.kind];
+  const { id: buildId, outDir } = spec;
+  const itemJob = (index: number): FlowJob => ({
+    name: names.item,
+    queueName: QUEUES.episodes,
+    data: { buildId, outDir, index },
+    opts: { jobId: episodeJobId(buildId, run, index), ...episodeJobOptions(spec.retry) },
+  });
+  const shard = shardStageOf(spec.kind);
+  if ('items' in plan) {
+    if (shard) throw new Error(`internal: a ${spec.kind} run must be planned in shard groups`);
+    return { children: plan.items.map(itemJob), enqueued: plan.items.length };
+  }
+  if (!shard) throw new Error(`internal: a ${spec.kind} run has no shard stage`);
+  return {
+    children: plan.groups.map((g) => ({
+      name: shard,
+      queueName: QUEUES.builds,
+      data: parsePayload(shard, { buildId, outDir, run, split: g.split, group: g.group }),
+      opts: { jobId: shardJobId(buildId, run, g.split, g.group), ...finalizeJobOptions(spec.retry) },
+      children: g.items.map(itemJob),
+    })),
+    enqueued: plan.groups.reduce((n, g) => n + g.items.length, 0),
+  };
+}
+
 /**
- * Starts the next run of a queued flow of any kind — items, their finalize, the root — or attaches to its live run.
- * The payloads are checked first, so a bad one leaves nothing in Redis; the record is written before the flow, so a
- * worker taking an item a moment later finds what it needs.
+ * Starts the next run of a queued flow of any kind — items (under their shard jobs, for kinds that have them),
+ * finalize, the root — or attaches to its live run. The payloads are checked first, so a bad one leaves nothing in
+ * Redis; the record is written before the flow, so a worker taking an item a moment later finds what it needs.
  */
 export async function startQueuedRun(q: QueueClient, spec: QueuedRunSpec): Promise<RunStart> {
   const names = JOB_KINDS[spec.kind];
   const { id, outDir } = spec;
-  // the first payload stands for all: the same schema, only the index changes
+  // the first payload stands for all: the same schema, only the index changes (shard payloads are checked each)
   parsePayload(names.item, { buildId: id, outDir, index: 0 });
   parsePayload(names.finalize, { buildId: id, outDir, run: 1, total: spec.total });
   return withEnqueueLock(q, id, async () => {
@@ -133,6 +173,7 @@ export async function startQueuedRun(q: QueueClient, spec: QueuedRunSpec): Promi
     // runs only count up, even when Redis forgot the last one (`afterRun`: the last run a watcher saw), so a job id
     // of a lost run never names a job of the new one
     const run = Math.max(rec?.run ?? 0, spec.afterRun ?? 0) + 1;
+    const { children, enqueued } = finalizeChildren(spec, run, plan);
     const flow: FlowJob = {
       name: names.root,
       queueName: QUEUES.builds,
@@ -143,18 +184,13 @@ export async function startQueuedRun(q: QueueClient, spec: QueuedRunSpec): Promi
         queueName: QUEUES.builds,
         data: parsePayload(names.finalize, { buildId: id, outDir, run, total: spec.total }),
         opts: { jobId: finalizeJobId(id, run), ...finalizeJobOptions(spec.retry) },
-        children: plan.items.map((index) => ({
-          name: names.item,
-          queueName: QUEUES.episodes,
-          data: { buildId: id, outDir, index },
-          opts: { jobId: episodeJobId(id, run, index), ...episodeJobOptions(spec.retry) },
-        })),
+        children,
       }],
     };
     await startRun(q.redis, q.target.prefix, { buildId: id, kind: spec.kind, configJson: spec.configJson, outDir, total: spec.total, run, created: rec?.created ?? Date.now() },
       plan.committed, plan.failed);
     await q.flows.add(flow);
-    return { buildId: id, run, enqueued: plan.items.length, committed: plan.committed.length, attached: false };
+    return { buildId: id, run, enqueued, committed: plan.committed.length, attached: false };
   });
 }
 
@@ -168,11 +204,17 @@ export async function startBuildRun(q: QueueClient, config: BuildConfig, outDir:
     kind: 'build', id, outDir, configJson: JSON.stringify(config), total: config.episodes, retry, afterRun,
     plan: async () => {
       await writeBuildMarker(outDir, id);
-      const infos = await listFragments(workDirOf(outDir));
+      const workDir = workDirOf(outDir);
+      const infos = await listFragments(workDir);
       const have = new Set(infos.map((i) => i.episode.episode_id));
-      const items: number[] = [];
-      for (let i = 0; i < config.episodes; i++) if (!have.has(episodeId(id, i))) items.push(i);
-      return { items, committed: infos.map((i) => i.episode.episode_index), failed: infos.filter((i) => !i.episode.success).map((i) => i.episode.episode_index) };
+      // a committed group is packed for good (finalize may have moved its parts already); the others get a shard
+      // job, with the episodes they still lack as its children
+      const groups: PlannedGroup[] = [];
+      for (const g of shardGroups(config)) {
+        if (await readGroupRecord(workDir, g)) continue;
+        groups.push({ split: g.split, group: g.group, items: g.indices.filter((i) => !have.has(episodeId(id, i))) });
+      }
+      return { groups, committed: infos.map((i) => i.episode.episode_index), failed: infos.filter((i) => !i.episode.success).map((i) => i.episode.episode_index) };
     },
   });
 }
@@ -190,17 +232,51 @@ export function recordConfig(rec: BuildRecord): BuildConfig {
 }
 
 /**
- * Cancel: the build is marked cancelled (a worker skips any of its episodes it takes from now on) and its episodes
- * still waiting or delayed are removed in one atomic step. Episodes already running finish and stay committed.
+ * The jobs whose children are a run's items: its finalize, or, for kinds with a shard stage, those of finalize's
+ * shard jobs that are still waiting for items. Null when Redis no longer has the run's finalize.
+ */
+async function itemParents(q: QueueClient, rec: BuildRecord): Promise<Job[] | null> {
+  const finalize = await Job.fromId(q.builds, finalizeJobId(rec.buildId, rec.run));
+  if (!finalize) return null;
+  if (!shardStageOf(rec.kind)) return [finalize];
+  const ids = new Set<string>();
+  let cursor = 0;
+  do {
+    const d = await finalize.getDependencies({ unprocessed: { cursor, count: 1000 } });
+    // keys are `<prefix>:<queue>:<job id>`; job ids never hold ':'
+    for (const key of d.unprocessed ?? []) ids.add(key.slice(key.lastIndexOf(':') + 1));
+    cursor = d.nextUnprocessedCursor ?? 0;
+  } while (cursor !== 0);
+  const jobs = await Promise.all([...ids].sort().map((jid) => Job.fromId(q.builds, jid)));
+  return jobs.filter((j): j is Job => j !== undefined);
+}
+
+/** Items of a run still queued or running (its item parents' unprocessed children). */
+export async function pendingItems(q: QueueClient, rec: BuildRecord): Promise<number> {
+  let n = 0;
+  for (const p of (await itemParents(q, rec)) ?? []) n += (await p.getDependenciesCount({ unprocessed: true })).unprocessed ?? 0;
+  return n;
+}
+
+/**
+ * Cancel: the build is marked cancelled (a worker skips any of its jobs it takes from now on) and its episodes
+ * still waiting or delayed are removed, in one atomic step per shard job (BullMQ's removeUnprocessedChildren on
+ * finalize would remove the shard jobs themselves, stranding running episodes without a parent). Episodes already
+ * running finish and stay committed; a shard job left without children runs, sees the cancelled state and skips.
  */
 export async function cancelBuild(q: QueueClient, buildId: string): Promise<{ removed: number; running: number }> {
   const rec = await requireBuild(q, buildId);
   if (rec.state === 'done') throw new BuildControlError(`build ${buildId} is complete (${rec.outDir}); nothing to cancel`);
   await setState(q.redis, q.target.prefix, buildId, 'cancelled');
-  const finalize = await Job.fromId(q.builds, finalizeJobId(buildId, rec.run));
-  if (!finalize) return { removed: 0, running: 0 };
-  const before = (await finalize.getDependenciesCount({ unprocessed: true })).unprocessed ?? 0;
-  await finalize.removeUnprocessedChildren();
-  const running = (await finalize.getDependenciesCount({ unprocessed: true })).unprocessed ?? 0;
-  return { removed: before - running, running };
+  let removed = 0;
+  let running = 0;
+  for (const parent of (await itemParents(q, rec)) ?? []) {
+    const before = (await parent.getDependenciesCount({ unprocessed: true })).unprocessed ?? 0;
+    if (before === 0) continue;
+    await parent.removeUnprocessedChildren();
+    const left = (await parent.getDependenciesCount({ unprocessed: true })).unprocessed ?? 0;
+    removed += before - left;
+    running += left;
+  }
+  return { removed, running };
 }

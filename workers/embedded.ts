@@ -1,16 +1,20 @@
-// The embedded runner: a whole build in this process and N local child processes, no Redis. Episodes are handed
-// out by index; each child keeps its own renderer and physics. Packing happens once every episode is committed.
+// The embedded runner: a whole build in this process and N local child processes, no Redis — the same stages as a
+// queued build's flow. Episodes are handed out by index to the children (each keeps its own renderer and physics);
+// a shard group is packed here (workers/shard-job.ts) as soon as its last episode is committed, one group at a
+// time, while the children render on; finalize runs once every group has committed. The same jobs in the same
+// dependency order as the queue, so the bytes are the same.
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdir, rm } from 'node:fs/promises';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BuildConfig } from '../schemas/config.js';
 import { buildId } from '../generators/episode.js';
-import type { PackResult } from '../export/pack.js';
-import { writeFileAtomic } from '../export/atomic.js';
+import type { PackResult } from '../export/assemble.js';
 import type { FragmentInfo } from '../export/fragment.js';
 import { processEpisode } from './episode-job.js';
-import { finalizeBuild, workDirOf } from './finalize-job.js';
+import { finalizeBuild } from './finalize-job.js';
+import { shardGroups, type ShardGroup } from './shard-groups.js';
+import { packShardGroup } from './shard-job.js';
+import { workDirOf, writeBuildMarker } from './work-dir.js';
 
 export { workDirOf };
 
@@ -58,9 +62,32 @@ function childRunner(config: BuildConfig, workDir: string): { run: Runner; close
   };
 }
 
-/** Names the build an unfinished directory belongs to, so a rerun resumes it and another build refuses it. */
-export async function writeBuildMarker(outDir: string, id: string): Promise<void> {
-  await writeFileAtomic(join(workDirOf(outDir), 'build.json'), `${JSON.stringify({ build_id: id })}\n`);
+/** Packs each shard group once its last episode is committed, one group at a time, in completion order. */
+function groupPacker(config: BuildConfig, outDir: string) {
+  const left = new Map<ShardGroup, number>(shardGroups(config).map((g) => [g, g.indices.length]));
+  const groupOf = new Map<number, ShardGroup>();
+  for (const g of left.keys()) for (const i of g.indices) groupOf.set(i, g);
+  let chain = Promise.resolve();
+  let error: unknown = null;
+  return {
+    get failed() {
+      return error !== null;
+    },
+    committed(index: number): void {
+      const g = groupOf.get(index)!;
+      const n = left.get(g)! - 1;
+      left.set(g, n);
+      if (n > 0) return;
+      // caught at once (an unhandled rejection would end the process) and rethrown by `done`
+      chain = chain.then(async () => {
+        if (error === null) await packShardGroup(config, outDir, g);
+      }).catch((e: unknown) => void (error ??= e));
+    },
+    async done(): Promise<void> {
+      await chain;
+      if (error !== null) throw error;
+    },
+  };
 }
 
 export async function runEmbeddedBuild(config: BuildConfig, outDir: string, opts: EmbeddedOptions): Promise<PackResult> {
@@ -72,19 +99,24 @@ export async function runEmbeddedBuild(config: BuildConfig, outDir: string, opts
   const runners = opts.workers <= 1
     ? [{ run: ((i: number) => processEpisode(config, i, workDir)) as Runner, close: () => {} }]
     : Array.from({ length: opts.workers }, () => childRunner(config, workDir));
+  const groups = groupPacker(config, outDir);
   let next = 0;
   try {
     await Promise.all(runners.map(async (r) => {
-      while (next < total) {
-        const info = await r.run(next++);
+      // a group that cannot be packed fails the build: no point rendering on
+      while (next < total && !groups.failed) {
+        const index = next++;
+        const info = await r.run(index);
         progress.done++;
         if (!info.episode.success) progress.failed++;
         opts.onProgress?.({ ...progress });
+        groups.committed(index);
       }
     }));
   } finally {
     for (const r of runners) r.close();
   }
+  await groups.done();
   const result = await finalizeBuild(config, outDir);
   if (!opts.keepWork) await rm(workDir, { recursive: true, force: true });
   return result;

@@ -1,12 +1,18 @@
 // The jobs of a queued build and their payloads (zod-checked when enqueued and again when processed).
 //
 // A build is one BullMQ flow per run:
-//   build     (queue `builds`)    marks the build done once its dataset verifies, removes the fragments
-//   └ finalize (queue `builds`)   turns failed-for-good episodes into failure fragments, packs shards,
-//     │                           episodes.arrow, stats.json and manifest.json (manifest last)
-//     └ episode × N (`episodes`)  one episode → one committed fragment (workers/episode-job.ts)
-// Flow-parent semantics give exactly-once packing: finalize starts only when every episode child has finished, and
-// packing reads the committed fragments in index order, so a re-run of finalize writes the same bytes.
+//   build          (queue `builds`)    marks the build done once its dataset verifies, removes the fragments
+//   └ finalize     (queue `builds`)    numbers the shard groups' parts and renames them into place, merges their
+//     │                                stats, writes episodes.arrow, stats.json and manifest.json (manifest last)
+//     └ shard × G  (queue `builds`)    one group of a split's episodes (workers/shard-groups.ts): records the
+//       │                              group's failed-for-good episodes, packs its fragments into shard parts
+//       └ episode × ≤ episodes_per_shard_job (`episodes`)   one episode → one committed fragment
+// Flow-parent semantics give exactly-once packing: a shard job starts only when every episode of its group has
+// finished and finalize only when every shard job has; each reads committed files in index order and commits its
+// own output last (a fragment's, a group's record, the manifest), so a re-run writes the same bytes and a job that
+// finds its output committed does nothing. Groups are fixed by the config (split by episode-id hash, index order),
+// so every run, worker and the embedded runner cut the same ones. Convert and import flows have no shard stage:
+// their items are children of finalize directly.
 //
 // The config travels once, in the build's Redis hash (workers/build-registry.ts), not in every episode job: a job is
 // `{buildId, outDir, index}`, ~100 bytes, so a queue of 100 000 episodes costs megabytes of Redis, not the ~200 MB
@@ -30,35 +36,46 @@ export const FinalizePayloadSchema = z.strictObject({
   run: z.number().int().min(1),
   total: z.number().int().min(1),
 });
+export const ShardPayloadSchema = z.strictObject({
+  buildId: BuildIdSchema,
+  outDir: OutDirSchema,
+  run: z.number().int().min(1),
+  // a split name is part of the job id and of file names
+  split: z.string().regex(/^[A-Za-z0-9_]+$/, 'must be letters, digits and _'),
+  group: z.number().int().min(0).max(2 ** 31 - 1),
+});
 export const BuildPayloadSchema = z.strictObject({
   buildId: BuildIdSchema,
   outDir: OutDirSchema,
   run: z.number().int().min(1),
 });
 export type EpisodePayload = z.infer<typeof EpisodePayloadSchema>;
+export type ShardPayload = z.infer<typeof ShardPayloadSchema>;
 export type FinalizePayload = z.infer<typeof FinalizePayloadSchema>;
 export type BuildPayload = z.infer<typeof BuildPayloadSchema>;
 
-// Every queued job has one of three shapes, whatever it does: a per-item job (queue `episodes`), the finalize that
-// starts once all of its items have finished, and the root (queue `builds`) that marks the run done. Builds, convert
-// and asset imports are the three kinds of such flows; the job name says kind and stage, and the payload schema
-// is the stage's (a discriminated union keyed by job name, checked by `parsePayload`). What a kind's jobs need
-// besides the payload (a build config, a convert spec, the model list of an import) travels once, in the record.
+// Every queued job has one of four shapes, whatever it does: a per-item job (queue `episodes`), optionally a shard
+// job that starts once its group of items has finished, the finalize that starts once all of its children have
+// finished, and the root (queue `builds`) that marks the run done. Builds, convert and asset imports are the three
+// kinds of such flows; the job name says kind and stage, and the payload schema is the stage's (checked by
+// `parsePayload`). What a kind's jobs need besides the payload (a build config, a convert spec, the model list of an
+// import) travels once, in the record.
 export const JOB_KINDS = {
-  /** episodes of a dataset build (workers/episode-job.ts, workers/finalize-job.ts) */
-  build: { item: 'episode', finalize: 'finalize', root: 'build' },
+  /** episodes of a dataset build (workers/episode-job.ts, workers/shard-job.ts, workers/finalize-job.ts) */
+  build: { item: 'episode', shard: 'shard', finalize: 'finalize', root: 'build' },
   /** episodes of a recorded dataset converted (workers/convert-job.ts) */
   convert: { item: 'convert-episode', finalize: 'convert-finalize', root: 'convert' },
   /** models imported into an asset library (workers/import-job.ts) */
   import: { item: 'import-model', finalize: 'import-index', root: 'import' },
 } as const;
 export type JobKind = keyof typeof JOB_KINDS;
-export type JobStage = 'item' | 'finalize' | 'root';
-type NamesOf<K extends JobKind> = (typeof JOB_KINDS)[K][JobStage];
-export type JobName = NamesOf<JobKind>;
+export type JobStage = 'item' | 'shard' | 'finalize' | 'root';
+type Kinds = typeof JOB_KINDS;
+type NameOf<S extends JobStage> = { [K in JobKind]: S extends keyof Kinds[K] ? Kinds[K][S] : never }[JobKind];
+export type JobName = NameOf<JobStage>;
 
 const STAGE_OF = new Map<string, { kind: JobKind; stage: JobStage }>(
-  (Object.keys(JOB_KINDS) as JobKind[]).flatMap((kind) => (['item', 'finalize', 'root'] as const).map((stage) => [JOB_KINDS[kind][stage], { kind, stage }] as const)),
+  (Object.keys(JOB_KINDS) as JobKind[]).flatMap((kind) => Object.entries(JOB_KINDS[kind]).map(([stage, name]) => [name, { kind, stage: stage as JobStage }] as const)),
 );
 export const JOB_NAMES = [...STAGE_OF.keys()] as JobName[];
 
@@ -67,9 +84,20 @@ export function stageOf(name: string): { kind: JobKind; stage: JobStage } | null
   return STAGE_OF.get(name) ?? null;
 }
 
-const STAGE_SCHEMAS = { item: EpisodePayloadSchema, finalize: FinalizePayloadSchema, root: BuildPayloadSchema };
-type SchemaOf<N extends JobName> = N extends NamesOf<JobKind> ? (N extends (typeof JOB_KINDS)[JobKind]['item'] ? typeof EpisodePayloadSchema
-  : N extends (typeof JOB_KINDS)[JobKind]['finalize'] ? typeof FinalizePayloadSchema : typeof BuildPayloadSchema) : never;
+/** The name of a kind's shard stage, or null for kinds whose items are finalize's children. */
+export function shardStageOf(kind: JobKind): NameOf<'shard'> | null {
+  const names = JOB_KINDS[kind];
+  return 'shard' in names ? names.shard : null;
+}
+
+/** The stage whose jobs are the items' parents: it collects the items that failed for good. */
+export function itemParentStage(kind: JobKind): 'shard' | 'finalize' {
+  return shardStageOf(kind) ? 'shard' : 'finalize';
+}
+
+const STAGE_SCHEMAS = { item: EpisodePayloadSchema, shard: ShardPayloadSchema, finalize: FinalizePayloadSchema, root: BuildPayloadSchema };
+type SchemaOf<N extends JobName> = N extends NameOf<'item'> ? typeof EpisodePayloadSchema : N extends NameOf<'shard'> ? typeof ShardPayloadSchema
+  : N extends NameOf<'finalize'> ? typeof FinalizePayloadSchema : typeof BuildPayloadSchema;
 const SCHEMAS = Object.fromEntries([...STAGE_OF].map(([name, { stage }]) => [name, STAGE_SCHEMAS[stage]])) as { [N in JobName]: SchemaOf<N> };
 
 export class BadPayloadError extends Error {
@@ -92,6 +120,7 @@ export function parsePayload<N extends JobName>(name: string, data: unknown): z.
 export const runJobId = (buildId: string, run: number) => `${buildId}.r${run}`;
 export const finalizeJobId = (buildId: string, run: number) => `${buildId}.r${run}.finalize`;
 export const episodeJobId = (buildId: string, run: number, index: number) => `${buildId}.r${run}.e${index}`;
+export const shardJobId = (buildId: string, run: number, split: string, group: number) => `${buildId}.r${run}.s${split}.g${group}`;
 const EPISODE_JOB_ID = /^([0-9a-f]{16})\.r(\d+)\.e(\d+)$/;
 
 /** (build id, run, index) of an episode job id, or null for any other job. */
@@ -115,16 +144,19 @@ export function episodeJobOptions(retry: RetryPolicy): JobsOptions {
     // a finished episode lives on as its fragment, its result in the parent's `processed` hash: keep Redis small
     removeOnComplete: true,
     removeOnFail: { age: 7 * 24 * 3600 },
-    // an episode that fails for good must not fail the build: finalize records it with its reason
+    // an episode that fails for good must not fail the build: its parent (shard job, or finalize of a convert or
+    // import) records it with its reason
     ignoreDependencyOnFailure: true,
   };
 }
 
+/** Options of a shard job and of finalize: packing steps. */
 export function finalizeJobOptions(retry: RetryPolicy): JobsOptions {
   return {
     attempts: retry.attempts,
     backoff: { type: 'exponential', delay: retry.backoffMs },
-    // a dataset that cannot be packed is a failed build, visible on the build job and to `build`/`status`
+    // a dataset that cannot be packed is a failed build, visible on the build job and to `build`/`status`: a shard
+    // job's failure fails finalize, whose failure fails the build job
     failParentOnFailure: true,
     removeOnComplete: { age: 7 * 24 * 3600 },
     removeOnFail: { age: 7 * 24 * 3600 },
@@ -135,7 +167,7 @@ export function buildJobOptions(retry: RetryPolicy): JobsOptions {
   return { attempts: retry.attempts, backoff: { type: 'exponential', delay: retry.backoffMs }, removeOnComplete: { age: 30 * 24 * 3600 }, removeOnFail: { age: 30 * 24 * 3600 } };
 }
 
-/** What an episode job returns (kept tiny: it is stored in the finalize job's `processed` hash). */
+/** What an episode job returns (kept tiny: it is stored in its parent's `processed` hash). */
 export interface EpisodeResult {
   index: number;
   success: boolean;

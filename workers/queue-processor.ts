@@ -4,7 +4,7 @@
 // episode (workers/episode-job.ts).
 //
 // The worker (workers/queue-worker.ts) has already checked the payload and looked up the run's record in Redis (a
-// build's config, a convert's spec, an import's model list); it sends `{payload, configJson, failedForGood}`. Both
+// build's config, a convert's spec, an import's model list); it sends `{payload, configJson, failedForGood}`. All
 // are checked again here: a child never trusts its input.
 import './orphan-guard.js';
 import { rm } from 'node:fs/promises';
@@ -13,13 +13,16 @@ import { parseBuildConfig, type BuildConfig } from '../schemas/config.js';
 import { buildId } from '../generators/episode.js';
 import { verifyDataset } from '../export/verify.js';
 import { parsePayload, type EpisodeResult, type JobName } from './queue-jobs.js';
-import { finalizeBuild, workDirOf } from './finalize-job.js';
+import { finalizeBuild } from './finalize-job.js';
+import { packShardGroup } from './shard-job.js';
+import { workDirOf } from './work-dir.js';
 
 /** What the worker sends the child for one job. */
 export interface SandboxInput {
   payload: unknown;
   configJson?: string;
-  /** finalize only: episode index → reason, for episodes whose jobs ran out of retries */
+  /** the items' parent only (a shard job; a convert's or import's finalize): item index → reason, for items whose
+   * jobs ran out of retries */
   failedForGood?: Record<string, string>;
 }
 
@@ -67,11 +70,17 @@ async function episode(input: SandboxInput): Promise<EpisodeResult> {
   }
 }
 
+async function shard(input: SandboxInput): Promise<{ split: string; group: number; episodes: number; parts: number }> {
+  const p = payloadOf('shard', input.payload);
+  const config = configOf(input, p.buildId);
+  const r = await marked(packShardGroup(config, p.outDir, { split: p.split, group: p.group }, failedMap(input)));
+  return { split: r.split, group: r.group, episodes: r.episodes.length, parts: r.parts.length };
+}
+
 async function finalize(input: SandboxInput): Promise<{ episodes: number; succeeded: number }> {
   const p = payloadOf('finalize', input.payload);
   const config = configOf(input, p.buildId);
-  const failed = new Map(Object.entries(input.failedForGood ?? {}).map(([i, r]) => [Number(i), String(r)]));
-  const { manifest } = await finalizeBuild(config, p.outDir, failed);
+  const { manifest } = await finalizeBuild(config, p.outDir);
   return { episodes: manifest.counts.episodes_attempted, succeeded: manifest.counts.episodes_succeeded };
 }
 
@@ -129,6 +138,8 @@ export default async function processJob(job: SandboxedJob<SandboxInput>): Promi
   switch (job.name) {
     case 'episode':
       return episode(input);
+    case 'shard':
+      return shard(input);
     case 'finalize':
       return finalize(input);
     case 'build':

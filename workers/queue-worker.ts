@@ -14,7 +14,7 @@ import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { readBuildState, markEpisode, setState } from './build-registry.js';
 import { openRedis, outageLogger, QUEUES, type QueueName, type QueueTarget } from './queue-connection.js';
-import { parseEpisodeJobId, parsePayload, stageOf, type EpisodeResult, type JobName } from './queue-jobs.js';
+import { itemParentStage, parseEpisodeJobId, parsePayload, stageOf, type EpisodeResult, type JobName } from './queue-jobs.js';
 import type { SandboxInput } from './queue-processor.js';
 
 const fromSource = import.meta.url.endsWith('.ts');
@@ -87,9 +87,12 @@ export class EpisodeWorker {
         const final = job && (err.name === 'UnrecoverableError' || job.attemptsMade >= (job.opts.attempts ?? 1));
         log(`${job?.name ?? 'job'} ${job?.id ?? '?'}: ${final ? 'failed' : 'attempt failed, will retry'}: ${err.message.split('\n')[0]}\n`);
         if (err.message.startsWith('environment: ')) this.fatal?.(err.message.slice('environment: '.length));
-        if (final && job && stageOf(job.name)?.stage === 'finalize') {
+        // a packing step (shard job, finalize) out of retries fails the run (failParentOnFailure moves the parents
+        // to failed inside Redis, where no worker sees it): the record says so for `build` and `status`
+        const stage = job ? stageOf(job.name)?.stage : undefined;
+        if (final && job && (stage === 'shard' || stage === 'finalize')) {
           const p = job.data as { buildId?: string };
-          if (typeof p?.buildId === 'string') void setState(this.redis, target.prefix, p.buildId, 'failed', `finalize: ${err.message}`).catch(() => {});
+          if (typeof p?.buildId === 'string') void setState(this.redis, target.prefix, p.buildId, 'failed', `${stage}: ${err.message}`).catch(() => {});
         }
       });
       this.workers.push(w);
@@ -145,7 +148,7 @@ export class EpisodeWorker {
       await markEpisode(this.redis, prefix, payload.buildId, index, r.success);
       return r;
     }
-    if (stage === 'finalize') {
+    if (stage === itemParentStage(kind)) {
       const failedForGood: Record<string, string> = {};
       for (const [key, reason] of Object.entries(await job.getIgnoredChildrenFailures())) {
         const e = parseEpisodeJobId(key.split(':').pop());
@@ -156,7 +159,7 @@ export class EpisodeWorker {
       return r;
     }
     const r = await runChild({ payload, configJson });
-    await setState(this.redis, prefix, payload.buildId, 'done');
+    if (stage === 'root') await setState(this.redis, prefix, payload.buildId, 'done');
     return r;
   }
 
