@@ -250,6 +250,17 @@ export async function buildCounts(url: string, prefix: string, buildId: string):
   }
 }
 
+/** Ids of the jobs active in a queue now (any worker). */
+export async function activeJobs(url: string, prefix: string, queue: 'episodes' | 'builds'): Promise<string[]> {
+  const r = new Redis(url, { maxRetriesPerRequest: 1, retryStrategy: () => null });
+  r.on('error', () => {});
+  try {
+    return await r.lrange(`${prefix}:${queue}:active`, 0, -1);
+  } finally {
+    r.disconnect();
+  }
+}
+
 /** Ids of the episode jobs a given worker process (`spatialgen worker`, named host:pid) is running now. */
 export async function jobsRunBy(url: string, prefix: string, pid: number): Promise<string[]> {
   const r = new Redis(url, { maxRetriesPerRequest: 1, retryStrategy: () => null });

@@ -1,0 +1,125 @@
+// Shard jobs of queued builds (issue 5): a build of 8 episodes in groups of 2 really runs as
+// build ← finalize ← shard(split, group) ← episodes, writes the embedded build's dataset file for file, and stays
+// exact when the worker that packs is SIGKILLed while a shard job runs, and again while finalize runs. Real Redis,
+// the real CLI as separate processes.
+import assert from 'node:assert/strict';
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { Job, Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { parseBuildConfig } from '../schemas/config.js';
+import { presetConfig } from '../schemas/presets.js';
+import { buildId } from '../generators/episode.js';
+import { shardGroups } from '../workers/shard-groups.js';
+import { spatialgen, tempDir } from './helpers/build-fixture.js';
+import {
+  REDIS_6379, activeJobs, dropPrefix, fileHashes, killAll, manifestSansCode, runCli, startCli, startWorker, testPrefix, waitFor, type Proc,
+} from './helpers/queue-fixture.js';
+
+const root = tempDir('queue-shards');
+const configPath = join(root, 'shards.yaml');
+const reference = join(root, 'embedded');
+// 8 episodes, 40 % held out: groups train [0,1] [4,5] [7], validation [2,3] [6] — two splits, a short last group —
+// and shards of 20 rows, so each group packs several parts (a smoke episode has ~45 frames)
+const config = parseBuildConfig({
+  ...presetConfig('smoke'), episodes: 8, splits: { validation: 0.4 }, output: { rows_per_shard: 20, episodes_per_shard_job: 2 },
+}, 'test');
+const id = buildId(config);
+const run1 = (s: string) => `${id}.r1.${s}`;
+const prefixes: string[] = [];
+const newPrefix = (name: string) => {
+  const p = testPrefix(name);
+  prefixes.push(p);
+  return p;
+};
+
+function assertSameDataset(dir: string): void {
+  assert.ok(!existsSync(join(dir, '.work')), 'work directory removed');
+  assert.deepEqual(fileHashes(dir, ['manifest.json']), fileHashes(reference, ['manifest.json']), 'every file byte-identical to the embedded build');
+  assert.deepEqual(manifestSansCode(dir), manifestSansCode(reference));
+}
+
+describe('queued builds: shard jobs', { timeout: 600_000 }, () => {
+  before(() => {
+    writeFileSync(configPath, JSON.stringify(config)); // JSON is YAML
+    const r = spatialgen(['build', configPath, '--out', reference, '--workers', '2', '--no-progress']);
+    assert.equal(r.status, 0, r.stderr);
+  });
+  after(async () => {
+    killAll();
+    for (const p of prefixes) await dropPrefix(REDIS_6379, p).catch(() => {});
+  });
+
+  test('the flow is build ← finalize ← shard(split, group) ← episodes, and the dataset is the embedded one', async () => {
+    const groups = shardGroups(config);
+    assert.deepEqual(groups.map((g) => `${g.split}.${g.group}:${g.indices}`), ['train.0:0,1', 'train.1:4,5', 'train.2:7', 'validation.0:2,3', 'validation.1:6']);
+    const prefix = newPrefix('shards');
+    const w = await startWorker(REDIS_6379, prefix);
+    try {
+      const r = await runCli(['build', configPath, '--out', join(root, 'queued'), '--redis', REDIS_6379, '--prefix', prefix, '--workers', '0', '--no-progress']);
+      assert.equal(r.status, 0, r.stderr);
+      assertSameDataset(join(root, 'queued'));
+    } finally {
+      w.child.kill('SIGTERM');
+      await w.exited;
+    }
+    assert.match(w.stdout, new RegExp(`shard ${run1('strain.g0')}: done`));
+    // what BullMQ holds of the finished flow: finalize's children are the shard jobs, theirs the group's episodes
+    const redis = new Redis(REDIS_6379, { maxRetriesPerRequest: null });
+    const builds = new Queue('builds', { connection: redis, prefix });
+    try {
+      const finalize = await Job.fromId(builds, run1('finalize'));
+      assert.ok(finalize, 'the finalize job is kept');
+      const ids = (deps: Record<string, unknown> | undefined) => Object.keys(deps ?? {}).map((k) => k.slice(k.lastIndexOf(':') + 1)).sort();
+      const shardIds = ids((await finalize.getDependencies()).processed);
+      assert.deepEqual(shardIds, groups.map((g) => run1(`s${g.split}.g${g.group}`)).sort());
+      for (const g of groups) {
+        const shard = await Job.fromId(builds, run1(`s${g.split}.g${g.group}`));
+        assert.equal(shard?.name, 'shard');
+        assert.deepEqual(shard.data, { buildId: id, outDir: join(root, 'queued'), run: 1, split: g.split, group: g.group });
+        assert.deepEqual(ids((await shard.getDependencies()).processed), g.indices.map((i) => run1(`e${i}`)).sort(), `${g.split}.${g.group} episodes`);
+        const value = shard.returnvalue as { episodes: number; parts: number };
+        assert.equal(value.episodes, g.indices.length);
+        assert.ok(value.parts >= 2, `${g.split}.${g.group} packed ${value.parts} parts`);
+      }
+    } finally {
+      await builds.close();
+      redis.disconnect();
+    }
+  });
+
+  test('the packing worker SIGKILLed while a shard job runs, and again in finalize: the dataset is still exact', async (t) => {
+    const prefix = newPrefix('shard-kill');
+    const out = join(root, 'killed');
+    // one worker renders, the other only packs: every shard job and finalize runs on the packer
+    const renderer = await startWorker(REDIS_6379, prefix, ['--queues', 'episodes']);
+    const packers: Proc[] = [await startWorker(REDIS_6379, prefix, ['--queues', 'builds'])];
+    const build = startCli(['build', configPath, '--out', out, '--redis', REDIS_6379, '--prefix', prefix, '--workers', '0', '--no-progress']);
+    const kills: string[] = [];
+    const killPacker = async (during: RegExp): Promise<string | null> => {
+      const job = await waitFor(`a job like ${during} to run`, async () => {
+        if (build.child.exitCode !== null) return 'exited';
+        return (await activeJobs(REDIS_6379, prefix, 'builds')).find((j) => during.test(j)) ?? null;
+      }, 240_000, 10);
+      if (job === 'exited') return null;
+      packers[0].child.kill('SIGKILL');
+      await packers[0].exited;
+      kills.push(job);
+      packers.unshift(await startWorker(REDIS_6379, prefix, ['--queues', 'builds']));
+      return job;
+    };
+    const shard = await killPacker(/\.s\w+\.g\d+$/);
+    const finalize = await killPacker(/\.finalize$/);
+    const r = await waitFor('the build to finish', () => (build.child.exitCode !== null ? build.exited : null), 300_000, 500);
+    t.diagnostic(`killed the packer while it ran ${kills.join(', ')}`);
+    assert.equal(r.status, 0, `${r.stderr}\nkilled during ${kills.join(', ')}`);
+    assert.ok(shard && finalize, `killed during ${kills.join(', ')}`);
+    // each killed job ran to the end once its lock expired (on the restarted packer, unless it was just done)
+    const logs = packers.map((p) => p.stdout).join('');
+    for (const job of kills) assert.ok(logs.includes(`${job}: done`), `${job} completed:\n${logs}`);
+    assertSameDataset(out);
+    for (const w of [renderer, packers[0]]) w.child.kill('SIGTERM');
+    for (const w of [renderer, packers[0]]) assert.equal((await w.exited).status, 0);
+  });
+});
