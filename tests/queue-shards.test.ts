@@ -3,7 +3,7 @@
 // exact when the worker that packs is SIGKILLed while a shard job runs, and again while finalize runs. Real Redis,
 // the real CLI as separate processes.
 import assert from 'node:assert/strict';
-import { existsSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { Job, Queue } from 'bullmq';
@@ -11,10 +11,13 @@ import { Redis } from 'ioredis';
 import { parseBuildConfig } from '../schemas/config.js';
 import { presetConfig } from '../schemas/presets.js';
 import { buildId } from '../generators/episode.js';
+import { writeFragment } from '../export/fragment.js';
+import { failedOutput } from '../workers/failed-episode.js';
 import { shardGroups } from '../workers/shard-groups.js';
+import { workDirOf, writeBuildMarker } from '../workers/work-dir.js';
 import { spatialgen, tempDir } from './helpers/build-fixture.js';
 import {
-  REDIS_6379, activeJobs, dropPrefix, fileHashes, killAll, manifestSansCode, runCli, startCli, startWorker, testPrefix, waitFor, type Proc,
+  REDIS_6379, activeJobs, buildCounts, dropPrefix, fileHashes, killAll, manifestSansCode, runCli, startCli, startWorker, testPrefix, waitFor, type Proc,
 } from './helpers/queue-fixture.js';
 
 const root = tempDir('queue-shards');
@@ -121,5 +124,22 @@ describe('queued builds: shard jobs', { timeout: 600_000 }, () => {
     assertSameDataset(out);
     for (const w of [renderer, packers[0]]) w.child.kill('SIGTERM');
     for (const w of [renderer, packers[0]]) assert.equal((await w.exited).status, 0);
+  });
+
+  test('a shard job that cannot pack fails the build with its reason, in one line', async () => {
+    const prefix = newPrefix('shard-fail');
+    const out = join(root, 'bad-fragment');
+    // an unfinished run of this build whose (successful, so packed) episode 0 had its fragment rewritten after commit
+    await writeBuildMarker(out, id);
+    const ep0 = failedOutput(config, 0, '');
+    const info = await writeFragment(workDirOf(out), { ...ep0, episode: { ...ep0.episode, success: true, failure_reason: null } });
+    appendFileSync(join(workDirOf(out), 'fragments', info.stage1.path), 'x');
+    const r = await runCli(['build', configPath, '--out', out, '--redis', REDIS_6379, '--prefix', prefix, '--workers', '1', '--no-progress']);
+    assert.notEqual(r.status, 0);
+    const lines = r.stderr.trim().split('\n').filter((l) => !l.startsWith('episode ') && !l.startsWith('queued build'));
+    assert.equal(lines.length, 1, r.stderr);
+    assert.match(lines[0], new RegExp(`^spatialgen: build ${id} failed: shard: fragment file ${info.stage1.path} does not match its commit record`));
+    assert.ok(!existsSync(join(out, 'manifest.json')), 'nothing assembled');
+    assert.equal((await buildCounts(REDIS_6379, prefix, id)).state, 'failed');
   });
 });

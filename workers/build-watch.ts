@@ -10,7 +10,7 @@ import type { BuildConfig } from '../schemas/config.js';
 import { bitmapIndices, readBuildState } from './build-registry.js';
 import { runJobState, startBuildRun, type QueueClient } from './build-flow.js';
 import { buildKeys, QUEUES } from './queue-connection.js';
-import { parseEpisodeJobId, runJobId, type EpisodeResult, type RetryPolicy } from './queue-jobs.js';
+import { deferredFailureChild, parseEpisodeJobId, runJobId, stageOf, type EpisodeResult, type RetryPolicy } from './queue-jobs.js';
 
 export interface Progress {
   done: number;
@@ -35,6 +35,23 @@ export interface WatchOptions {
 export interface WatchResult {
   state: 'done' | 'cancelled' | 'failed';
   error?: string;
+}
+
+/**
+ * Why a run's root job failed: BullMQ's "child … failed" followed down the flow to the job that failed itself, as
+ * `<stage>: <reason>` (what the worker that ran it records, should this watcher see the root fail first).
+ */
+async function failureCause(q: QueueClient, rootId: string): Promise<string> {
+  let job = await Job.fromId(q.builds, rootId);
+  let reason = job?.failedReason ?? 'the build job failed';
+  // root ← finalize ← shard: at most two steps down
+  for (let depth = 0; job && depth < 3; depth++) {
+    const child = deferredFailureChild(job.failedReason);
+    if (!child) break;
+    job = await Job.fromId(child.queue === QUEUES.episodes ? q.episodes : q.builds, child.jobId);
+    if (job?.failedReason) reason = `${stageOf(job.name)?.stage ?? job.name}: ${job.failedReason}`;
+  }
+  return reason;
 }
 
 export async function watchBuild(q: QueueClient, buildId: string, opts: WatchOptions): Promise<WatchResult> {
@@ -72,7 +89,7 @@ export async function watchBuild(q: QueueClient, buildId: string, opts: WatchOpt
     if (!r.success) failed.add(e.index);
     report();
   });
-  // out of retries: finalize will record it as a failed episode
+  // out of retries: its shard job will record it as a failed episode
   events.on('retries-exhausted', ({ jobId }) => {
     const e = parseEpisodeJobId(jobId);
     if (!e || e.buildId !== buildId) return;
@@ -95,10 +112,7 @@ export async function watchBuild(q: QueueClient, buildId: string, opts: WatchOpt
       if (state === 'cancelled') return { state };
       if (state === 'failed') return { state, error: (await q.redis.hget(keys.record, 'error')) ?? 'failed' };
       const runState = state === null ? null : await runJobState(q, buildId, run);
-      if (runState === 'failed') {
-        const job = await Job.fromId(q.builds, runJobId(buildId, run));
-        return { state: 'failed', error: job?.failedReason ?? 'the build job failed' };
-      }
+      if (runState === 'failed') return { state: 'failed', error: await failureCause(q, runJobId(buildId, run)) };
       if (state === null || runState === null) {
         // Redis no longer has this build (restarted without its data, or flushed)
         if (!opts.recover) return { state: 'failed', error: `Redis at ${q.target.display} no longer has build ${buildId}; \`spatialgen resume\` cannot help, run \`spatialgen build\` again` };

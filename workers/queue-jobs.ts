@@ -129,6 +129,17 @@ export function parseEpisodeJobId(id: string | undefined): { buildId: string; ru
   return m ? { buildId: m[1], run: Number(m[2]), index: Number(m[3]) } : null;
 }
 
+/**
+ * The child named by a deferred failure: with `failParentOnFailure`, BullMQ fails a parent later, when a worker
+ * takes it, with the reason "child <prefix>:<queue>:<job id> failed". Null for any other reason.
+ */
+export function deferredFailureChild(reason: string | undefined): { queue: string; jobId: string } | null {
+  const m = /^child (\S+) failed$/.exec(reason ?? '');
+  if (!m) return null;
+  const parts = m[1].split(':');
+  return parts.length >= 3 ? { queue: parts[parts.length - 2], jobId: parts[parts.length - 1] } : null;
+}
+
 export interface RetryPolicy {
   /** tries per episode before it is recorded as failed (default 3) */
   attempts: number;

@@ -14,7 +14,7 @@ import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { readBuildState, markEpisode, setState } from './build-registry.js';
 import { openRedis, outageLogger, QUEUES, type QueueName, type QueueTarget } from './queue-connection.js';
-import { itemParentStage, parseEpisodeJobId, parsePayload, stageOf, type EpisodeResult, type JobName } from './queue-jobs.js';
+import { deferredFailureChild, itemParentStage, parseEpisodeJobId, parsePayload, stageOf, type EpisodeResult, type JobName } from './queue-jobs.js';
 import type { SandboxInput } from './queue-processor.js';
 
 const fromSource = import.meta.url.endsWith('.ts');
@@ -87,10 +87,11 @@ export class EpisodeWorker {
         const final = job && (err.name === 'UnrecoverableError' || job.attemptsMade >= (job.opts.attempts ?? 1));
         log(`${job?.name ?? 'job'} ${job?.id ?? '?'}: ${final ? 'failed' : 'attempt failed, will retry'}: ${err.message.split('\n')[0]}\n`);
         if (err.message.startsWith('environment: ')) this.fatal?.(err.message.slice('environment: '.length));
-        // a packing step (shard job, finalize) out of retries fails the run (failParentOnFailure moves the parents
-        // to failed inside Redis, where no worker sees it): the record says so for `build` and `status`
+        // a packing step (shard job, finalize) out of retries fails the run: the record says why, for `build` and
+        // `status`. Its parents then fail too (failParentOnFailure), each with "child … failed" when a worker takes
+        // it: that says nothing new, and must not overwrite the reason.
         const stage = job ? stageOf(job.name)?.stage : undefined;
-        if (final && job && (stage === 'shard' || stage === 'finalize')) {
+        if (final && job && (stage === 'shard' || stage === 'finalize') && !deferredFailureChild(err.message)) {
           const p = job.data as { buildId?: string };
           if (typeof p?.buildId === 'string') void setState(this.redis, target.prefix, p.buildId, 'failed', `${stage}: ${err.message}`).catch(() => {});
         }
