@@ -7,7 +7,7 @@
 // Parts are whole shards already, only not yet named: finalize (export/assemble.ts) numbers them across the groups
 // of a split and renames them into the dataset, so no shard is ever encoded twice. Every file is written atomically
 // and depends only on the fragments, so packing a group again writes the same bytes.
-import { readFile, rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Schema } from 'apache-arrow';
 import { stage1Schema } from '../schemas/stage1.js';
@@ -161,7 +161,9 @@ async function writeParts(workDir: string, name: string, eps: readonly FragmentI
 
 /**
  * Packs the episodes `infos` (all of the group's split, in index order) into the group's parts and stats state,
- * then commits the group record. Anything an earlier, crashed attempt left of this group is removed first.
+ * then commits the group record. Nothing is removed first: the same fragments give the same files under the same
+ * names, so a second packer of the group (a job taken over while its first worker still runs) rewrites identical
+ * bytes and can never leave a record whose parts it deleted. Temp files of crashed writers go with `.work/`.
  */
 export async function packGroup(workDir: string, k: GroupKey, infos: readonly FragmentInfo[], opts: PackGroupOptions): Promise<GroupRecord> {
   const name = groupName(k);
@@ -170,9 +172,6 @@ export async function packGroup(workDir: string, k: GroupKey, infos: readonly Fr
     if (e.split !== k.split) throw new Error(`shard group ${name}: episode ${e.episode_id} belongs to split ${e.split}`);
     if (i > 0 && e.episode_index <= infos[i - 1].episode.episode_index) throw new Error(`shard group ${name}: episodes must come in index order, once each`);
   }
-  // the record goes first and comes back last: while it is absent the group is visibly uncommitted
-  await rm(recordPath(workDir, k), { force: true });
-  await rm(join(shardsDir(workDir), name), { recursive: true, force: true });
   const layout = unionLayout(infos, opts.layout);
   const packed = infos.filter((i) => opts.includeFailed || i.episode.success);
   const s2schema = layout ? stage2SchemaFor(layout) : null;
