@@ -80,6 +80,9 @@ export function squeezeFor(grip: SensedGrip): number {
   return GRIPPER_SQUEEZE * f;
 }
 
+/** How much wider than the held object the fingers open to release it, metres. */
+export const RELEASE_MARGIN = 0.012;
+
 export class GripperController {
   /** current opening, metres */
   opening: number;
@@ -104,8 +107,10 @@ export class GripperController {
       this.grip = sense();
       this.target = this.grip ? Math.max(0, this.grip.width - squeezeFor(this.grip)) : 0;
     } else {
+      // letting go of an object opens only a little wider than it: fingers flung fully open inside a bowl or between
+      // neighbours push them away (a real hand opens just enough, too); an empty close reopens fully
+      this.target = this.grip ? Math.min(this.model.maxOpening, this.grip.width + RELEASE_MARGIN) : this.model.maxOpening;
       this.grip = null;
-      this.target = this.model.maxOpening;
     }
   }
 
