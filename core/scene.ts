@@ -86,6 +86,25 @@ export function objectById(scene: Scene, id: number): SceneObject {
   return o;
 }
 
+/** Radius of the footprint about the local z axis, standing as modelled (what must fit inside a bowl's walls). */
+export function shapeFootprintRadius(shape: Shape): number {
+  switch (shape.kind) {
+    case 'box':
+      return Math.hypot(shape.size[0], shape.size[1]) / 2;
+    case 'sphere':
+    case 'cylinder':
+    case 'cone':
+    case 'capsule':
+      return shape.radius;
+    case 'mesh': {
+      const p = shape.positions;
+      let r = 0;
+      for (let i = 0; i < p.length; i += 3) r = Math.max(r, Math.hypot(p[i], p[i + 1]));
+      return r;
+    }
+  }
+}
+
 /** Axis-aligned half-extents of a shape in its own frame (for amodal boxes and placement). */
 export function shapeHalfExtents(shape: Shape): Vec3 {
   switch (shape.kind) {

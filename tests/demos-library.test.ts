@@ -1,11 +1,13 @@
 // Pick-and-place scenes drawn from the asset library are task-ready (issue 4): every seed's scene holds a container,
-// a support and two objects the configured robot's gripper can hold, drawn from the seeded stream (the same seed
-// gives the same scene); push scenes get no such draws.
+// a support and two objects the configured robot's gripper can hold — one fits in the container, one stays put on
+// the support — within the robot's reach, drawn from the seeded stream (the same seed gives the same scene); push
+// scenes get no such draws. And the scripted demos succeed on them as often as the issue asks.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { robotModel } from '../assets/robots/index.js';
-import { isContainer, isSupport, minWidth } from '../generators/demos/pick-place-tasks.js';
-import { recordDemo } from '../generators/episode.js';
+import { ROBOT_STATIONS, robotModel } from '../assets/robots/index.js';
+import { isContainer, isSupport, minWidth, taskCandidates } from '../generators/demos/pick-place-tasks.js';
+import { episodeSeed, recordDemo } from '../generators/episode.js';
+import type { SceneObject } from '../core/scene.js';
 import { libraryCandidates, taskReadyPools } from '../generators/scene/objects.js';
 import { sampleScene } from '../generators/scene/sample.js';
 import { Rng } from '../core/random.js';
@@ -30,6 +32,19 @@ describe('task-ready library scenes', () => {
         assert.ok(objs.some((o) => isSupport(o) && !isContainer(o)), `seed ${s}: no support in ${names}`);
         const holdable = objs.filter((o) => !isContainer(o) && minWidth(o) < opening - 0.016);
         assert.ok(holdable.length >= 2, `seed ${s}: ${holdable.length} holdable in ${names}`);
+        // something fits in the container and something that stays put fits on the support's top
+        const canHold = (o: SceneObject) => holdable.includes(o);
+        for (const kind of ['place_in', 'place_on'] as const) {
+          assert.ok(taskCandidates(scene, kind, new Rng(s), canHold).length > 0, `seed ${s}: no ${kind} pair in ${names}`);
+        }
+        // and what the tasks need stands within the robot's reach (free draws may stand anywhere)
+        const { base, reach } = ROBOT_STATIONS[robot];
+        const inReach = (o: SceneObject) => {
+          const d = Math.hypot(o.pose.position[0] - base[0], o.pose.position[1] - base[1]);
+          return d >= reach[0] && d <= reach[1];
+        };
+        assert.ok(objs.some((o) => isContainer(o) && inReach(o)), `seed ${s}: no container within reach in ${names}`);
+        assert.ok(objs.some((o) => isSupport(o) && !isContainer(o) && inReach(o)), `seed ${s}: no support within reach in ${names}`);
         assert.ok(objs.length <= config.scene.objects_max);
       }
     });
@@ -46,14 +61,20 @@ describe('task-ready library scenes', () => {
     assert.equal(taskReadyPools(config, libraryCandidates(config)).length, 4);
   });
 
-  test('put-in on a library scene succeeds with the Panda (the build path: scene stream, then demo stream)', async () => {
-    const config = pickPlaceConfig('panda', ['place_in']);
-    let ok = 0;
-    for (let s = 0; s < 3 && ok === 0; s++) {
-      const rng = new Rng(2000 + s);
-      const rec = await recordDemo(sampleScene(config, rng.fork('scene')), config, rng.fork('demo'));
-      if (rec.success) ok++;
+  // the issue's acceptance on the build path (bench/demos.ts --scenes library measures 50 seeds): every seed is an
+  // attempt, a scene where nothing fits or nothing can be planned counts as a failure
+  for (const robot of ['panda', 'widowx250'] as const) {
+    for (const [task, seeds, need] of [['pick', 10, 9], ['place_on', 6, 5], ['place_in', 6, 5]] as const) {
+      test(`${robot} ${task} on library scenes: at least ${need} of ${seeds} seeds succeed`, async () => {
+        const config = pickPlaceConfig(robot, [task]);
+        const failures: string[] = [];
+        for (let s = 0; s < seeds; s++) {
+          const rng = new Rng(episodeSeed(config, 100 + s));
+          const rec = await recordDemo(sampleScene(config, rng.fork('scene')), config, rng.fork('demo'));
+          if (!rec.success) failures.push(`seed ${100 + s}: ${rec.failureReason}`);
+        }
+        assert.ok(seeds - failures.length >= need, failures.join('; '));
+      });
     }
-    assert.ok(ok > 0, 'no put-in succeeded on 3 library scenes');
-  });
+  }
 });

@@ -3,7 +3,7 @@
 // pushes), the object held by finger friction alone, slip and disturbance watched every physics step, success
 // judged from the final physics state. Every failure ends the attempt with its reason and keeps the recording.
 import type { RobotName } from '../../assets/robots/index.js';
-import { robotModel } from '../../assets/robots/index.js';
+import { ROBOT_STATIONS, robotModel, type RobotStation } from '../../assets/robots/index.js';
 import type { BuildConfig } from '../../schemas/config.js';
 import type { Mat4, Pose, Vec3 } from '../../core/math.js';
 import { PhysicsWorld } from '../physics/world.js';
@@ -49,13 +49,12 @@ export interface PickPlaceRecording extends EpisodeRecording {
   initial: { poses: Record<number, Pose>; q: number[]; opening: number };
 }
 
-/** Bases at the table's near edge: the Panda reaches the whole area, the smaller WidowX sits closer. */
-export const DEFAULT_BASES: Record<string, Vec3> = { panda: [-0.5, 0, 0], widowx250: [-0.28, 0, 0] };
 const TABLE_HALF: [number, number] = [0.7, 0.6];
 const APPROACH = 0.1;
 
 export function robotBase(model: RobotModel, base?: Pose): Pose {
-  return base ?? { position: [...(DEFAULT_BASES[model.name] ?? [-0.45, 0, 0])] as Vec3, quaternion: [0, 0, 0, 1] };
+  const station = (ROBOT_STATIONS as Record<string, RobotStation | undefined>)[model.name];
+  return base ?? { position: [...(station?.base ?? [-0.45, 0, 0])] as Vec3, quaternion: [0, 0, 0, 1] };
 }
 
 /** Takes the pusher out, puts the robot's links in (ids from 100) at home with the gripper open. */

@@ -7,7 +7,7 @@ import { robotModel } from '../../assets/robots/index.js';
 import type { BuildConfig } from '../../schemas/config.js';
 import type { Vec3 } from '../../core/math.js';
 import type { Rng } from '../../core/random.js';
-import type { Material, Shape } from '../../core/scene.js';
+import { type Material, type Shape, shapeFootprintRadius } from '../../core/scene.js';
 import { OBJECT_COLORS } from './palette.js';
 
 /** What the sampler needs to place one object; ids, names and poses are the sampler's. */
@@ -78,9 +78,10 @@ const GRASP_SLACK = 0.016;
 
 /**
  * What a pick-and-place scene must hold for its task primitives, as pools of library ids (each pool drawn from once,
- * before the free draws): two objects the configured robot can hold (narrower than its opening less the slack, not
- * receptacles, small enough to go into a container), one container and one support that fit the drop area. An empty
- * list when the task is not pick-and-place; a pool with no entries (a narrow category filter) is left out.
+ * before the free draws): a support with a top wide enough for any holdable here, a low container, an object the
+ * configured robot can hold that is small enough to go into the container, and one it can put on the support (it
+ * stands still where it is put and leaves the fingers room above the table: no balls, nothing tall or flat). An empty list when the task is not pick-and-place; a pool
+ * with no entries (a narrow category filter) is left out.
  */
 export function taskReadyPools(config: BuildConfig, candidates: readonly string[]): string[][] {
   if (config.task.kind !== 'pick_place') return [];
@@ -88,21 +89,46 @@ export function taskReadyPools(config: BuildConfig, candidates: readonly string[
   const opening = robotModel(config.task.robot).gripper?.maxOpening ?? 0;
   const [ax, ay] = config.scene.area;
   const entries = candidates.map((id) => lib.get(id));
-  const fitsArea = (e: AssetEntry) => e.size[0] <= 2 * ax && e.size[1] <= 2 * ay && Math.hypot(e.size[0], e.size[1]) <= MAX_RECEPTACLE;
-  const holdable = entries.filter((e) => e.graspable && e.roles.length === 0 && e.graspWidth < opening - GRASP_SLACK && Math.hypot(e.size[0], e.size[1]) <= HOLDABLE_FOOTPRINT);
+  const footprint = (e: AssetEntry) => Math.hypot(e.size[0], e.size[1]);
+  const fitsArea = (e: AssetEntry) => e.size[0] <= 2 * ax && e.size[1] <= 2 * ay && footprint(e) <= MAX_RECEPTACLE;
+  const holdable = entries.filter((e) => e.graspable && e.roles.length === 0 && e.graspWidth < opening - GRASP_SLACK && footprint(e) <= HOLDABLE_FOOTPRINT);
   // low containers: an arm reaching into a tall pot sweeps its rim
-  const container = entries.filter((e) => e.roles.includes('container') && !e.roles.includes('support') && fitsArea(e) && Math.min(e.size[0], e.size[1]) >= MIN_CONTAINER && e.size[2] <= MAX_CONTAINER_HEIGHT);
-  const support = entries.filter((e) => e.roles.includes('support') && !e.roles.includes('container') && fitsArea(e));
+  const container = entries.filter((e) => e.roles.includes('container') && !e.roles.includes('support') && fitsArea(e) && Math.min(e.size[0], e.size[1]) >= MIN_CONTAINER && e.size[2] <= MAX_RECEPTACLE_HEIGHT);
+  // a top every holdable fits on (put-on wants ¾ of X's footprint radius on it), low enough to reach over
+  const support = entries.filter((e) => e.roles.includes('support') && !e.roles.includes('container') && fitsArea(e)
+    && Math.min(e.size[0], e.size[1]) / 2 >= 0.75 * (HOLDABLE_FOOTPRINT / 2) && e.size[2] <= MAX_RECEPTACLE_HEIGHT);
   // one of the two small enough for the narrowest container's interior (a bowl's is about a quarter of its width)
-  const small = holdable.filter((e) => Math.hypot(e.size[0], e.size[1]) <= SMALL_FOOTPRINT);
-  return [container, support, small.length ? small : holdable, holdable].filter((pool) => pool.length > 0).map((pool) => pool.map((e) => e.id));
+  const small = holdable.filter((e) => footprint(e) <= 2 * SMALL_RADIUS * Math.SQRT2 && footprintRadius(lib, e) <= SMALL_RADIUS);
+  const placeable = holdable.filter((e) => !ROLLING_CATEGORIES.has(e.category) && e.size[2] >= MIN_PLACEABLE_HEIGHT && e.size[2] <= MAX_PLACEABLE_HEIGHT);
+  // the largest first: a support drawn after the bowl often finds no free spot left in the area
+  return [support, container, small.length ? small : holdable, placeable.length ? placeable : holdable]
+    .filter((pool) => pool.length > 0).map((pool) => pool.map((e) => e.id));
 }
 
-/** Holdables for a task-ready scene fit in a 12 cm circle (so one goes into a bowl), containers are 14 cm wide or more. */
+/** Holdables for a task-ready scene fit in a 12 cm circle, containers are 14 cm wide or more. */
 const HOLDABLE_FOOTPRINT = 0.12;
 const MIN_CONTAINER = 0.14;
-const MAX_CONTAINER_HEIGHT = 0.1;
-const SMALL_FOOTPRINT = 0.065;
+/** containers and supports no taller than this: the arm reaches into and over them without sweeping a rim */
+const MAX_RECEPTACLE_HEIGHT = 0.1;
+/**
+ * What goes into a container has a footprint radius below this: the low bowls' inner walls stand 3.7 cm or more
+ * from the axis 1 cm above the floor, and put-in keeps 1 cm between the object and the wall.
+ */
+const SMALL_RADIUS = 0.026;
+
+const radii = new Map<string, number>();
+/** The footprint radius of an asset's own shape (a ball's is half its width, a cube's half its diagonal). */
+function footprintRadius(lib: AssetLibrary, e: AssetEntry): number {
+  let r = radii.get(e.id);
+  if (r === undefined) radii.set(e.id, (r = shapeFootprintRadius(lib.instantiate(e).shape)));
+  return r;
+}
+/** what is put on a support stands no taller than this: a standing bottle topples off a book when let go */
+const MAX_PLACEABLE_HEIGHT = 0.12;
+/** ...and no thinner than this: fingers closing on a carrot or a marker lying flat touch the table first */
+const MIN_PLACEABLE_HEIGHT = 0.025;
+/** categories whose objects roll away from where they are put (a demonstrator puts them in things, not on them) */
+const ROLLING_CATEGORIES = new Set(['ball']);
 
 /** A library object: category first, then a variant, so rare and common families are drawn alike. */
 export function drawLibraryObject(candidates: readonly string[], rng: Rng): ObjectDraw {

@@ -7,6 +7,7 @@ import type { Rng } from '../../core/random.js';
 import { TABLE_COLORS } from './palette.js';
 import { drawLibraryObject, drawPrimitive, libraryCandidates, type ObjectDraw, taskReadyPools } from './objects.js';
 import type { Scene, SceneObject } from '../../core/scene.js';
+import { ROBOT_STATIONS } from '../../assets/robots/index.js';
 
 export const TABLE_ID = 1;
 export const PUSHER_ID = 2;
@@ -51,6 +52,7 @@ export function sampleScene(config: BuildConfig, rng: Rng): Scene {
   // support, two objects the robot can hold), so every scene has something each primitive fits; the rest are free
   const pools = config.scene.objects === 'library' ? taskReadyPools(config, candidates).slice(0, objects_max) : [];
   const count = Math.max(rng.int(objects_min, objects_max), pools.length);
+  const station = pools.length > 0 ? ROBOT_STATIONS[config.task.robot] : null;
   const placed: { x: number; y: number; r: number }[] = [];
   const names = new Set<string>();
   for (let k = 0; k < count; k++) {
@@ -74,13 +76,22 @@ export function sampleScene(config: BuildConfig, rng: Rng): Scene {
     const r = Math.hypot(d.size[0], d.size[1], d.lying ? d.size[2] : 0) / 2;
     const halfHeight = (d.lying ? d.size[1] : d.size[2]) / 2;
 
-    let spot: { x: number; y: number } | undefined;
-    for (let tries = 0; tries < 200 && !spot; tries++) {
+    // what the task needs stands where the robot reaches it; the first of those (the largest, a support) goes to
+    // the side of the area where it leaves the most room for the rest
+    const required = pools[k] !== undefined;
+    const reachable = (x: number, y: number) => {
+      if (!required || !station) return true;
+      const d = Math.hypot(x - station.base[0], y - station.base[1]);
+      return d >= station.reach[0] && d <= station.reach[1];
+    };
+    const spots: { x: number; y: number }[] = [];
+    for (let tries = 0; tries < 200 && spots.length < (required && k === 0 ? 8 : 1); tries++) {
       const x = rng.uniform(-area[0] + r, area[0] - r);
       const y = rng.uniform(-area[1] + r, area[1] - r);
-      if (placed.every((p) => Math.hypot(p.x - x, p.y - y) > p.r + r + 0.015)) spot = { x, y };
+      if (reachable(x, y) && placed.every((p) => Math.hypot(p.x - x, p.y - y) > p.r + r + 0.015)) spots.push({ x, y });
     }
-    if (!spot) return false;
+    if (spots.length === 0) return false;
+    const spot = spots.reduce((a, b) => (Math.abs(b.y) > Math.abs(a.y) ? b : a));
     placed.push({ ...spot, r });
     names.add(name);
     objects.push({
