@@ -68,9 +68,9 @@ export interface PackGroupOptions {
   statsMaxSamples?: number;
 }
 
-const SPLIT_NAME = /^[A-Za-z0-9_]+$/;
+/** What a split may be named: it becomes part of file names, of job ids and of HF's `split` argument. */
+export const SPLIT_NAME = /^[A-Za-z0-9_]+$/;
 
-/** A split name becomes part of file names, of job ids and of HF's `split` argument. */
 export function checkSplitName(s: string): string {
   if (!SPLIT_NAME.test(s)) throw new Error(`split name ${JSON.stringify(s)} must match ${SPLIT_NAME}`);
   return s;

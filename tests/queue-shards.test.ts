@@ -13,6 +13,7 @@ import { presetConfig } from '../schemas/presets.js';
 import { buildId } from '../generators/episode.js';
 import { writeFragment } from '../export/fragment.js';
 import { failedOutput } from '../workers/failed-episode.js';
+import { parsePayload } from '../workers/queue-jobs.js';
 import { shardGroups } from '../workers/shard-groups.js';
 import { workDirOf, writeBuildMarker } from '../workers/work-dir.js';
 import { spatialgen, tempDir } from './helpers/build-fixture.js';
@@ -52,6 +53,14 @@ describe('queued builds: shard jobs', { timeout: 600_000 }, () => {
   after(async () => {
     killAll();
     for (const p of prefixes) await dropPrefix(REDIS_6379, p).catch(() => {});
+  });
+
+  test('a shard payload is checked: a bad one is one line, before anything is enqueued', () => {
+    const ok = { buildId: id, outDir: root, run: 1, split: 'train', group: 0 };
+    assert.deepEqual(parsePayload('shard', ok), ok);
+    assert.throws(() => parsePayload('shard', { ...ok, split: 'val-set' }), /^BadPayloadError: bad shard job payload: split: must be letters, digits and _/);
+    assert.throws(() => parsePayload('shard', { ...ok, group: -1 }), /^BadPayloadError: bad shard job payload: group: /);
+    assert.throws(() => parsePayload('shard', { ...ok, index: 0 }), /^BadPayloadError: bad shard job payload: /);
   });
 
   test('the flow is build ← finalize ← shard(split, group) ← episodes, and the dataset is the embedded one', async () => {

@@ -21,6 +21,7 @@
 import { isAbsolute } from 'node:path';
 import { z } from 'zod';
 import type { JobsOptions } from 'bullmq';
+import { SPLIT_NAME } from '../export/shard-group.js';
 
 const BuildIdSchema = z.string().regex(/^[0-9a-f]{16}$/, 'must be 16 lowercase hex digits');
 const OutDirSchema = z.string().min(1).refine((p) => isAbsolute(p), 'must be an absolute path (the same on every worker machine)');
@@ -40,8 +41,7 @@ export const ShardPayloadSchema = z.strictObject({
   buildId: BuildIdSchema,
   outDir: OutDirSchema,
   run: z.number().int().min(1),
-  // a split name is part of the job id and of file names
-  split: z.string().regex(/^[A-Za-z0-9_]+$/, 'must be letters, digits and _'),
+  split: z.string().regex(SPLIT_NAME, 'must be letters, digits and _ (it is part of the job id and of file names)'),
   group: z.number().int().min(0).max(2 ** 31 - 1),
 });
 export const BuildPayloadSchema = z.strictObject({
