@@ -8,17 +8,13 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { tempDir } from './helpers/build-fixture.js';
 import { fixture } from './helpers/fixtures.js';
-import { REDIS_6379, childPids, fileHashes, dropPrefix, jobsRunBy, killAll, runCli, startCli, startWorker, testPrefix, waitFor } from './helpers/queue-fixture.js';
+import {
+  REDIS_6379, childPids, cleanUp, fileHashes, jobsRunBy, runCli, startCli, startWorker, testPrefix, waitFor,
+} from './helpers/queue-fixture.js';
 
 const OBJECTS = fixture('objects');
 const root = tempDir('queue-assets');
 const models = join(root, 'models');
-const prefixes: string[] = [];
-const newPrefix = (name: string) => {
-  const p = testPrefix(name);
-  prefixes.push(p);
-  return p;
-};
 
 before(() => {
   mkdirSync(models, { recursive: true });
@@ -28,8 +24,7 @@ before(() => {
 });
 
 after(async () => {
-  killAll();
-  for (const p of prefixes) await dropPrefix(REDIS_6379, p).catch(() => {});
+  await cleanUp();
   rmSync(root, { recursive: true, force: true });
 });
 
@@ -48,7 +43,7 @@ function assertImported(stdout: string, library: string): void {
 
 describe('queued asset import', { timeout: 600_000 }, () => {
   test('2 good models and 1 bad: the good ones imported, as embedded, file for file; the bad one is one line; exit 1', async () => {
-    const prefix = newPrefix('imp');
+    const prefix = testPrefix('imp');
     const embedded = await runCli(['assets', 'import', models, '--library', join(root, 'lib-embedded'), '--no-workers']);
     assert.equal(embedded.status, 1, embedded.stderr);
     const queued = await runCli(['assets', 'import', models, '--library', join(root, 'lib-queued'), '--redis', REDIS_6379, '--prefix', prefix, '--workers', '2', '--no-progress']);
@@ -63,7 +58,7 @@ describe('queued asset import', { timeout: 600_000 }, () => {
   });
 
   test('a worker killed in the middle of an import loses no model: another takes its job over', async () => {
-    const prefix = newPrefix('imp-kill');
+    const prefix = testPrefix('imp-kill');
     const library = join(root, 'lib-kill');
     const first = await startWorker(REDIS_6379, prefix, ['--concurrency', '1']);
     const cmd = startCli(['assets', 'import', models, '--library', library, '--redis', REDIS_6379, '--prefix', prefix, '--workers', '0', '--no-thumbnails', '--no-progress']);

@@ -13,25 +13,16 @@ import { QueueClient, startBuildRun } from '../workers/build-flow.js';
 import { DEFAULT_RETRY } from '../workers/queue-jobs.js';
 import { tempDir } from './helpers/build-fixture.js';
 import {
-  REDIS_6379, buildCounts, dropPrefix, freePort, episodesOf, keyCount, killAll, runCli, startCli, startWorker, testPrefix, waitFor,
+  REDIS_6379, buildCounts, cleanUp, episodesOf, freePort, keyCount, runCli, startCli, startWorker, testPrefix, waitFor,
 } from './helpers/queue-fixture.js';
 
 const root = tempDir('queue-control');
-const prefixes: string[] = [];
-const newPrefix = (name: string) => {
-  const p = testPrefix(name);
-  prefixes.push(p);
-  return p;
-};
 
-after(async () => {
-  killAll();
-  for (const p of prefixes) await dropPrefix(REDIS_6379, p).catch(() => {});
-});
+after(cleanUp);
 
 describe('queued builds: refusals', { timeout: 300_000 }, () => {
   test('a bad config, an unreachable or mistyped Redis are one clear line, and nothing is enqueued', async () => {
-    const prefix = newPrefix('refuse');
+    const prefix = testPrefix('refuse');
     const cfg = join(root, 'bad.yaml');
     writeFileSync(cfg, 'episodes: 2\ncameras:\n  - name: base\n    width: 256\n    height: -3\n    fov_y_deg: 50\n    position: [0, 0, 1]\n    target: [0, 0, 0]\n');
     const out = join(root, 'bad-out');
@@ -59,7 +50,7 @@ describe('queued builds: refusals', { timeout: 300_000 }, () => {
   });
 
   test('a payload that cannot be right is refused before the flow is written', async () => {
-    const prefix = newPrefix('payload');
+    const prefix = testPrefix('payload');
     const q = new QueueClient({ url: REDIS_6379, display: REDIS_6379, prefix });
     try {
       const config = presetConfig('smoke');
@@ -71,7 +62,7 @@ describe('queued builds: refusals', { timeout: 300_000 }, () => {
   });
 
   test('malformed jobs fail alone, at once, with a one-line reason; the worker goes on', async () => {
-    const prefix = newPrefix('badjobs');
+    const prefix = testPrefix('badjobs');
     const w = await startWorker(REDIS_6379, prefix);
     const redis = new Redis(REDIS_6379, { maxRetriesPerRequest: null });
     const queue = new Queue('episodes', { connection: redis, prefix });
@@ -108,7 +99,7 @@ describe('queued builds: refusals', { timeout: 300_000 }, () => {
 
 describe('queued builds: a machine that cannot render', { timeout: 300_000 }, () => {
   test('stops with one line instead of failing every episode it takes; the episode stays queued', async () => {
-    const prefix = newPrefix('noadapter');
+    const prefix = testPrefix('noadapter');
     // no Vulkan driver: Dawn finds no adapter, as on a machine without lavapipe or a GPU driver
     const w = await startWorker(REDIS_6379, prefix, [], { VK_ICD_FILENAMES: join(root, 'no-such-icd.json') });
     const b = await runCli(['build', '--preset', 'smoke', '--episodes', '1', '--out', join(root, 'noadapter'), '--redis', REDIS_6379, '--prefix', prefix, '--workers', '0', '--detach']);
@@ -132,7 +123,7 @@ describe('queued builds: a machine that cannot render', { timeout: 300_000 }, ()
 
 describe('queued builds: an episode that fails for good', { timeout: 300_000 }, () => {
   test('is recorded in episodes.arrow with its reason, and the count stays exact', async () => {
-    const prefix = newPrefix('failed');
+    const prefix = testPrefix('failed');
     const out = join(root, 'failed-episode');
     const b = await runCli(['build', '--preset', 'smoke', '--episodes', '2', '--out', out, '--redis', REDIS_6379, '--prefix', prefix, '--workers', '0', '--detach']);
     assert.equal(b.status, 0, b.stderr);
@@ -169,7 +160,7 @@ describe('queued builds: an episode that fails for good', { timeout: 300_000 }, 
 describe('queued builds: cancel, resume, two at once, SIGTERM', { timeout: 600_000 }, () => {
   const EPISODES_A = 8;
   test('cancel stops new episodes; resume completes the build; a second build is untouched', async () => {
-    const prefix = newPrefix('control');
+    const prefix = testPrefix('control');
     const outA = join(root, 'a');
     const outB = join(root, 'b');
     let w = await startWorker(REDIS_6379, prefix);
@@ -228,7 +219,7 @@ describe('queued builds: cancel, resume, two at once, SIGTERM', { timeout: 600_0
 
 describe('queued builds: dashboard and TLS', { timeout: 300_000 }, () => {
   test('the dashboard serves Bull Board on 127.0.0.1 with both queues', async () => {
-    const prefix = newPrefix('board');
+    const prefix = testPrefix('board');
     const d = startCli(['dashboard', '--redis', REDIS_6379, '--prefix', prefix, '--port', '0']);
     const url = await waitFor('the dashboard URL', () => /http:\/\/127\.0\.0\.1:\d+\//.exec(d.stdout)?.[0] ?? (d.child.exitCode !== null ? 'exited' : null), 60_000);
     assert.notEqual(url, 'exited', d.stderr);

@@ -10,23 +10,16 @@ import { Redis } from 'ioredis';
 import { runConvert } from '../convert/run.js';
 import { tempDir } from './helpers/build-fixture.js';
 import { robotDemos } from './helpers/convert-datasets.js';
-import { REDIS_6379, dropPrefix, fileHashes, keyCount, killAll, manifestSansCode, runCli, startWorker, testPrefix, waitFor } from './helpers/queue-fixture.js';
+import { REDIS_6379, cleanUp, fileHashes, keyCount, manifestSansCode, runCli, startWorker, testPrefix, waitFor } from './helpers/queue-fixture.js';
 
 const FIX = robotDemos() ?? '/missing-robot-demos';
 const noFixtures = robotDemos() === null && 'the shared robot-demos fixtures are not next to this checkout';
 const PUSHT = join(FIX, 'lerobot-v1/pusht');
 const BRIDGE = join(FIX, 'rlds-bridge/bridge_dataset/1.0.0');
 const root = tempDir('queue-convert');
-const prefixes: string[] = [];
-const newPrefix = (name: string) => {
-  const p = testPrefix(name);
-  prefixes.push(p);
-  return p;
-};
 
 after(async () => {
-  killAll();
-  for (const p of prefixes) await dropPrefix(REDIS_6379, p).catch(() => {});
+  await cleanUp();
   rmSync(root, { recursive: true, force: true });
 });
 
@@ -42,7 +35,7 @@ function assertSameDataset(queued: string, embedded: string): void {
 
 describe('queued convert equals the embedded convert', { skip: noFixtures, timeout: 600_000 }, () => {
   test('PushT (LeRobot v1) with a calibration, on the command\'s own workers', async () => {
-    const prefix = newPrefix('conv-pusht');
+    const prefix = testPrefix('conv-pusht');
     const dir = join(root, 'pusht');
     mkdirSync(dir, { recursive: true });
     const cal = join(dir, 'pusht-calibration.json');
@@ -60,7 +53,7 @@ describe('queued convert equals the embedded convert', { skip: noFixtures, timeo
   });
 
   test('Bridge (RLDS), 25 episodes, served by a `spatialgen worker` (--workers 0); a malformed convert job fails alone', async () => {
-    const prefix = newPrefix('conv-bridge');
+    const prefix = testPrefix('conv-bridge');
     const dir = join(root, 'bridge');
     await runConvert(BRIDGE, join(dir, 'embedded'));
     const w = await startWorker(REDIS_6379, prefix, ['--concurrency', '2']);
@@ -89,7 +82,7 @@ describe('queued convert equals the embedded convert', { skip: noFixtures, timeo
   });
 
   test('a non-empty --out is one line and nothing is enqueued', async () => {
-    const prefix = newPrefix('conv-refuse');
+    const prefix = testPrefix('conv-refuse');
     const out = join(root, 'taken');
     mkdirSync(out, { recursive: true });
     writeFileSync(join(out, 'x'), 'x');

@@ -9,14 +9,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, test } from 'node:test';
 import { spatialgen, tempDir } from './helpers/build-fixture.js';
 import {
-  REDIS_6379, TestRedis, buildCounts, freePort, childPids, datasetFiles, dropPrefix, episodesOf, killAll, manifestSansCode,
-  jobsRunBy, startCli, startWorker, testPrefix, waitFor, type Proc,
+  REDIS_6379, buildCounts, childPids, cleanUp, datasetFiles, episodesOf, freePort, jobsRunBy, manifestSansCode, startCli, startWorker, testPrefix, TestRedis, waitFor, type Proc,
 } from './helpers/queue-fixture.js';
 
 const EPISODES = '4';
 const root = tempDir('queue-faults');
 const reference = join(root, 'embedded');
-const prefixes: string[] = [];
 
 function assertSameDataset(dir: string): void {
   const want = episodesOf(reference);
@@ -38,14 +36,10 @@ describe('queued builds under faults', { timeout: 600_000 }, () => {
     const r = spatialgen(['build', '--preset', 'smoke', '--episodes', EPISODES, '--out', reference, '--workers', '2', '--no-progress']);
     assert.equal(r.status, 0, r.stderr);
   });
-  after(async () => {
-    killAll();
-    for (const p of prefixes) await dropPrefix(REDIS_6379, p).catch(() => {});
-  });
+  after(cleanUp);
 
   test('SIGKILLed workers and a crashed job process: the build completes exactly as an embedded one', async (t) => {
     const prefix = testPrefix('kill');
-    prefixes.push(prefix);
     const out = join(root, 'killed');
     let a = await startWorker(REDIS_6379, prefix);
     const b = await startWorker(REDIS_6379, prefix);

@@ -18,7 +18,7 @@ import { shardGroups } from '../workers/shard-groups.js';
 import { workDirOf, writeBuildMarker } from '../workers/work-dir.js';
 import { spatialgen, tempDir } from './helpers/build-fixture.js';
 import {
-  REDIS_6379, activeJobs, buildCounts, dropPrefix, fileHashes, killAll, manifestSansCode, runCli, startCli, startWorker, testPrefix, waitFor, type Proc,
+  REDIS_6379, activeJobs, buildCounts, cleanUp, fileHashes, manifestSansCode, runCli, startCli, startWorker, testPrefix, waitFor, type Proc,
 } from './helpers/queue-fixture.js';
 
 const root = tempDir('queue-shards');
@@ -31,12 +31,6 @@ const config = parseBuildConfig({
 }, 'test');
 const id = buildId(config);
 const run1 = (s: string) => `${id}.r1.${s}`;
-const prefixes: string[] = [];
-const newPrefix = (name: string) => {
-  const p = testPrefix(name);
-  prefixes.push(p);
-  return p;
-};
 
 function assertSameDataset(dir: string): void {
   assert.ok(!existsSync(join(dir, '.work')), 'work directory removed');
@@ -50,10 +44,7 @@ describe('queued builds: shard jobs', { timeout: 600_000 }, () => {
     const r = spatialgen(['build', configPath, '--out', reference, '--workers', '2', '--no-progress']);
     assert.equal(r.status, 0, r.stderr);
   });
-  after(async () => {
-    killAll();
-    for (const p of prefixes) await dropPrefix(REDIS_6379, p).catch(() => {});
-  });
+  after(cleanUp);
 
   test('a shard payload is checked: a bad one is one line, before anything is enqueued', () => {
     const ok = { buildId: id, outDir: root, run: 1, split: 'train', group: 0 };
@@ -66,7 +57,7 @@ describe('queued builds: shard jobs', { timeout: 600_000 }, () => {
   test('the flow is build ← finalize ← shard(split, group) ← episodes, and the dataset is the embedded one', async () => {
     const groups = shardGroups(config);
     assert.deepEqual(groups.map((g) => `${g.split}.${g.group}:${g.indices}`), ['train.0:0,1', 'train.1:4,5', 'train.2:7', 'validation.0:2,3', 'validation.1:6']);
-    const prefix = newPrefix('shards');
+    const prefix = testPrefix('shards');
     const w = await startWorker(REDIS_6379, prefix);
     try {
       const r = await runCli(['build', configPath, '--out', join(root, 'queued'), '--redis', REDIS_6379, '--prefix', prefix, '--workers', '0', '--no-progress']);
@@ -102,7 +93,7 @@ describe('queued builds: shard jobs', { timeout: 600_000 }, () => {
   });
 
   test('the packing worker SIGKILLed while a shard job runs, and again in finalize: the dataset is still exact', async (t) => {
-    const prefix = newPrefix('shard-kill');
+    const prefix = testPrefix('shard-kill');
     const out = join(root, 'killed');
     // one worker renders, the other only packs: every shard job and finalize runs on the packer
     const renderer = await startWorker(REDIS_6379, prefix, ['--queues', 'episodes']);
@@ -136,7 +127,7 @@ describe('queued builds: shard jobs', { timeout: 600_000 }, () => {
   });
 
   test('a shard job that cannot pack fails the build with its reason, in one line', async () => {
-    const prefix = newPrefix('shard-fail');
+    const prefix = testPrefix('shard-fail');
     const out = join(root, 'bad-fragment');
     // an unfinished run of this build whose (successful, so packed) episode 0 had its fragment rewritten after commit
     await writeBuildMarker(out, id);

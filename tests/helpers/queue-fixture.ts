@@ -14,9 +14,14 @@ import { readArrowStream } from './arrow-read.js';
 
 export const REDIS_6379 = 'redis://127.0.0.1:6379';
 
-/** A key prefix no other test run shares, so tests on the shared Redis never see each other's builds. */
+const prefixes = new Set<string>();
+
+/** A key prefix no other test run shares, so tests on the shared Redis never see each other's builds; its keys on
+ * REDIS_6379 go when the test file ends (`cleanUp`). */
 export function testPrefix(name: string): string {
-  return `sgtest-${name}-${process.pid}-${Date.now().toString(36)}`;
+  const p = `sgtest-${name}-${process.pid}-${Date.now().toString(36)}`;
+  prefixes.add(p);
+  return p;
 }
 
 export interface Proc {
@@ -96,6 +101,12 @@ export function killAll(): void {
     }
     c.kill('SIGKILL');
   }
+}
+
+/** The end of a queue test file: every process it started killed, every key under its prefixes removed. */
+export async function cleanUp(): Promise<void> {
+  killAll();
+  for (const p of prefixes) await dropPrefix(REDIS_6379, p).catch(() => {});
 }
 
 /** A TCP port free on 127.0.0.1 right now (for private Redis servers: never a fixed port another test may hold). */
