@@ -13,7 +13,7 @@ import { inBase, tcpAction } from '../generators/episode.js';
 import { type Pose, mat3Multiply, mat3Transpose, quatFromAxisAngle, quatToMat3 } from '../core/math.js';
 import { PhysicsWorld } from '../generators/physics/world.js';
 import { Rng } from '../core/random.js';
-import { GRASP_PREDICTION_DISTANCE } from '../generators/robot/contacts.js';
+import { armPhysicsOptions } from '../generators/robot/contacts.js';
 import { RobotExecutor } from '../generators/robot/executor.js';
 import { eulerXYZToMat3 } from '../core/frames.js';
 import { DEFAULT_LIMITS, planCartesian, planJoint } from '../generators/robot/motion.js';
@@ -38,7 +38,7 @@ describe('grasping in physics', () => {
       const scene = tableScene([{ shape: { kind: 'box', size: [0.045, 0.045, 0.045] }, position: [0, 0.05, 0.0225] }]);
       const model = robotModel(robot);
       const rig = addRobotToScene(scene, model, robotBase(model));
-      const physics = await PhysicsWorld.create(scene, { hz: 240, predictionDistance: GRASP_PREDICTION_DISTANCE });
+      const physics = await PhysicsWorld.create(scene, armPhysicsOptions(240));
       try {
         const block = scene.objects.find((o) => o.id === 3)!;
         const exec = new RobotExecutor(scene, physics, rig, model.home, 10);

@@ -6,7 +6,7 @@ import type { BuildConfig } from '../../schemas/config.js';
 import type { Mat4, Pose, Vec3 } from '../../core/math.js';
 import { mat3Multiply, poseToMat4 } from '../../core/math.js';
 import { PhysicsWorld } from '../physics/world.js';
-import { GRASP_PREDICTION_DISTANCE } from '../robot/contacts.js';
+import { armPhysicsOptions } from '../robot/contacts.js';
 import { RobotExecutor } from '../robot/executor.js';
 import { eulerXYZToMat3, mat4Multiply } from '../../core/frames.js';
 import { refineIk } from '../robot/ik.js';
@@ -47,8 +47,9 @@ export async function replayActions(scene: Scene, rec: PickPlaceRecording, confi
     if (p) o.pose = { position: [...p.position] as Vec3, quaternion: [...p.quaternion] as Pose['quaternion'] };
   }
   const rig = new RobotRig(new Kinematics(model), rec.robotBase);
-  const physics = await PhysicsWorld.create(scene, { hz: config.physics.hz, predictionDistance: GRASP_PREDICTION_DISTANCE });
+  const physics = await PhysicsWorld.create(scene, armPhysicsOptions(config.physics.hz));
   try {
+    physics.keepAwake(rec.targetIds.slice(0, 1));
     const exec = new RobotExecutor(scene, physics, rig, rec.initial.q, rec.hz, rec.initial.opening);
     let cmd = basePose(rec.robotBase, rec.steps[0].tcp);
     let worst = 0;

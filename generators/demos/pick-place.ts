@@ -8,7 +8,7 @@ import type { BuildConfig } from '../../schemas/config.js';
 import type { Mat4, Pose, Vec3 } from '../../core/math.js';
 import { PhysicsWorld } from '../physics/world.js';
 import type { Rng } from '../../core/random.js';
-import { GRASP_PREDICTION_DISTANCE } from '../robot/contacts.js';
+import { GRASP_PREDICTION_DISTANCE, armPhysicsOptions } from '../robot/contacts.js';
 import { RobotExecutor } from '../robot/executor.js';
 import { Kinematics } from '../robot/kinematics.js';
 import type { RobotModel } from '../../core/robot-model.js';
@@ -225,7 +225,7 @@ export async function recordPickPlaceDemo(scene: Scene, config: BuildConfig, rng
   const settling = await PhysicsWorld.create(scene, { hz: config.physics.hz, predictionDistance: GRASP_PREDICTION_DISTANCE });
   settling.settle(config.physics.settle_s);
   settling.free();
-  const physics = await PhysicsWorld.create(scene, { hz: config.physics.hz, predictionDistance: GRASP_PREDICTION_DISTANCE });
+  const physics = await PhysicsWorld.create(scene, armPhysicsOptions(config.physics.hz));
   try {
     const exec = new RobotExecutor(scene, physics, rig, model.home, config.recording.hz);
     const initial = { poses: snapshotPoses(scene), q: [...model.home], opening: exec.gripper.opening };
@@ -239,6 +239,9 @@ export async function recordPickPlaceDemo(scene: Scene, config: BuildConfig, rng
     if ('failure' in chosen) {
       return { ...base, task: 'none', instruction: '', spatialPrompt: '', targetIds: [], taskSpec: null, steps: exec.finish(), success: false, failureReason: chosen.failure, graspPoint3d: null, placePoint3d: null };
     }
+    const targetIds = [chosen.spec.objectId, ...(chosen.spec.referenceId !== undefined ? [chosen.spec.referenceId] : [])];
+    // the object handled; a receptacle may sleep (a bowl's many convex parts on the table cost most) until X lands in it
+    physics.keepAwake([chosen.spec.objectId]);
     const attempt = new Attempt(exec, chosen.spec, opts);
     const why = chosen.spec.kind === 'push_to' ? attempt.push(chosen) : attempt.pickAndPlace(chosen);
     const outcome = why ? { success: false, reason: why } : evaluateTask(scene, chosen.spec, attempt.start, attempt.speedOfTargets());
@@ -248,7 +251,7 @@ export async function recordPickPlaceDemo(scene: Scene, config: BuildConfig, rng
     return {
       ...base,
       task: chosen.spec.kind, instruction: text.instruction, spatialPrompt: text.spatialPrompt,
-      targetIds: [chosen.spec.objectId, ...(chosen.spec.referenceId !== undefined ? [chosen.spec.referenceId] : [])],
+      targetIds,
       taskSpec: chosen.spec, steps: exec.finish(), success: outcome.success, failureReason: outcome.reason,
       graspPoint3d: contacts ? (contacts[0].map((v, i) => (v + contacts[1][i]) / 2) as [number, number, number]) : null,
       placePoint3d: (chosen.place?.point ?? pushEnd ?? null) as [number, number, number] | null,

@@ -18,6 +18,13 @@ export interface PhysicsOptions {
    * goes stale while a finger slides past an object and shoves it before any real contact (generators/robot/contacts.ts).
    */
   predictionDistance?: number;
+  /**
+   * Let bodies at rest sleep (Rapier: below 4 cm/s and 0.5 rad/s at this length unit for 2 s; a moving kinematic
+   * body or a new contact wakes them). Off by default: settling and the asset tests watch every body. A scripted
+   * arm episode turns it on: most objects lie still all episode, and solving their contacts every step was about
+   * half of its CPU time.
+   */
+  sleep?: boolean;
 }
 
 // Rapier's round shapes stand along +y; scene shapes stand along +z.
@@ -50,6 +57,7 @@ export function colliderDescs(R: Rapier, shape: Shape): ColliderDesc[] {
 
 export class PhysicsWorld {
   private readonly bodies = new Map<number, RigidBody>();
+  private awake: RigidBody[] = [];
   private steps = 0;
 
   private constructor(
@@ -71,11 +79,11 @@ export class PhysicsWorld {
       world.integrationParameters.normalizedPredictionDistance = Math.min(world.integrationParameters.normalizedPredictionDistance, opts.predictionDistance / world.lengthUnit);
     }
     const pw = new PhysicsWorld(R, world, scene, opts.hz);
-    for (const o of scene.objects) pw.addObject(o, opts.density ?? 600);
+    for (const o of scene.objects) pw.addObject(o, opts.density ?? 600, opts.sleep ?? false);
     return pw;
   }
 
-  private addObject(o: SceneObject, density: number): void {
+  private addObject(o: SceneObject, density: number, canSleep: boolean): void {
     const R = this.R;
     const [x, y, z] = o.pose.position;
     const [qx, qy, qz, qw] = o.pose.quaternion;
@@ -84,7 +92,7 @@ export class PhysicsWorld {
     desc.setTranslation(x, y, z).setRotation({ x: qx, y: qy, z: qz, w: qw });
     if (o.body === 'dynamic') {
       // no rolling resistance in Rapier: a little damping lets balls and cylinders come to rest on the table
-      desc.setLinearDamping(0.1).setAngularDamping(0.8).setCcdEnabled(true).setCanSleep(false);
+      desc.setLinearDamping(0.1).setAngularDamping(0.8).setCcdEnabled(true).setCanSleep(canSleep);
     }
     const body = this.world.createRigidBody(desc);
     const descs = colliderDescs(R, o.shape);
@@ -110,7 +118,16 @@ export class PhysicsWorld {
     if (quaternion) b.setNextKinematicRotation({ x: quaternion[0], y: quaternion[1], z: quaternion[2], w: quaternion[3] });
   }
 
+  /**
+   * These bodies never sleep (with `sleep` on): what a task handles. A held object is still relative to the fingers
+   * that hold it, and Rapier may put it to sleep while the fingers pause; asleep, it stays behind when the arm moves.
+   */
+  keepAwake(ids: readonly number[]): void {
+    this.awake = ids.map((id) => this.body(id));
+  }
+
   step(): void {
+    for (const b of this.awake) b.wakeUp();
     this.world.step();
     this.steps++;
     this.syncToScene();

@@ -10,4 +10,10 @@
 // and the push disappears (balls and boxes at any gap tried, cylinders from 5 mm).
 //
 // PhysicsWorld takes it as `predictionDistance`; grasping worlds pass this value.
+import type { PhysicsOptions } from '../physics/world.js';
 export const GRASP_PREDICTION_DISTANCE = 0.002;
+
+/** The physics of an episode with an arm (recording and replay must build the same world). */
+export function armPhysicsOptions(hz: number): PhysicsOptions {
+  return { hz, predictionDistance: GRASP_PREDICTION_DISTANCE, sleep: true };
+}
