@@ -14,14 +14,14 @@ import { Rng } from '../core/random.js';
 import type { BuildConfig } from '../schemas/config.js';
 import { presetConfig } from '../schemas/presets.js';
 
-function pickPlaceConfig(robot: 'panda' | 'widowx250', primitives: BuildConfig['task']['primitives'] = ['pick']): BuildConfig {
+function pickPlaceConfig(robot: 'panda' | 'widowx250', primitives?: BuildConfig['task']['primitives']): BuildConfig {
   const c = presetConfig('demo');
-  return { ...c, task: { ...c.task, robot, primitives } };
+  return { ...c, task: { ...c.task, robot, primitives: primitives ?? c.task.primitives } };
 }
 
 describe('task-ready library scenes', () => {
   for (const robot of ['panda', 'widowx250'] as const) {
-    test(`${robot}: every seed has a container, a support and two objects narrower than the gripper opening − 1.6 cm`, () => {
+    test(`${robot}: every seed has a container, a support, blocks and objects narrower than the gripper opening − 1.6 cm`, () => {
       const config = pickPlaceConfig(robot);
       const opening = robotModel(robot).gripper!.maxOpening;
       for (let s = 0; s < 12; s++) {
@@ -32,9 +32,9 @@ describe('task-ready library scenes', () => {
         assert.ok(objs.some((o) => isSupport(o) && !isContainer(o)), `seed ${s}: no support in ${names}`);
         const holdable = objs.filter((o) => !isContainer(o) && minWidth(o) < opening - 0.016);
         assert.ok(holdable.length >= 2, `seed ${s}: ${holdable.length} holdable in ${names}`);
-        // something fits in the container and something that stays put fits on the support's top
+        // something fits in the container, something that stays put fits on the support's top, a block on a block
         const canHold = (o: SceneObject) => holdable.includes(o);
-        for (const kind of ['place_in', 'place_on'] as const) {
+        for (const kind of ['place_in', 'place_on', 'stack'] as const) {
           assert.ok(taskCandidates(scene, kind, new Rng(s), canHold).length > 0, `seed ${s}: no ${kind} pair in ${names}`);
         }
         // and what the tasks need stands within the robot's reach (free draws may stand anywhere)
@@ -58,13 +58,15 @@ describe('task-ready library scenes', () => {
     const push = presetConfig('smoke');
     assert.equal(push.task.kind, 'push');
     assert.deepEqual(taskReadyPools(push, libraryCandidates(push)), []);
-    assert.equal(taskReadyPools(config, libraryCandidates(config)).length, 4);
+    // support, container, a holdable for it, two blocks; only what the configured primitives need
+    assert.equal(taskReadyPools(config, libraryCandidates(config)).length, 5);
+    assert.equal(taskReadyPools(pickPlaceConfig('panda', ['pick']), libraryCandidates(config)).length, 2);
   });
 
   // the issue's acceptance on the build path (bench/demos.ts --scenes library measures 50 seeds): every seed is an
   // attempt, a scene where nothing fits or nothing can be planned counts as a failure
   for (const robot of ['panda', 'widowx250'] as const) {
-    for (const [task, seeds, need] of [['pick', 10, 9], ['place_on', 6, 5], ['place_in', 6, 5]] as const) {
+    for (const [task, seeds, need] of [['pick', 10, 9], ['place_on', 6, 5], ['place_in', 6, 5], ['stack', 4, 3]] as const) {
       test(`${robot} ${task} on library scenes: at least ${need} of ${seeds} seeds succeed`, async () => {
         const config = pickPlaceConfig(robot, [task]);
         const failures: string[] = [];

@@ -59,8 +59,10 @@ export function isSupport(o: SceneObject): boolean {
   return roles(o).includes('support') || (FLAT_TOPPED.has(o.category) && upright(o) && (o.shape.kind === 'box' || o.shape.kind === 'cylinder' || o.shape.kind === 'mesh'));
 }
 
+/** A cube or block that stands on a flat face: a box, or a convex mesh (a bevelled library cube). */
 export function isBlock(o: SceneObject): boolean {
-  return (o.category === 'cube' || o.category === 'block') && o.shape.kind === 'box' && upright(o);
+  const convex = o.shape.kind === 'box' || (o.shape.kind === 'mesh' && (o.shape.convexParts?.length ?? 1) <= 1);
+  return (o.category === 'cube' || o.category === 'block') && convex && upright(o);
 }
 
 /** Radius of the object's footprint (horizontal bounding circle about its centre). */

@@ -5,6 +5,7 @@ import { loadLibrary, type AssetLibrary } from '../../assets/library.js';
 import type { AssetEntry } from '../../assets/core/asset.js';
 import { robotModel } from '../../assets/robots/index.js';
 import type { BuildConfig } from '../../schemas/config.js';
+import type { TaskKind } from '../../schemas/task-kinds.js';
 import type { Vec3 } from '../../core/math.js';
 import type { Rng } from '../../core/random.js';
 import { type Material, type Shape, shapeFootprintRadius } from '../../core/scene.js';
@@ -77,14 +78,16 @@ export function libraryCandidates(config: BuildConfig): string[] {
 const GRASP_SLACK = 0.016;
 
 /**
- * What a pick-and-place scene must hold for its task primitives, as pools of library ids (each pool drawn from once,
- * before the free draws): a support with a top wide enough for any holdable here, a low container, an object the
- * configured robot can hold that is small enough to go into the container, and one it can put on the support (it
- * stands still where it is put and leaves the fingers room above the table: no balls, nothing tall or flat). An empty list when the task is not pick-and-place; a pool
- * with no entries (a narrow category filter) is left out.
+ * What a pick-and-place scene must hold for the configured task primitives, as pools of library ids (each pool drawn
+ * from once, before the free draws): for put-on a support whose top any holdable here fits on, for put-in a low
+ * container, two objects the configured robot can hold (for put-in one small enough for the container; for put-on,
+ * move-near and push ones that stay where they are put and leave the fingers room above the table: no balls,
+ * nothing tall or flat), and for stack two cubes. An empty list when the task is not pick-and-place; a pool with no
+ * entries (a narrow category filter) is left out.
  */
 export function taskReadyPools(config: BuildConfig, candidates: readonly string[]): string[][] {
   if (config.task.kind !== 'pick_place') return [];
+  const wants = (k: TaskKind) => config.task.primitives.includes(k);
   const lib = sceneLibrary();
   const opening = robotModel(config.task.robot).gripper?.maxOpening ?? 0;
   const [ax, ay] = config.scene.area;
@@ -97,12 +100,22 @@ export function taskReadyPools(config: BuildConfig, candidates: readonly string[
   // a top every holdable fits on (put-on wants ¾ of X's footprint radius on it), low enough to reach over
   const support = entries.filter((e) => e.roles.includes('support') && !e.roles.includes('container') && fitsArea(e)
     && Math.min(e.size[0], e.size[1]) / 2 >= 0.75 * (HOLDABLE_FOOTPRINT / 2) && e.size[2] <= MAX_RECEPTACLE_HEIGHT);
-  // one of the two small enough for the narrowest container's interior (a bowl's is about a quarter of its width)
   const small = holdable.filter((e) => footprint(e) <= 2 * SMALL_RADIUS * Math.SQRT2 && footprintRadius(lib, e) <= SMALL_RADIUS);
   const placeable = holdable.filter((e) => !ROLLING_CATEGORIES.has(e.category) && e.size[2] >= MIN_PLACEABLE_HEIGHT && e.size[2] <= MAX_PLACEABLE_HEIGHT);
+  // cubes: the smaller of any two fits on the other's top (two long blocks may not)
+  const block = placeable.filter((e) => e.category === 'cube' && e.collider.parts <= 1);
+  const or = (pool: AssetEntry[], fallback: AssetEntry[]) => (pool.length ? pool : fallback);
+  // put-on, move-near and push leave the object where the arm let go of it: a ball rolls on
+  const staysPut = wants('place_on') || wants('move_near') || wants('push_to');
   // the largest first: a support drawn after the bowl often finds no free spot left in the area
-  return [support, container, small.length ? small : holdable, placeable.length ? placeable : holdable]
-    .filter((pool) => pool.length > 0).map((pool) => pool.map((e) => e.id));
+  const pools = [
+    ...(wants('place_on') ? [support] : []),
+    ...(wants('place_in') ? [container] : []),
+    wants('place_in') ? or(small, holdable) : staysPut ? or(placeable, holdable) : holdable,
+    wants('stack') ? or(block, holdable) : staysPut ? or(placeable, holdable) : holdable,
+    ...(wants('stack') ? [block] : []),
+  ];
+  return pools.filter((pool) => pool.length > 0).map((pool) => pool.map((e) => e.id));
 }
 
 /** Holdables for a task-ready scene fit in a 12 cm circle, containers are 14 cm wide or more. */

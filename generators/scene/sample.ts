@@ -13,6 +13,9 @@ export const TABLE_ID = 1;
 export const PUSHER_ID = 2;
 export const FIRST_OBJECT_ID = 3;
 
+/** Free space kept around an object a task will grasp: an open finger and its approach beside it. */
+const FINGER_ROOM = 0.03;
+
 /** Table top at z = 0; the table is a slab below it. */
 const TABLE_SIZE: Vec3 = [1.4, 1.2, 0.05];
 
@@ -53,7 +56,8 @@ export function sampleScene(config: BuildConfig, rng: Rng): Scene {
   const pools = config.scene.objects === 'library' ? taskReadyPools(config, candidates).slice(0, objects_max) : [];
   const count = Math.max(rng.int(objects_min, objects_max), pools.length);
   const station = pools.length > 0 ? ROBOT_STATIONS[config.task.robot] : null;
-  const placed: { x: number; y: number; r: number }[] = [];
+  // `gap`: the free space an object wants around it (a task's object: room for the fingers beside it)
+  const placed: { x: number; y: number; r: number; gap: number }[] = [];
   const names = new Set<string>();
   for (let k = 0; k < count; k++) {
     const from = pools[k] ?? candidates;
@@ -84,15 +88,16 @@ export function sampleScene(config: BuildConfig, rng: Rng): Scene {
       const d = Math.hypot(x - station.base[0], y - station.base[1]);
       return d >= station.reach[0] && d <= station.reach[1];
     };
+    const gap = required && !d.roles?.length ? FINGER_ROOM : 0.015;
     const spots: { x: number; y: number }[] = [];
     for (let tries = 0; tries < 200 && spots.length < (required && k === 0 ? 8 : 1); tries++) {
       const x = rng.uniform(-area[0] + r, area[0] - r);
       const y = rng.uniform(-area[1] + r, area[1] - r);
-      if (reachable(x, y) && placed.every((p) => Math.hypot(p.x - x, p.y - y) > p.r + r + 0.015)) spots.push({ x, y });
+      if (reachable(x, y) && placed.every((p) => Math.hypot(p.x - x, p.y - y) > p.r + r + Math.max(p.gap, gap))) spots.push({ x, y });
     }
     if (spots.length === 0) return false;
     const spot = spots.reduce((a, b) => (Math.abs(b.y) > Math.abs(a.y) ? b : a));
-    placed.push({ ...spot, r });
+    placed.push({ ...spot, r, gap });
     names.add(name);
     objects.push({
       id: FIRST_OBJECT_ID + k, name, category: d.category, synonyms: d.synonyms, assetId: d.assetId, shape: d.shape,
