@@ -67,6 +67,12 @@ export function tcpAction(thisTcp: Pose, nextTcp: Pose, gripperClose: boolean): 
   return [...d, ...mat3ToEulerXYZ(r), gripperClose ? 1 : 0];
 }
 
+/** The SPEC action of every recorded step (the last one: no motion, the gripper as it is). */
+export function episodeActions(rec: EpisodeRecording): number[][] {
+  const base = rec.steps.map((s) => inBase(rec.robotBase, s.tcp));
+  return rec.steps.map((s, k) => (k + 1 < rec.steps.length ? tcpAction(base[k], base[k + 1], rec.steps[k + 1].gripperClosed) : [0, 0, 0, 0, 0, 0, s.gripperClosed ? 1 : 0]));
+}
+
 const IN_FLIGHT = 4;
 
 interface RenderedStep {
@@ -102,6 +108,7 @@ export async function runEpisode(config: BuildConfig, index: number, renderer: R
   const cams: CameraModel[] = scene.cameras.map(cameraModel);
   const fmt = parseCoordFormat(config.stage1.coord_format);
   const baseTcp = rec.steps.map((s) => inBase(rec.robotBase, s.tcp));
+  const actions = episodeActions(rec);
   const traces = futureTraces(rec.steps.map((s) => [...s.tcp.position] as Vec3), rec.steps.map((s) => s.gripperClosed));
   // the frames at which the gripper first closes, and then first opens again (grasp and place events)
   const grasp = rec.steps.findIndex((st) => st.gripperClosed);
@@ -176,7 +183,7 @@ export async function runEpisode(config: BuildConfig, index: number, renderer: R
       state: [...step.jointPositions, step.gripperOpening],
       eef_pose: poseArray(baseTcp[k]),
       base_pose: poseArray(rec.robotBase),
-      action: k + 1 < rec.steps.length ? tcpAction(baseTcp[k], baseTcp[k + 1], next.gripperClosed) : [0, 0, 0, 0, 0, 0, step.gripperClosed ? 1 : 0],
+      action: actions[k],
       action_joint_position: [...next.jointPositions],
       trace_3d: traces[k].map((p) => [p[0], p[1], p[2]]),
       grasp_point_3d: rec.graspPoint3d, place_point_3d: rec.placePoint3d,

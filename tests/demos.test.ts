@@ -9,7 +9,7 @@ import { type PickPlaceRecording, addRobotToScene, recordPickPlaceDemo, robotBas
 import { safeHeight } from '../generators/demos/pick-place-choose.js';
 import { replayActions } from '../generators/demos/pick-place-replay.js';
 import { TASK_KINDS, type TaskKind } from '../generators/demos/pick-place-tasks.js';
-import { inBase, tcpAction } from '../generators/episode.js';
+import { episodeActions } from '../generators/episode.js';
 import { type Pose, mat3Multiply, mat3Transpose, quatFromAxisAngle, quatToMat3 } from '../core/math.js';
 import { PhysicsWorld } from '../generators/physics/world.js';
 import { Rng } from '../core/random.js';
@@ -27,10 +27,6 @@ async function episode(robot: (typeof ROBOTS)[number], kind: TaskKind, seed: num
   return recordPickPlaceDemo(scene, config, new Rng(seed), robot, { tasks: [kind], base });
 }
 
-function specActions(rec: PickPlaceRecording): number[][] {
-  const base = rec.steps.map((s) => inBase(rec.robotBase, s.tcp));
-  return rec.steps.map((s, k) => (k + 1 < rec.steps.length ? tcpAction(base[k], base[k + 1], rec.steps[k + 1].gripperClosed) : [0, 0, 0, 0, 0, 0, s.gripperClosed ? 1 : 0]));
-}
 
 describe('grasping in physics', () => {
   for (const robot of ROBOTS) {
@@ -134,7 +130,7 @@ describe('recorded episodes', () => {
     for (const [robot, kind, seed, base] of [['panda', 'place_on', 1, undefined], ['widowx250', 'pick', 2, turned]] as const) {
       const rec = await episode(robot, kind, seed, base);
       assert.ok(rec.success, `${robot} ${kind}: ${rec.failureReason}`);
-      const actions = specActions(rec);
+      const actions = episodeActions(rec);
       const inv: Pose['quaternion'] = [-rec.robotBase.quaternion[0], -rec.robotBase.quaternion[1], -rec.robotBase.quaternion[2], rec.robotBase.quaternion[3]];
       const rb = quatToMat3(inv);
       for (let k = 0; k + 1 < rec.steps.length; k++) {
@@ -184,7 +180,7 @@ describe('recorded episodes', () => {
         const scene = robotTestScene(seed, { reach: robot === 'panda' ? [-0.1, 0.15] : [-0.15, 0.05] });
         const rec = await recordPickPlaceDemo(scene, config, new Rng(seed), robot, { tasks: [kind] });
         assert.ok(rec.success, `${kind}: ${rec.failureReason}`);
-        const replay = await replayActions(scene, rec, config, robotModel(robot), specActions(rec).map((a) => a.map((v) => Math.fround(v))));
+        const replay = await replayActions(scene, rec, config, robotModel(robot), episodeActions(rec).map((a) => a.map((v) => Math.fround(v))));
         assert.equal(replay.success, rec.success, replay.reason ?? '');
         assert.equal(replay.steps.length, rec.steps.length);
         const x = rec.targetIds[0];
