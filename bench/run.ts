@@ -9,6 +9,7 @@ const runs: [string, string[]][] = [
   ['render.ts', []],
   ['pipeline.ts', ['6']],
   ['demos.ts', ['--seeds', '50']],
+  ['demos.ts', ['--scenes', 'library', '--seeds', '50']],
   ['queue.ts', []],
 ];
 let failed = 0;
