@@ -13,8 +13,23 @@ function triangles(shape: Shape): Float32Array {
   return t;
 }
 
+// The last area per camera and object: most objects lie still for most of an episode (asleep in Rapier, their poses
+// bit-identical from frame to frame), and rasterising them again was the largest CPU cost of annotation.
+const lastArea = new WeakMap<CameraModel, Map<number, { shape: Shape; pose: number[]; area: number }>>();
+
 /** Number of pixel centres covered by the object's projection, counted beyond the image borders too. */
 export function silhouetteArea(cam: CameraModel, o: SceneObject): number {
+  const pose = [...o.pose.position, ...o.pose.quaternion];
+  let byObject = lastArea.get(cam);
+  if (!byObject) lastArea.set(cam, (byObject = new Map()));
+  const last = byObject.get(o.id);
+  if (last && last.shape === o.shape && last.pose.every((v, i) => v === pose[i])) return last.area;
+  const area = rasterArea(cam, o);
+  byObject.set(o.id, { shape: o.shape, pose, area });
+  return area;
+}
+
+function rasterArea(cam: CameraModel, o: SceneObject): number {
   const tri = triangles(o.shape);
   const n = tri.length / 3;
   const uv = new Float64Array(n * 2);

@@ -22,7 +22,8 @@ const CLEAR_HEIGHT = 0.19; // above the tallest object
 const PUSH_SPEED = 0.08; // m/s
 
 export async function recordPushDemo(scene: Scene, config: BuildConfig, rng: Rng): Promise<EpisodeRecording> {
-  const physics = await PhysicsWorld.create(scene, { hz: config.physics.hz });
+  // resting bodies sleep (the pushed one is kept awake): most of a scene lies still all episode
+  const physics = await PhysicsWorld.create(scene, { hz: config.physics.hz, sleep: true });
   try {
     physics.settle(config.physics.settle_s);
 
@@ -30,6 +31,7 @@ export async function recordPushDemo(scene: Scene, config: BuildConfig, rng: Rng
     const tall = scene.objects.filter((o) => o.annotated && o.pose.position[2] + shapeHalfExtents(o.shape)[2] >= 0.02);
     const candidates = tall.length > 0 ? tall : scene.objects.filter((o) => o.annotated);
     const target = rng.pick(candidates);
+    physics.keepAwake([target.id]);
     const { words, dir: baseDir } = rng.pick(DIRECTIONS);
     const jitter = rng.uniform(-0.25, 0.25);
     const dir: Vec3 = [baseDir[0] * Math.cos(jitter) - baseDir[1] * Math.sin(jitter), baseDir[0] * Math.sin(jitter) + baseDir[1] * Math.cos(jitter), 0];
