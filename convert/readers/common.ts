@@ -6,6 +6,9 @@ import type { DemoCamera, EncodedImage } from '../episode.js';
 import { type ImageFormat, encodeRgb, imageInfo } from '../images.js';
 import { type VideoInfo, decodeAt, probeVideo } from '../video.js';
 
+// LeRobot's path templates are formatted where the layouts live, shared with the exporter
+export { pyFormat } from '../../lerobot/layout.js';
+
 export interface ReaderOptions {
   /** how frames decoded from video are stored */
   imageFormat: ImageFormat;
@@ -17,15 +20,6 @@ export const DEFAULT_READER_OPTIONS: ReaderOptions = { imageFormat: 'jpeg' };
 
 /** Columns that say where a row is rather than what the robot did. */
 export const BOOKKEEPING = new Set(['index', 'episode_index', 'frame_index', 'task_index', 'timestamp']);
-
-/** `data/chunk-{episode_chunk:03d}/episode_{episode_index:06d}.parquet` with the given values. */
-export function pyFormat(template: string, values: Record<string, string | number>): string {
-  return template.replace(/\{(\w+)(?::0?(\d+)d)?\}/g, (m, name: string, width?: string) => {
-    const v = values[name];
-    if (v === undefined) throw new Error(`path template ${template} names {${name}}, which is not known`);
-    return width ? String(v).padStart(Number(width), '0') : String(v);
-  });
-}
 
 export function readJson(path: string, what = 'file'): any {
   if (!existsSync(path)) throw new InputError(path, `${what} is missing`);

@@ -1,11 +1,13 @@
 // Small LeRobot v2.1 / v3.0 datasets written by the tests: a known pinhole camera looking at a synthetic end-effector
 // path (piecewise linear in time, knots at frames, so the SPEC trace of the recorded samples equals the analytic
 // path), frames drawn as a Gaussian blob at the projected TCP and encoded to h264 by ffmpeg with a normal GOP and
-// B-frames, state in parquet via hyparquet-writer with LeRobot's column types (list<float>, int64, float32).
+// B-frames, state in parquet with LeRobot's column types (list<float>, int64, float32) as the exporter writes them.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parquetWriteBuffer } from 'hyparquet-writer';
+import { V21, V30 } from '../../lerobot/layout.js';
+import { type Column, type ColumnKind, parquetBytes, schemaOf } from '../../lerobot/parquet.js';
 import { type CameraModel, cameraModel, project } from '../../core/camera.js';
 import type { Vec3 } from '../../core/math.js';
 import { fixture } from './fixtures.js';
@@ -82,38 +84,23 @@ export function encodeMp4(path: string, frames: readonly Buffer[]): void {
   if (r.status !== 0) throw new Error(`ffmpeg: ${r.stderr.toString()}`);
 }
 
-const list = (name: string, type: 'FLOAT' | 'BYTE_ARRAY') => [
-  { name, repetition_type: 'OPTIONAL' as const, converted_type: 'LIST' as const, num_children: 1 },
-  { name: 'list', repetition_type: 'REPEATED' as const, num_children: 1 },
-  type === 'FLOAT'
-    ? { name: 'element', type: 'FLOAT' as const, repetition_type: 'OPTIONAL' as const }
-    : { name: 'element', type: 'BYTE_ARRAY' as const, converted_type: 'UTF8' as const, repetition_type: 'OPTIONAL' as const },
-];
-const scalar = (name: string, type: 'FLOAT' | 'DOUBLE' | 'INT64') => [{ name, type, repetition_type: 'OPTIONAL' as const }];
-
 /** Frame rows of episodes as LeRobot writes them: state [x,y,z,gripper], action = next state, bookkeeping columns. */
-function dataParquet(eps: readonly SynthEpisode[], firstIndex = 0): ArrayBuffer {
+function dataParquet(eps: readonly SynthEpisode[], firstIndex = 0): Uint8Array {
   const rows = eps.flatMap((e) => e.positions.map((p, f) => ({ e, p, f })));
   const state = rows.map(({ p, e, f }) => [p[0], p[1], p[2], e.gripper[f]]);
   const action = rows.map(({ e, f }) => {
     const n = Math.min(f + 1, e.positions.length - 1);
     return [...e.positions[n], e.gripper[n]];
   });
-  const columnData = [
-    { name: 'observation.state', data: state },
-    { name: 'action', data: action },
-    { name: 'timestamp', data: rows.map(({ f }) => f / FPS) },
-    { name: 'frame_index', data: rows.map(({ f }) => BigInt(f)) },
-    { name: 'episode_index', data: rows.map(({ e }) => BigInt(e.index)) },
-    { name: 'index', data: rows.map((_, i) => BigInt(firstIndex + i)) },
-    { name: 'task_index', data: rows.map(({ e }) => BigInt(e.index % 3)) },
-  ];
-  const schema = [
-    { name: 'root', num_children: columnData.length },
-    ...list('observation.state', 'FLOAT'), ...list('action', 'FLOAT'), ...scalar('timestamp', 'FLOAT'),
-    ...scalar('frame_index', 'INT64'), ...scalar('episode_index', 'INT64'), ...scalar('index', 'INT64'), ...scalar('task_index', 'INT64'),
-  ];
-  return parquetWriteBuffer({ columnData, schema });
+  return parquetBytes([
+    { name: 'observation.state', kind: 'f32list', values: state },
+    { name: 'action', kind: 'f32list', values: action },
+    { name: 'timestamp', kind: 'f32', values: rows.map(({ f }) => f / FPS) },
+    { name: 'frame_index', kind: 'i64', values: rows.map(({ f }) => f) },
+    { name: 'episode_index', kind: 'i64', values: rows.map(({ e }) => e.index) },
+    { name: 'index', kind: 'i64', values: rows.map((_, i) => firstIndex + i) },
+    { name: 'task_index', kind: 'i64', values: rows.map(({ e }) => e.index % 3) },
+  ]);
 }
 
 function features(): Record<string, Record<string, unknown>> {
@@ -148,8 +135,8 @@ export function writeLerobotV21(root: string, opts: WriteOptions = {}): SynthEpi
   writeFileSync(join(root, 'meta', 'info.json'), JSON.stringify({
     codebase_version: 'v2.1', robot_type: 'synthetic', total_episodes: eps.length, total_frames: total, total_tasks: 3,
     total_videos: eps.length, total_chunks: 1, chunks_size: 1000, fps: FPS, splits: { train: `0:${eps.length}` },
-    data_path: 'data/chunk-{episode_chunk:03d}/episode_{episode_index:06d}.parquet',
-    video_path: 'videos/chunk-{episode_chunk:03d}/{video_key}/episode_{episode_index:06d}.mp4',
+    data_path: V21.data_path,
+    video_path: V21.video_path,
     features: features(),
   }, null, 4));
   writeFileSync(join(root, 'meta', 'episodes.jsonl'), eps.map((e) => JSON.stringify({ episode_index: e.index, tasks: [e.task], length: e.positions.length })).join('\n') + '\n');
@@ -158,7 +145,7 @@ export function writeLerobotV21(root: string, opts: WriteOptions = {}): SynthEpi
   for (const e of eps) {
     const name = `episode_${String(e.index).padStart(6, '0')}`;
     mkdirSync(join(root, 'data', 'chunk-000'), { recursive: true });
-    writeFileSync(join(root, 'data', 'chunk-000', `${name}.parquet`), new Uint8Array(dataParquet([e], first)));
+    writeFileSync(join(root, 'data', 'chunk-000', `${name}.parquet`), dataParquet([e], first));
     first += e.positions.length;
     let frames = renderFrames(cam, e.positions);
     if (opts.shortVideo?.episode === e.index) frames = frames.slice(0, frames.length - opts.shortVideo.dropFrames);
@@ -176,12 +163,12 @@ export function writeLerobotV30(root: string, opts: WriteOptions = {}): SynthEpi
   writeFileSync(join(root, 'meta', 'info.json'), JSON.stringify({
     codebase_version: 'v3.0', robot_type: 'synthetic', total_episodes: eps.length, total_frames: total, total_tasks: 3,
     chunks_size: 1000, data_files_size_in_mb: 100, video_files_size_in_mb: 500, fps: FPS, splits: { train: `0:${eps.length}` },
-    data_path: 'data/chunk-{chunk_index:03d}/file-{file_index:03d}.parquet',
-    video_path: 'videos/{video_key}/chunk-{chunk_index:03d}/file-{file_index:03d}.mp4',
+    data_path: V30.data_path,
+    video_path: V30.video_path,
     features: features(),
   }, null, 4));
   mkdirSync(join(root, 'data', 'chunk-000'), { recursive: true });
-  writeFileSync(join(root, 'data', 'chunk-000', 'file-000.parquet'), new Uint8Array(dataParquet(eps)));
+  writeFileSync(join(root, 'data', 'chunk-000', 'file-000.parquet'), dataParquet(eps));
   let frames: Buffer[] = [];
   const from: number[] = [];
   for (const e of eps) {
@@ -197,36 +184,20 @@ export function writeLerobotV30(root: string, opts: WriteOptions = {}): SynthEpi
     start += e.positions.length;
     return r;
   });
-  const columnData = [
-    { name: 'episode_index', data: meta.map((m) => BigInt(m.e.index)) },
-    { name: 'tasks', data: meta.map((m) => [m.e.task]) },
-    { name: 'length', data: meta.map((m) => BigInt(m.e.positions.length)) },
-    { name: 'data/chunk_index', data: meta.map(() => 0n) },
-    { name: 'data/file_index', data: meta.map(() => 0n) },
-    { name: 'dataset_from_index', data: meta.map((m) => BigInt(m.start)) },
-    { name: 'dataset_to_index', data: meta.map((m) => BigInt(m.start + m.e.positions.length)) },
-    { name: `videos/${CAM_KEY}/chunk_index`, data: meta.map(() => 0n) },
-    { name: `videos/${CAM_KEY}/file_index`, data: meta.map(() => 0n) },
-    { name: `videos/${CAM_KEY}/from_timestamp`, data: meta.map((m) => m.from) },
-    { name: `videos/${CAM_KEY}/to_timestamp`, data: meta.map((m) => m.from + m.e.positions.length / FPS) },
-    { name: 'meta/episodes/chunk_index', data: meta.map(() => 0n) },
-    { name: 'meta/episodes/file_index', data: meta.map(() => 0n) },
-  ];
-  const schema = [
-    { name: 'root', num_children: columnData.length },
-    ...scalar('episode_index', 'INT64'), ...list('tasks', 'BYTE_ARRAY'), ...scalar('length', 'INT64'),
-    ...scalar('data/chunk_index', 'INT64'), ...scalar('data/file_index', 'INT64'),
-    ...scalar('dataset_from_index', 'INT64'), ...scalar('dataset_to_index', 'INT64'),
-    ...scalar(`videos/${CAM_KEY}/chunk_index`, 'INT64'), ...scalar(`videos/${CAM_KEY}/file_index`, 'INT64'),
-    ...scalar(`videos/${CAM_KEY}/from_timestamp`, 'DOUBLE'), ...scalar(`videos/${CAM_KEY}/to_timestamp`, 'DOUBLE'),
-    ...scalar('meta/episodes/chunk_index', 'INT64'), ...scalar('meta/episodes/file_index', 'INT64'),
-  ];
-  writeFileSync(join(root, 'meta', 'episodes', 'chunk-000', 'file-000.parquet'), new Uint8Array(parquetWriteBuffer({ columnData, schema })));
+  const col = (name: string, kind: ColumnKind, f: (m: (typeof meta)[number]) => unknown): Column => ({ name, kind, values: meta.map(f) });
+  writeFileSync(join(root, 'meta', 'episodes', 'chunk-000', 'file-000.parquet'), parquetBytes([
+    col('episode_index', 'i64', (m) => m.e.index), col('tasks', 'utf8list', (m) => [m.e.task]), col('length', 'i64', (m) => m.e.positions.length),
+    col('data/chunk_index', 'i64', () => 0), col('data/file_index', 'i64', () => 0),
+    col('dataset_from_index', 'i64', (m) => m.start), col('dataset_to_index', 'i64', (m) => m.start + m.e.positions.length),
+    col(`videos/${CAM_KEY}/chunk_index`, 'i64', () => 0), col(`videos/${CAM_KEY}/file_index`, 'i64', () => 0),
+    col(`videos/${CAM_KEY}/from_timestamp`, 'f64', (m) => m.from), col(`videos/${CAM_KEY}/to_timestamp`, 'f64', (m) => m.from + m.e.positions.length / FPS),
+    col('meta/episodes/chunk_index', 'i64', () => 0), col('meta/episodes/file_index', 'i64', () => 0),
+  ]));
   // pandas writes the task strings as the frame's index, named "task" by LeRobot
-  writeFileSync(join(root, 'meta', 'tasks.parquet'), new Uint8Array(parquetWriteBuffer({
-    columnData: [{ name: 'task_index', data: [0n, 1n, 2n] }, { name: 'task', data: [0, 1, 2].map((i) => synthEpisode(i).task) }],
-    schema: [{ name: 'root', num_children: 2 }, ...scalar('task_index', 'INT64'), { name: 'task', type: 'BYTE_ARRAY', converted_type: 'UTF8', repetition_type: 'OPTIONAL' }],
-  })));
+  writeFileSync(join(root, 'meta', 'tasks.parquet'), parquetBytes([
+    { name: 'task_index', kind: 'i64', values: [0, 1, 2] },
+    { name: 'task', kind: 'utf8', values: [0, 1, 2].map((i) => synthEpisode(i).task) },
+  ]));
   return eps;
 }
 
@@ -254,7 +225,7 @@ export async function writeLerobotV21Images(root: string, frames = 30): Promise<
   delete feats.action; // this one records no action column
   writeFileSync(join(root, 'meta', 'info.json'), JSON.stringify({
     codebase_version: 'v2.1', total_episodes: 1, total_frames: frames, total_tasks: 1, total_videos: 0, total_chunks: 1, chunks_size: 1000, fps: FPS,
-    splits: { train: '0:1' }, data_path: 'data/chunk-{episode_chunk:03d}/episode_{episode_index:06d}.parquet', video_path: null, features: feats,
+    splits: { train: '0:1' }, data_path: V21.data_path, video_path: null, features: feats,
   }));
   writeFileSync(join(root, 'meta', 'episodes.jsonl'), `${JSON.stringify({ episode_index: 0, tasks: [e.task], length: frames })}\n`);
   writeFileSync(join(root, 'meta', 'tasks.jsonl'), `${JSON.stringify({ task_index: 0, task: e.task })}\n`);
@@ -271,7 +242,8 @@ export async function writeLerobotV21Images(root: string, frames = 30): Promise<
       { name: CAM_KEY, repetition_type: 'OPTIONAL', num_children: 2 },
       { name: 'bytes', type: 'BYTE_ARRAY', repetition_type: 'OPTIONAL' },
       { name: 'path', type: 'BYTE_ARRAY', converted_type: 'UTF8', repetition_type: 'OPTIONAL' },
-      ...list('observation.state', 'FLOAT'), ...scalar('timestamp', 'FLOAT'), ...scalar('episode_index', 'INT64'), ...scalar('task_index', 'INT64'),
+      ...schemaOf({ name: 'observation.state', kind: 'f32list' }), ...schemaOf({ name: 'timestamp', kind: 'f32' }),
+      ...schemaOf({ name: 'episode_index', kind: 'i64' }), ...schemaOf({ name: 'task_index', kind: 'i64' }),
     ],
   });
   mkdirSync(join(root, 'data', 'chunk-000'), { recursive: true });
