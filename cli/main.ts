@@ -8,6 +8,7 @@ import { registerAssets } from './assets.js';
 import { registerWorker } from './worker.js';
 import { registerControl } from './control.js';
 import { registerDashboard } from './dashboard.js';
+import { registerExport } from './export.js';
 
 // the same file from dist/cli (built) and cli/ (run from source with tsx)
 const pkgUrl = [new URL('../../package.json', import.meta.url), new URL('../package.json', import.meta.url)].find((u) => existsSync(u))!;
@@ -17,9 +18,12 @@ export function program(): Command {
   const p = new Command('spatialgen')
     .description('synthetic spatial-grounding and robot-episode data for spatially guided VLA training')
     .version(pkg.version)
+    // program options only before a subcommand, so `export lerobot --version v2.1` is the export's own option
+    .enablePositionalOptions()
     .showHelpAfterError('(run with --help for usage)');
   registerBuild(p);
   registerConvert(p);
+  registerExport(p);
   registerAssets(p);
   registerWorker(p);
   registerControl(p);

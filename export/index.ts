@@ -13,7 +13,7 @@ export {
   type FragmentFile,
   type FragmentInfo,
 } from './fragment.js';
-export { codeVersion, manifestJson, type CodeVersion, type Manifest, type ShardInfo } from './manifest.js';
+export { MANIFEST_FORMAT, codeVersion, manifestJson, type CodeVersion, type Manifest, type ShardInfo } from './manifest.js';
 export { assembleDataset, placeParts, type AssembleOptions, type PackResult, type Placement } from './assemble.js';
 export { packDataset, partLimits, type PackOptions } from './pack.js';
 export { packGroup, readGroupRecord, shardsDir, type GroupKey, type GroupRecord, type PartLimits } from './shard-group.js';

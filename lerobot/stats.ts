@@ -1,0 +1,92 @@
+// Feature statistics as LeRobot keeps them: per episode (v2.1 `episodes_stats.jsonl`) and over the dataset
+// (`meta/stats.json`, what v3.0 loads): min, max, mean, std (population) and count per element. Images are per
+// channel, scaled to [0, 1] and shaped [3][1][1] as LeRobot computes them, from a subsample of frames (all up to 100,
+// then about n^0.75, LeRobot's own rule) decoded at most 150 px high, which is plenty for a mean and a spread.
+import sharp from 'sharp';
+
+export interface Stats {
+  min: number[];
+  max: number[];
+  mean: number[];
+  std: number[];
+  /** frames (or sampled frames, for images) these come from */
+  count: number;
+}
+
+/** Per-element stats of equal-length vectors. */
+export function vectorStats(rows: readonly (readonly number[])[]): Stats {
+  const d = rows[0]?.length ?? 0;
+  const s: Stats = { min: new Array(d).fill(Infinity), max: new Array(d).fill(-Infinity), mean: new Array(d).fill(0), std: new Array(d).fill(0), count: rows.length };
+  for (const r of rows) for (let j = 0; j < d; j++) {
+    s.min[j] = Math.min(s.min[j], r[j]);
+    s.max[j] = Math.max(s.max[j], r[j]);
+    s.mean[j] += r[j] / rows.length;
+  }
+  for (const r of rows) for (let j = 0; j < d; j++) s.std[j] += (r[j] - s.mean[j]) ** 2 / rows.length;
+  s.std = s.std.map(Math.sqrt);
+  return s;
+}
+
+/** LeRobot's sample count for image stats of an episode of n frames. */
+export function sampleIndices(n: number): number[] {
+  const k = n <= 100 ? n : Math.min(n, Math.max(100, Math.floor(n ** 0.75)), 10_000);
+  return Array.from({ length: k }, (_, i) => Math.round((i * (n - 1)) / Math.max(1, k - 1)));
+}
+
+/** Per-channel stats of encoded RGB images, in [0, 1]. */
+export async function imageStats(images: readonly Uint8Array[]): Promise<Stats> {
+  const n = [0, 0, 0];
+  const sum = [0, 0, 0];
+  const sq = [0, 0, 0];
+  const min = [1, 1, 1];
+  const max = [0, 0, 0];
+  for (const i of sampleIndices(images.length)) {
+    const { data, info } = await sharp(images[i]).resize({ height: 150, withoutEnlargement: true }).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+    for (let p = 0; p < data.length; p += info.channels) for (let c = 0; c < 3; c++) {
+      const v = data[p + c] / 255;
+      n[c]++;
+      sum[c] += v;
+      sq[c] += v * v;
+      if (v < min[c]) min[c] = v;
+      if (v > max[c]) max[c] = v;
+    }
+  }
+  const mean = sum.map((s, c) => s / n[c]);
+  return { min, max, mean, std: sq.map((s, c) => Math.sqrt(Math.max(0, s / n[c] - mean[c] ** 2))), count: sampleIndices(images.length).length };
+}
+
+/** Stats of the union of the parts (Chan's parallel combination of mean and variance). */
+export function mergeStats(parts: readonly Stats[]): Stats {
+  const d = parts[0].mean.length;
+  const count = parts.reduce((a, p) => a + p.count, 0);
+  const mean = Array.from({ length: d }, (_, j) => parts.reduce((a, p) => a + p.mean[j] * p.count, 0) / count);
+  const variance = (j: number) => parts.reduce((a, p) => a + p.count * (p.std[j] ** 2 + (p.mean[j] - mean[j]) ** 2), 0) / count;
+  return {
+    min: Array.from({ length: d }, (_, j) => Math.min(...parts.map((p) => p.min[j]))),
+    max: Array.from({ length: d }, (_, j) => Math.max(...parts.map((p) => p.max[j]))),
+    mean,
+    std: Array.from({ length: d }, (_, j) => Math.sqrt(variance(j))),
+    count,
+  };
+}
+
+/** LeRobot's JSON form: images as [3][1][1], count as [n]. */
+export function statsJson(s: Stats, image: boolean): Record<string, unknown> {
+  const shape = (v: number[]) => (image ? v.map((x) => [[x]]) : v);
+  return { min: shape(s.min), max: shape(s.max), mean: shape(s.mean), std: shape(s.std), count: [s.count] };
+}
+
+export type StatsByFeature = Map<string, { stats: Stats; image: boolean }>;
+
+export function statsByFeatureJson(m: StatsByFeature): Record<string, Record<string, unknown>> {
+  return Object.fromEntries([...m].map(([k, v]) => [k, statsJson(v.stats, v.image)]));
+}
+
+/** meta/stats.json: every episode's stats merged per feature. */
+export function mergeEpisodeStats(episodes: readonly StatsByFeature[]): StatsByFeature {
+  const out: StatsByFeature = new Map();
+  for (const key of episodes[0]?.keys() ?? []) {
+    out.set(key, { stats: mergeStats(episodes.map((e) => e.get(key)!.stats)), image: episodes[0].get(key)!.image });
+  }
+  return out;
+}
