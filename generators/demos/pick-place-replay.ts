@@ -49,7 +49,8 @@ export async function replayActions(scene: Scene, rec: PickPlaceRecording, confi
   const rig = new RobotRig(new Kinematics(model), rec.robotBase);
   const physics = await PhysicsWorld.create(scene, armPhysicsOptions(config.physics.hz));
   try {
-    physics.keepAwake(rec.targetIds.slice(0, 1));
+    // as the recording did: the handled object never sleeps
+    physics.keepAwake(rec.taskSpec ? [rec.taskSpec.objectId] : []);
     const exec = new RobotExecutor(scene, physics, rig, rec.initial.q, rec.hz, rec.initial.opening);
     let cmd = basePose(rec.robotBase, rec.steps[0].tcp);
     let worst = 0;

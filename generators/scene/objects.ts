@@ -100,7 +100,7 @@ export function taskReadyPools(config: BuildConfig, candidates: readonly string[
   // a top every holdable fits on (put-on wants ¾ of X's footprint radius on it), low enough to reach over
   const support = entries.filter((e) => e.roles.includes('support') && !e.roles.includes('container') && fitsArea(e)
     && Math.min(e.size[0], e.size[1]) / 2 >= 0.75 * (HOLDABLE_FOOTPRINT / 2) && e.size[2] <= MAX_RECEPTACLE_HEIGHT);
-  const small = holdable.filter((e) => footprint(e) <= 2 * SMALL_RADIUS * Math.SQRT2 && footprintRadius(lib, e) <= SMALL_RADIUS);
+  const small = holdable.filter((e) => footprint(e) <= 2 * SMALL_RADIUS * Math.SQRT2 && assetFootprintRadius(lib, e) <= SMALL_RADIUS);
   const placeable = holdable.filter((e) => !ROLLING_CATEGORIES.has(e.category) && e.size[2] >= MIN_PLACEABLE_HEIGHT && e.size[2] <= MAX_PLACEABLE_HEIGHT);
   // cubes: the smaller of any two fits on the other's top (two long blocks may not)
   const block = placeable.filter((e) => e.category === 'cube' && e.collider.parts <= 1);
@@ -129,19 +129,20 @@ const MAX_RECEPTACLE_HEIGHT = 0.1;
  */
 const SMALL_RADIUS = 0.026;
 
-const radii = new Map<string, number>();
-/** The footprint radius of an asset's own shape (a ball's is half its width, a cube's half its diagonal). */
-function footprintRadius(lib: AssetLibrary, e: AssetEntry): number {
-  let r = radii.get(e.id);
-  if (r === undefined) radii.set(e.id, (r = shapeFootprintRadius(lib.instantiate(e).shape)));
-  return r;
-}
 /** what is put on a support stands no taller than this: a standing bottle topples off a book when let go */
 const MAX_PLACEABLE_HEIGHT = 0.12;
 /** ...and no thinner than this: fingers closing on a carrot or a marker lying flat touch the table first */
 const MIN_PLACEABLE_HEIGHT = 0.025;
 /** categories whose objects roll away from where they are put (a demonstrator puts them in things, not on them) */
 const ROLLING_CATEGORIES = new Set(['ball']);
+
+const radii = new Map<string, number>();
+/** The footprint radius of an asset's own shape (a ball's is half its width, a cube's half its diagonal). */
+function assetFootprintRadius(lib: AssetLibrary, e: AssetEntry): number {
+  let r = radii.get(e.id);
+  if (r === undefined) radii.set(e.id, (r = shapeFootprintRadius(lib.instantiate(e).shape)));
+  return r;
+}
 
 /** A library object: category first, then a variant, so rare and common families are drawn alike. */
 export function drawLibraryObject(candidates: readonly string[], rng: Rng): ObjectDraw {

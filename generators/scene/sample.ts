@@ -51,8 +51,8 @@ export function sampleScene(config: BuildConfig, rng: Rng): Scene {
 
   const { objects_min, objects_max, shapes, area, object_size } = config.scene;
   const candidates = config.scene.objects === 'library' ? libraryCandidates(config) : [];
-  // pick-and-place from the library: the first draws come from what the task primitives need (a container, a
-  // support, two objects the robot can hold), so every scene has something each primitive fits; the rest are free
+  // pick-and-place from the library: the first draws come from what the configured primitives need (taskReadyPools),
+  // so every scene has something each primitive fits; the rest are free
   const pools = config.scene.objects === 'library' ? taskReadyPools(config, candidates).slice(0, objects_max) : [];
   const count = Math.max(rng.int(objects_min, objects_max), pools.length);
   const station = pools.length > 0 ? ROBOT_STATIONS[config.task.robot] : null;
@@ -80,13 +80,13 @@ export function sampleScene(config: BuildConfig, rng: Rng): Scene {
     const r = Math.hypot(d.size[0], d.size[1], d.lying ? d.size[2] : 0) / 2;
     const halfHeight = (d.lying ? d.size[1] : d.size[2]) / 2;
 
-    // what the task needs stands where the robot reaches it; the first of those (the largest, a support) goes to
-    // the side of the area where it leaves the most room for the rest
+    // what the task needs stands where the robot reaches it; the first of those (the largest: a support when put-on
+    // is configured) goes to the side of the area where it leaves the most room for the rest
     const required = pools[k] !== undefined;
     const reachable = (x: number, y: number) => {
       if (!required || !station) return true;
-      const d = Math.hypot(x - station.base[0], y - station.base[1]);
-      return d >= station.reach[0] && d <= station.reach[1];
+      const dist = Math.hypot(x - station.base[0], y - station.base[1]);
+      return dist >= station.reach[0] && dist <= station.reach[1];
     };
     const gap = required && !d.roles?.length ? FINGER_ROOM : 0.015;
     const spots: { x: number; y: number }[] = [];
