@@ -21,10 +21,16 @@ import { runAssetsCli } from './helpers/assets-cli.js';
 import { FIXTURES } from './helpers/fixtures.js';
 const OBJECTS = join(FIXTURES, 'objects');
 const have = existsSync(OBJECTS);
+/** the three models these tests are about (the fixtures folder now also holds 41 YCB scans, not imported here) */
+const MODELS = ['bullet3_banana', 'bullet3_mug', 'ycb_005_tomato_soup_can'];
 let work: string;
+/** a folder holding just MODELS, as a user's import folder would */
+let models: string;
 
 before(() => {
   work = mkdtempSync(join(tmpdir(), 'asg-import-'));
+  models = join(work, 'models');
+  if (have) for (const m of MODELS) cpSync(join(OBJECTS, m), join(models, m), { recursive: true });
 });
 after(() => rmSync(work, { recursive: true, force: true }));
 
@@ -82,7 +88,7 @@ function writeGltfWithImage(path: string, edge: number, imageUri: string): void 
 test('the fixtures import into a fresh library: normalised, with colliders, mass, thumbnails and index entries', { skip: !have && 'shared fixtures not found' }, async () => {
   const root = join(work, 'lib');
   const seen: string[] = [];
-  const r = await importPath(OBJECTS, { libraryRoot: root, onResult: (x, p) => seen.push(`${x.ok ? 'ok' : 'failed'} ${p}`) });
+  const r = await importPath(models, { libraryRoot: root, onResult: (x, p) => seen.push(`${x.ok ? 'ok' : 'failed'} ${p}`) });
   assert.deepEqual(r.failed, []);
   assert.equal(seen.length, 3, `one job per model (the mug's collision OBJ goes with its URDF): ${seen.join('; ')}`);
   const by = new Map(r.imported.map((e) => [e.category, e]));
@@ -120,7 +126,7 @@ test('the fixtures import into a fresh library: normalised, with colliders, mass
   assert.ok(tex && tex.width > 0 && tex.rgba.length === tex.width * tex.height * 4);
   assert.deepEqual(validateLibrary(root).problems, []);
   // re-importing the same files replaces the entries instead of adding copies
-  await importPath(join(OBJECTS, 'bullet3_banana'), { libraryRoot: root, thumbnails: false });
+  await importPath(join(models, 'bullet3_banana'), { libraryRoot: root, thumbnails: false });
   assert.equal(readIndex(root).index!.assets.length, 186 + 3);
 });
 
