@@ -2,10 +2,13 @@
 // one line each (`<asset>: <reason>: <detail>`) and make the exit status non-zero; good assets are never held back
 // by bad ones.
 import { mkdirSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, extname, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
+import { intArg, pathArg, workersArg } from './args.js';
+import { shown } from '../core/errors.js';
 import { type AssetProblem, type Split, formatProblem } from '../assets/core/asset.js';
 import { updateIndex } from '../assets/catalog.js';
+import { readIndex } from '../assets/core/index-file.js';
 import { discoverModels, importPath } from '../assets/import/batch.js';
 import { type AssetLibrary, defaultLibraryRoot, loadLibrary } from '../assets/library.js';
 import { type SheetCell, contactSheet } from '../assets/render/sheet.js';
@@ -17,17 +20,12 @@ import { type ImportRecord, type ImportSummary, importRunId, prepareImportStagin
 import { DEFAULT_RETRY } from '../workers/queue-jobs.js';
 import { DEFAULT_LOCK_MS } from '../workers/queue-worker.js';
 import { finalizeResult, waitForRun } from '../workers/queued-run.js';
-import { connectQueues, requireTarget } from './control.js';
+import { connectQueues, queueOptions, requireTarget } from './control.js';
 import { progress } from './progress.js';
 
-const intArg = (name: string, min: number) => (v: string) => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`${name} must be an integer >= ${min}`);
-  return n;
-};
 const shareArg = (v: string) => {
   const n = Number(v);
-  if (!(n >= 0 && n <= 1)) throw new InvalidArgumentError('--test-share must be a number in 0..1');
+  if (!(v.trim() !== '' && n >= 0 && n <= 1)) throw new InvalidArgumentError('--test-share must be a number in 0..1');
   return n;
 };
 const splitArg = (v: string): Split => {
@@ -100,7 +98,7 @@ export async function importCmd(path: string, flags: ImportFlags, io: Out = stdi
     thumbnails: flags.thumbnails !== false,
     workers: flags.workers !== false,
     onResult: (res, p) => {
-      if (res.ok) io.out(`imported ${res.entry.id} (${res.entry.category}, ${res.entry.colorName}) from ${p}`);
+      if (res.ok) io.out(`imported ${res.entry.id} (${res.entry.category}, ${res.entry.colorName}) from ${shown(p)}`);
     },
   });
   problems(r.failed, io);
@@ -112,11 +110,12 @@ export async function importCmd(path: string, flags: ImportFlags, io: Out = stdi
 /** `import --redis`: one `import-model` job per model on the BullMQ queues, then one index update with every result. */
 async function queuedImport(path: string, root: string, flags: ImportFlags, io: Out): Promise<number> {
   requireTarget(flags);
-  const { models, unsupported } = discoverModels(path);
+  readIndex(root); // before anything is enqueued: an unreadable index would leave the imported models unlisted
+  const { models, skipped } = discoverModels(path);
   const importRoot = statSync(resolve(path)).isDirectory() ? resolve(path) : dirname(resolve(path));
   const rec: ImportRecord = {
     models,
-    unsupported: unsupported.map((f) => ({ asset: f, reason: 'unknown-format' as const, detail: `"${extname(f)}" is not a model format spatialgen reads (OBJ, glTF, GLB, URDF)` })),
+    skipped,
     importRoot,
     ...(flags.category ? { category: flags.category } : {}),
     thumbnails: flags.thumbnails !== false,
@@ -148,7 +147,7 @@ async function queuedImport(path: string, root: string, flags: ImportFlags, io: 
     await q.close();
   }
   if (!s) throw new Error(`import ${id} finished, but Redis no longer has its result; \`spatialgen assets list --library ${root}\` shows what it imported`);
-  for (const e of s.imported) io.out(`imported ${e.id} (${e.category}, ${e.colorName}) from ${e.from}`);
+  for (const e of s.imported) io.out(`imported ${e.id} (${e.category}, ${e.colorName}) from ${shown(e.from)}`);
   problems(s.failed, io);
   for (const w of s.warnings) io.out(`warning ${w}`);
   io.out(`${s.imported.length} imported, ${s.failed.length} failed; library index ${root}/index.json${s.imported.length ? `; thumbnails: ${s.thumbnails}` : ''} (queued)`);
@@ -184,7 +183,7 @@ export function reindex(flags: { library?: string; testShare?: number }, io: Out
 
 export function registerAssets(program: Command, io: Out = stdio): void {
   const assets = program.command('assets').description('the asset library: list, validate, import, preview');
-  const libOpt = ['--library <dir>', 'library root (default: the package\'s assets/library, or $SPATIALGEN_ASSET_LIBRARY)'] as const;
+  const libOpt = ['--library <dir>', 'library root (default: the package\'s assets/library, or $SPATIALGEN_ASSET_LIBRARY)', pathArg('--library')] as const;
 
   assets
     .command('list')
@@ -199,26 +198,25 @@ export function registerAssets(program: Command, io: Out = stdio): void {
   assets
     .command('validate')
     .description('check the library (or the models under PATH before importing); one line per problem')
-    .argument('[path]', 'a model file or a folder of models to check instead of the library')
+    .argument('[path]', 'a model file or a folder of models to check instead of the library', pathArg('PATH'))
     .option(...libOpt)
     .action(async (path: string | undefined, flags) => {
       process.exitCode = await validate(path, flags, io);
     });
 
-  assets
+  const imp = assets
     .command('import')
     .description('import glTF/GLB, OBJ(+MTL) or URDF models into the library (one job per model)')
-    .argument('<path>', 'a model file or a folder (searched recursively)')
+    .argument('<path>', 'a model file or a folder (searched recursively)', pathArg('PATH'))
     .option(...libOpt)
     .option('--category <name>', 'category of every model (else a sidecar <model>.json / assets.csv, else the file name)')
-    .option('--concurrency <n>', 'models imported at once (default: CPU count)', intArg('--concurrency', 1))
+    .option('--concurrency <n>', 'models imported at once (default: CPU count)', workersArg('--concurrency', 1))
     .option('--no-thumbnails', 'do not render thumbnails')
     .option('--no-workers', 'import in this thread instead of worker threads')
-    .option('--workers <n>', 'with --redis: local worker processes besides remote `spatialgen worker`s (0 = none; default 1)', intArg('--workers', 0))
+    .option('--workers <n>', 'with --redis: local worker processes besides remote `spatialgen worker`s (0 = none; default 1)', workersArg('--workers', 0))
     .option('--lock-ms <ms>', 'with --redis: job lock duration of the local workers', intArg('--lock-ms', 1000), DEFAULT_LOCK_MS)
-    .option('--no-progress', 'with --redis: no progress output')
-    .option('--redis <url>', 'one job per model on BullMQ queues at this Redis, redis:// or rediss:// (default: $REDIS_URL; none: embedded)')
-    .option('--prefix <prefix>', 'with --redis: key prefix of the deployment (default: $SPATIALGEN_PREFIX or spatialgen)')
+    .option('--no-progress', 'with --redis: no progress output');
+  queueOptions(imp, 'one job per model on BullMQ queues at this Redis, redis:// or rediss:// (default: $REDIS_URL; none: embedded)')
     .addHelpText('after', '\nExample:\n  spatialgen assets import /mnt/models --library /mnt/library --redis redis://queue-host:6379 --workers 2')
     .action(async (path: string, flags: ImportFlags) => {
       process.exitCode = await importCmd(path, flags, io);
@@ -227,7 +225,7 @@ export function registerAssets(program: Command, io: Out = stdio): void {
   assets
     .command('preview')
     .description('a contact sheet of thumbnails labelled with id, colour and category')
-    .requiredOption('--out <file.png>', 'where to write the PNG')
+    .requiredOption('--out <file.png>', 'where to write the PNG', pathArg('--out'))
     .option(...libOpt)
     .option('--split <split>', 'only train or test', splitArg)
     .option('--category <name>', 'only this category')

@@ -1,17 +1,18 @@
 // `spatialgen build`: resolve the config (file or preset, then flags), check the output directory, run the build
 // embedded, or on BullMQ queues with --redis (cli/control.ts waits for those), show progress, and exit 0 only for a
 // complete, valid dataset.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { isAbsolute, resolve } from 'node:path';
-import { Command, InvalidArgumentError } from 'commander';
+import type { Command } from 'commander';
+import { intArg, pathArg, workersArg } from './args.js';
 import { SingleBar, Presets } from 'cli-progress';
 import { type BuildConfig, loadBuildConfigFile, parseBuildConfig } from '../schemas/config.js';
 import { PRESET_NAMES, presetConfig } from '../schemas/presets.js';
 import { buildId } from '../generators/episode.js';
-import { runEmbeddedBuild, workDirOf } from '../workers/embedded.js';
+import { preflightBuild } from '../generators/preflight.js';
+import { runEmbeddedBuild } from '../workers/embedded.js';
+import { checkOutDir } from '../export/out-dir.js';
 import { verifyDataset } from '../export/verify.js';
 import { UserError } from './errors.js';
-import { connectQueues, requireTarget, waitForBuild } from './control.js';
+import { connectQueues, queueOptions, requireTarget, waitForBuild } from './control.js';
 import { startBuildRun } from '../workers/build-flow.js';
 import { DEFAULT_RETRY } from '../workers/queue-jobs.js';
 import { DEFAULT_LOCK_MS } from '../workers/queue-worker.js';
@@ -29,12 +30,6 @@ export interface BuildFlags {
   progress: boolean;
 }
 
-export const intArg = (name: string, min: number) => (v: string) => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`${name} must be an integer >= ${min}`);
-  return n;
-};
-
 export function resolveConfig(file: string | undefined, flags: Pick<BuildFlags, 'preset' | 'episodes' | 'seed'>): BuildConfig {
   if (file && flags.preset) throw new UserError('give either a CONFIG.yaml or --preset, not both');
   if (!file && !flags.preset) throw new UserError(`give a CONFIG.yaml or --preset NAME (${PRESET_NAMES.join(', ')})`);
@@ -43,36 +38,19 @@ export function resolveConfig(file: string | undefined, flags: Pick<BuildFlags, 
   return parseBuildConfig({ ...base, ...(flags.episodes !== undefined && { episodes: flags.episodes }), ...(flags.seed !== undefined && { seed: flags.seed }) }, place);
 }
 
-/** The output directory must be new, empty, or an unfinished run of this very build (then the build resumes). */
-export function checkOutDir(outDir: string, id: string): void {
-  if (!existsSync(outDir)) return;
-  const entries = readdirSync(outDir);
-  if (entries.length === 0) return;
-  const manifest = resolve(outDir, 'manifest.json');
-  if (existsSync(manifest)) {
-    const m = JSON.parse(readFileSync(manifest, 'utf8')) as { build_id?: string };
-    throw new UserError(`${outDir} already holds a dataset (build ${m.build_id ?? '?'}); choose another --out or remove it`);
-  }
-  if (entries.includes('.work')) {
-    const own = resolve(workDirOf(outDir), 'build.json');
-    const prev = existsSync(own) ? (JSON.parse(readFileSync(own, 'utf8')) as { build_id?: string }).build_id : undefined;
-    if (prev === undefined || prev === id) return;
-    throw new UserError(`${outDir} holds an unfinished build ${prev}, not this one (${id}); choose another --out or remove it`);
-  }
-  throw new UserError(`${outDir} is not empty and holds no spatialgen build; choose another --out`);
-}
-
 export async function build(file: string | undefined, flags: BuildFlags): Promise<void> {
   const config = resolveConfig(file, flags);
   const id = buildId(config);
-  checkOutDir(flags.out, id);
-  if (flags.redis || process.env.REDIS_URL) return queuedBuild(config, flags);
+  preflightBuild(config);
+  // new, empty, or an unfinished run of this very build (then it resumes); never the config, `/`, home or here
+  const outDir = checkOutDir(flags.out, { resumeBuild: id, inputs: file ? [file] : [] }).path;
+  if (flags.redis || process.env.REDIS_URL) return queuedBuild(config, outDir, flags);
   const bar = flags.progress && process.stderr.isTTY
     ? new SingleBar({ format: 'episodes {bar} {value}/{total} | failed {failed} | {eta_formatted} left', stream: process.stderr }, Presets.shades_classic)
     : null;
   bar?.start(config.episodes, 0, { failed: 0 });
   const started = Date.now();
-  const result = await runEmbeddedBuild(config, flags.out, {
+  const result = await runEmbeddedBuild(config, outDir, {
     workers: flags.workers,
     onProgress: (p) => {
       if (bar) bar.update(p.done, { failed: p.failed });
@@ -80,7 +58,7 @@ export async function build(file: string | undefined, flags: BuildFlags): Promis
     },
   });
   bar?.stop();
-  await verifyDataset(flags.out);
+  await verifyDataset(outDir);
   const c = result.manifest.counts;
   process.stdout.write(
     `built ${flags.out}: ${c.episodes_succeeded}/${c.episodes_attempted} episodes succeeded, ${c.frames} frames, ` +
@@ -89,10 +67,9 @@ export async function build(file: string | undefined, flags: BuildFlags): Promis
 }
 
 /** `build --redis`: everything is checked before the one transaction that enqueues the build, then we wait. */
-async function queuedBuild(config: BuildConfig, flags: BuildFlags): Promise<void> {
+async function queuedBuild(config: BuildConfig, outDir: string, flags: BuildFlags): Promise<void> {
   requireTarget(flags);
-  // every worker machine must see the dataset at the same absolute path
-  const outDir = isAbsolute(flags.out) ? flags.out : resolve(flags.out);
+  // every worker machine must see the dataset at the same absolute path (outDir is absolute)
   const q = await connectQueues(flags);
   try {
     const r = await startBuildRun(q, config, outDir, DEFAULT_RETRY);
@@ -110,20 +87,19 @@ async function queuedBuild(config: BuildConfig, flags: BuildFlags): Promise<void
 }
 
 export function registerBuild(program: Command): void {
-  program
+  const cmd = program
     .command('build')
     .description('build a dataset from a CONFIG.yaml or a preset')
-    .argument('[config]', 'CONFIG.yaml')
+    .argument('[config]', 'CONFIG.yaml', pathArg('CONFIG.yaml'))
     .option('--preset <name>', `a named config: ${PRESET_NAMES.join(', ')}`)
-    .requiredOption('--out <dir>', 'output dataset directory')
-    .option('--episodes <n>', 'override the number of episodes', intArg('--episodes', 1))
-    .option('--seed <s>', 'override the build seed', intArg('--seed', 0))
-    .option('--workers <n>', 'local worker processes (with --redis: besides remote workers; 0 = none)', intArg('--workers', 0), 1)
-    .option('--redis <url>', 'run on BullMQ queues at this Redis, redis:// or rediss:// (default: $REDIS_URL; none: embedded)')
-    .option('--prefix <prefix>', 'with --redis: key prefix of the deployment (default: $SPATIALGEN_PREFIX or spatialgen)')
+    .requiredOption('--out <dir>', 'output dataset directory (new, empty, or an unfinished run of this build)', pathArg('--out'))
+    .option('--episodes <n>', 'override the number of episodes', intArg('--episodes', 1, 10_000_000))
+    .option('--seed <s>', 'override the build seed', intArg('--seed', 0, 2 ** 32 - 1))
+    .option('--workers <n>', 'local worker processes (with --redis: besides remote workers; 0 = none)', workersArg('--workers', 0), 1)
     .option('--lock-ms <ms>', 'with --redis: job lock duration of the local workers', intArg('--lock-ms', 1000), DEFAULT_LOCK_MS)
     .option('--detach', 'with --redis: enqueue, print the build id and return')
-    .option('--no-progress', 'no progress output')
+    .option('--no-progress', 'no progress output');
+  queueOptions(cmd, 'run on BullMQ queues at this Redis, redis:// or rediss:// (default: $REDIS_URL; none: embedded)')
     .addHelpText('after', '\nExamples:\n  spatialgen build --preset demo --out out/demo\n  spatialgen build my.yaml --out out/ds --episodes 1000 --seed 7 --workers 2\n  spatialgen build my.yaml --out /mnt/shared/ds --redis redis://queue-host:6379 --workers 0')
     .action((file: string | undefined, flags: BuildFlags) => build(file, flags));
 }

@@ -2,10 +2,12 @@
 // `build --redis` (cli/build.ts) and `resume` share `waitForBuild`.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Command, InvalidArgumentError } from 'commander';
+import type { Command } from 'commander';
+import { intArg, textArg, workersArg } from './args.js';
 import { SingleBar, Presets } from 'cli-progress';
 import type { BuildConfig } from '../schemas/config.js';
 import { verifyDataset } from '../export/verify.js';
+import { preflightBuild } from '../generators/preflight.js';
 import { bitmapIndices, episodeCounts, listBuildIds, readBuild, type BuildRecord } from '../workers/build-registry.js';
 import { cancelBuild, pendingItems, QueueClient, recordConfig, requireBuild, runIsLive, startBuildRun } from '../workers/build-flow.js';
 import { watchBuild, type Progress } from '../workers/build-watch.js';
@@ -19,17 +21,11 @@ export interface QueueFlags {
   prefix?: string;
 }
 
-export const intOpt = (name: string, min: number) => (v: string) => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`${name} must be an integer >= ${min}`);
-  return n;
-};
-
 /** --redis and --prefix, on every queue command. */
 export function queueOptions(c: Command, redisHelp = 'Redis URL, redis:// or rediss:// (default: $REDIS_URL)'): Command {
   return c
-    .option('--redis <url>', redisHelp)
-    .option('--prefix <prefix>', 'key prefix of this deployment\'s queues (default: $SPATIALGEN_PREFIX or spatialgen)');
+    .option('--redis <url>', redisHelp, textArg('--redis', 'URL'))
+    .option('--prefix <prefix>', 'key prefix of this deployment\'s queues (default: $SPATIALGEN_PREFIX or spatialgen)', textArg('--prefix'));
 }
 
 /** The queue target, proven reachable: one clear line and a non-zero exit within seconds otherwise. */
@@ -132,6 +128,7 @@ async function resume(id: string, flags: ResumeFlags): Promise<void> {
     }
     if (!existsSync(rec.outDir)) throw new UserError(`build ${id} writes to ${rec.outDir}, which this machine does not see; resume it where that directory is mounted`);
     const config = recordConfig(rec);
+    preflightBuild(config);
     const r = await startBuildRun(q, config, rec.outDir, DEFAULT_RETRY);
     process.stderr.write(r.attached
       ? `build ${id} is running (run ${r.run}); waiting for it\n`
@@ -210,8 +207,8 @@ export function registerControl(program: Command): void {
     .action((id: string, flags: QueueFlags) => cancel(id, flags));
   queueOptions(program.command('resume').description('enqueue what a cancelled, failed or lost build is missing, and wait for it'))
     .argument('<build_id>')
-    .option('--workers <n>', 'local worker processes while waiting (0: only remote workers)', intOpt('--workers', 0), 1)
-    .option('--lock-ms <ms>', 'job lock duration of the local workers', intOpt('--lock-ms', 1000), DEFAULT_LOCK_MS)
+    .option('--workers <n>', 'local worker processes while waiting (0: only remote workers)', workersArg('--workers', 0), 1)
+    .option('--lock-ms <ms>', 'job lock duration of the local workers', intArg('--lock-ms', 1000), DEFAULT_LOCK_MS)
     .option('--detach', 'enqueue and return at once')
     .option('--no-progress', 'no progress output')
     .action((id: string, flags: ResumeFlags) => resume(id, flags));

@@ -10,9 +10,11 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { progress, type Progress } from './progress.js';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { COORD_FORMAT_HELP, parseCoordFormat } from '../generators/language/coords.js';
+import { intArg, numberArg, pathArg, workersArg } from './args.js';
+import { COORD_FORMAT_HELP, parseCoordFormat } from '../schemas/coord-format.js';
 import { SOURCE_FORMATS, type SourceFormat } from '../convert/episode.js';
-import { type ConvertOptions, DEFAULT_COORD_FORMAT, checkOut, convertNotes, makeSpec, openSpec, runConvert } from '../convert/run.js';
+import { type ConvertOptions, DEFAULT_COORD_FORMAT, convertNotes, makeSpec, openSpec, outRules, runConvert } from '../convert/run.js';
+import { checkOutDir } from '../export/out-dir.js';
 import type { ImageFormat } from '../convert/images.js';
 import type { Manifest } from '../export/index.js';
 import { startQueuedRun } from '../workers/build-flow.js';
@@ -40,12 +42,6 @@ export interface ConvertFlags {
   lockMs: number;
 }
 
-const intArg = (name: string, min: number) => (v: string) => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`${name} must be an integer >= ${min}`);
-  return n;
-};
-
 const coordArg = (v: string) => {
   try {
     parseCoordFormat(v);
@@ -53,12 +49,6 @@ const coordArg = (v: string) => {
     throw new InvalidArgumentError((e as Error).message);
   }
   return v;
-};
-
-const pxArg = (v: string) => {
-  const n = Number(v);
-  if (!(n >= 0)) throw new InvalidArgumentError('--min-trace-px must be a number >= 0');
-  return n;
 };
 
 function summary(m: Manifest, dropped: Record<string, number>, outDir: string, started: number, how = ''): string {
@@ -105,8 +95,7 @@ async function queuedConvert(input: string, flags: ConvertFlags): Promise<void> 
   const started = Date.now();
   const spec = makeSpec(input, optionsOf(flags));
   // every worker machine must see the input and the output at the same absolute paths
-  const outDir = resolve(flags.out);
-  checkOut(outDir, flags.overwrite);
+  const outDir = checkOutDir(flags.out, outRules(spec, flags.overwrite)).path;
   const opened = await openSpec(spec);
   const total = opened.dataset.episodeCount;
   const rec: ConvertRecord = { spec, overwrite: flags.overwrite };
@@ -145,17 +134,17 @@ export function registerConvert(program: Command): void {
   const cmd = program
     .command('convert')
     .description('recorded robot demos (LeRobot v1/v2.1/v3.0, RLDS) → stage-1 grounding dataset (same layout as a build)')
-    .argument('<input>', 'the dataset folder')
-    .requiredOption('--out <dir>', 'output dataset directory (must be new or empty)')
+    .argument('<input>', 'the dataset folder', pathArg('INPUT'))
+    .requiredOption('--out <dir>', 'output dataset directory (must be new or empty)', pathArg('--out'))
     .addOption(new Option('--from <format>', 'source format').choices(['auto', ...SOURCE_FORMATS]).default('auto'))
-    .option('--calibration <file>', 'camera calibration JSON (SPEC format); without it only episodes and statistics are written')
+    .option('--calibration <file>', 'camera calibration JSON (SPEC format); without it only episodes and statistics are written', pathArg('--calibration'))
     .option('--coord-format <f>', `answer text coordinates: ${COORD_FORMAT_HELP}`, coordArg, DEFAULT_COORD_FORMAT)
-    .option('--seed <s>', 'seed for question phrasing', intArg('--seed', 0), 0)
-    .option('--workers <n>', 'episodes converted at once (with --redis: local worker processes besides remote ones; 0 = none)', intArg('--workers', 0), 2)
+    .option('--seed <s>', 'seed for question phrasing', intArg('--seed', 0, 2 ** 32 - 1), 0)
+    .option('--workers <n>', 'episodes converted at once (with --redis: local worker processes besides remote ones; 0 = none)', workersArg('--workers', 0), 2)
     .addOption(new Option('--image-format <f>', 'how frames decoded from video are stored').choices(['jpeg', 'png']).default('jpeg'))
     .option('--frame-stride <n>', 'trace samples on every n-th frame', intArg('--frame-stride', 1), 1)
-    .option('--min-trace-px <px>', 'drop traces that move less than this (robot still)', pxArg, 2)
-    .option('--overwrite', 'replace a non-empty --out', false)
+    .option('--min-trace-px <px>', 'drop traces that move less than this (robot still)', numberArg('--min-trace-px', 0), 2)
+    .option('--overwrite', 'replace --out when it holds a dataset spatialgen wrote (nothing else is ever replaced)', false)
     .option('--no-progress', 'no progress output')
     .option('--lock-ms <ms>', 'with --redis: job lock duration of the local workers', intArg('--lock-ms', 1000), DEFAULT_LOCK_MS);
   queueOptions(cmd, 'run one job per episode on BullMQ queues at this Redis, redis:// or rediss:// (default: $REDIS_URL; none: embedded)')

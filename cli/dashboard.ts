@@ -8,7 +8,8 @@ import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import { Queue } from 'bullmq';
 import { openRedis, probeRedis, QUEUE_NAMES } from '../workers/queue-connection.js';
-import { intOpt, queueOptions, requireTarget, type QueueFlags } from './control.js';
+import { queueOptions, requireTarget, type QueueFlags } from './control.js';
+import { intArg } from './args.js';
 import { UserError } from './errors.js';
 
 interface DashboardFlags extends QueueFlags {
@@ -49,6 +50,6 @@ async function dashboard(flags: DashboardFlags): Promise<void> {
 export function registerDashboard(program: Command): void {
   queueOptions(program.command('dashboard').description('Bull Board for the queues, in the browser'))
     .option('--host <host>', 'address to listen on', '127.0.0.1')
-    .option('--port <port>', 'port (0: any free port)', intOpt('--port', 0), 3000)
+    .option('--port <port>', 'port (0: any free port)', intArg('--port', 0, 65535), 3000)
     .action((flags: DashboardFlags) => dashboard(flags));
 }

@@ -1,6 +1,7 @@
 // `spatialgen export lerobot DIR --out DIR2 [--version v2.1|v3.0]`: a dataset's stage-2 episodes as a LeRobot
 // dataset (lerobot/export.ts). Bad input is one line naming the place and the problem; nothing is left at --out.
 import type { Command } from 'commander';
+import { pathArg } from './args.js';
 import { exportLerobot } from '../lerobot/export.js';
 import { LEROBOT_VERSIONS } from '../lerobot/layout.js';
 
@@ -25,8 +26,8 @@ export function registerExport(program: Command): void {
   exp
     .command('lerobot')
     .description('stage-2 episodes as a LeRobot dataset (parquet + h264 mp4 per camera) that LeRobotDataset(repo_id, root=OUT) loads')
-    .argument('<dir>', 'a spatialgen dataset directory (from build)')
-    .requiredOption('--out <dir>', 'the LeRobot dataset directory to write (must be new or empty)')
+    .argument('<dir>', 'a spatialgen dataset directory (from build)', pathArg('DIR'))
+    .requiredOption('--out <dir>', 'the LeRobot dataset directory to write (must be new or empty)', pathArg('--out'))
     // not `.choices()`: a bad version must be one line, like every other bad input
     .option('--version <v>', `LeRobot format: ${LEROBOT_VERSIONS.join(' or ')}`, 'v3.0')
     .option('--no-progress', 'no progress output')

@@ -20,7 +20,8 @@ export function program(): Command {
     .version(pkg.version)
     // program options only before a subcommand, so `export lerobot --version v2.1` is the export's own option
     .enablePositionalOptions()
-    .showHelpAfterError('(run with --help for usage)');
+    // commander's own errors (unknown option, bad value) in the one-line form of every other error
+    .configureOutput({ outputError: (str, write) => write(`spatialgen: ${str.replace(/^error: /, '').trim()} (see --help)\n`) });
   registerBuild(p);
   registerConvert(p);
   registerExport(p);

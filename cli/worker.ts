@@ -6,7 +6,8 @@
 import type { Command } from 'commander';
 import { probeRedis, QUEUE_NAMES, type QueueName } from '../workers/queue-connection.js';
 import { DEFAULT_LOCK_MS, EpisodeWorker } from '../workers/queue-worker.js';
-import { intOpt, queueOptions, requireTarget, type QueueFlags } from './control.js';
+import { queueOptions, requireTarget, type QueueFlags } from './control.js';
+import { intArg, workersArg } from './args.js';
 import { UserError } from './errors.js';
 
 interface WorkerFlags extends QueueFlags {
@@ -53,9 +54,9 @@ async function worker(flags: WorkerFlags): Promise<void> {
 
 export function registerWorker(program: Command): void {
   queueOptions(program.command('worker').description('serve queued builds started anywhere (runs until SIGTERM)'))
-    .option('--concurrency <n>', 'episodes at once, each in its own sandboxed process', intOpt('--concurrency', 1), 1)
+    .option('--concurrency <n>', 'episodes at once, each in its own sandboxed process', workersArg('--concurrency', 1), 1)
     .option('--queues <list>', `queues to serve, comma-separated (${QUEUE_NAMES.join(', ')})`, QUEUE_NAMES.join(','))
-    .option('--lock-ms <ms>', 'job lock duration: how long a dead worker\'s jobs wait before others take them', intOpt('--lock-ms', 1000), DEFAULT_LOCK_MS)
+    .option('--lock-ms <ms>', 'job lock duration: how long a dead worker\'s jobs wait before others take them', intArg('--lock-ms', 1000), DEFAULT_LOCK_MS)
     .addHelpText('after', '\nExample:\n  spatialgen worker --redis rediss://:password@queue-host:6380 --concurrency 4')
     .action((flags: WorkerFlags) => worker(flags));
 }

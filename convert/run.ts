@@ -2,14 +2,13 @@
 // `convertEpisode(spec, index)`, a pure function of a serialisable spec and an episode index (the same inputs give
 // the same rows on any worker), so the embedded pool below and queue workers can share it. Output is written into a
 // hidden temp directory next to --out and renamed into place only when complete: a failure leaves nothing behind.
-import { randomBytes } from 'node:crypto';
-import { existsSync, readdirSync } from 'node:fs';
-import { mkdir, rename, rm, rmdir } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { mkdir, rm } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { TRACE_POINTS } from '../generators/annotation/trace.js';
-import { type CoordFormat, coordFormatName, parseCoordFormat } from '../generators/language/coords.js';
+import { type CoordFormat, coordFormatName, parseCoordFormat } from '../schemas/coord-format.js';
 import type { Manifest } from '../export/index.js';
+import { type OutRules, checkOutDir, moveIntoPlace, siblingTemp } from '../export/out-dir.js';
 import type { EpisodeOutput } from '../schemas/records.js';
 import { type Calibration, loadCalibration, resolveCalibration } from './calibration.js';
 import { DEFAULT_MIN_TRACE_PX, type DropCounts, deriveEpisode, emptyDropCounts } from './derive.js';
@@ -226,30 +225,19 @@ export async function packConvert(spec: ConvertSpec, dir: string, totals: Conver
   });
 }
 
-/** Refuses a non-empty output directory unless `overwrite`. */
-export function checkOut(out: string, overwrite: boolean): void {
-  if (!existsSync(out)) return;
-  if (readdirSync(out).length === 0 || overwrite) return;
-  throw new InputError(out, 'output directory exists and is not empty; choose another --out or remove it');
-}
-
-/** Puts a finished dataset directory `from` in place at `outDir` (replacing an empty one, or any with overwrite). */
-export async function moveIntoPlace(from: string, outDir: string): Promise<void> {
-  if (existsSync(outDir)) {
-    if (readdirSync(outDir).length === 0) await rmdir(outDir);
-    else await rm(outDir, { recursive: true }); // only reached with overwrite
-  }
-  await rename(from, outDir);
+/** The output-folder rules of a conversion: never its input or calibration; replaced only with --overwrite. */
+export function outRules(spec: ConvertSpec, overwrite: boolean): OutRules {
+  return { inputs: [spec.input, ...(spec.calibration ? [spec.calibration] : [])], overwrite };
 }
 
 export async function runConvert(input: string, out: string, opts: ConvertOptions = {}): Promise<ConvertResult> {
   const spec = makeSpec(input, opts);
-  const outDir = resolve(out);
-  checkOut(outDir, opts.overwrite ?? false);
+  const rules = outRules(spec, opts.overwrite ?? false);
+  const outDir = checkOutDir(out, rules).path;
   const o = await openSpec(spec); // every input check happens before any output
   const notes = convertNotes(o);
 
-  const tmp = join(dirname(outDir), `.${basename(outDir)}.partial-${process.pid}-${randomBytes(4).toString('hex')}`);
+  const tmp = siblingTemp(outDir, 'partial');
   await mkdir(tmp, { recursive: true });
   try {
     const writer = new DatasetWriter(tmp);
@@ -272,7 +260,7 @@ export async function runConvert(input: string, out: string, opts: ConvertOption
       opts.onProgress?.(++done, n);
     });
     const manifest = await packConvert(spec, tmp, totals);
-    await moveIntoPlace(tmp, outDir);
+    await moveIntoPlace(tmp, outDir, rules);
     return { outDir, manifest, dropped: totals.dropped, notes };
   } catch (e) {
     await rm(tmp, { recursive: true, force: true });

@@ -3,9 +3,9 @@
 // splits); `meta/spatialgen_episodes.jsonl` maps each back to its spatialgen episode id, split and build index. Every
 // file is written under a hidden temp folder next to OUT, renamed into place only when complete, so a failure leaves
 // nothing behind and a reader never sees half an export.
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, rmdirSync, statSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { checkOutDir, moveIntoPlace, siblingTemp } from '../export/out-dir.js';
 import { ExportError } from './errors.js';
 import { type PreparedEpisode, prepareEpisode } from './episode.js';
 import { type NumericFeature, infoFeatures, numericFeatures, sourceColumns } from './features.js';
@@ -36,20 +36,14 @@ export function checkVersion(v: string): LerobotVersion {
   return v as LerobotVersion;
 }
 
-export function checkOut(out: string): void {
-  if (!existsSync(out)) return;
-  if (!statSync(out).isDirectory()) throw new ExportError(out, 'output exists and is not a directory');
-  if (readdirSync(out).length > 0) throw new ExportError(out, 'output directory exists and is not empty');
-}
-
 /** robot_type: the arm, or `pusher` for push tasks (a rod, not the configured arm). */
 const robotType = (src: SourceDataset) => (src.config.task?.kind === 'push' ? 'pusher' : String(src.config.task?.robot ?? 'unknown'));
 
 export async function exportLerobot(input: string, outArg: string, opts: ExportOptions): Promise<ExportResult> {
   const version = checkVersion(opts.version);
-  const src = openSource(input);
-  const out = resolve(outArg);
-  checkOut(out);
+  const src = await openSource(input);
+  const rules = { inputs: [src.dir] };
+  const out = checkOutDir(outArg, rules).path;
   const fps = Number(src.config.recording?.hz);
   if (!(fps > 0)) throw new ExportError(join(src.dir, 'manifest.json'), 'config has no recording.hz');
   const sizes = new Map((src.config.cameras ?? []).map((c) => [c.name, c]));
@@ -59,7 +53,7 @@ export async function exportLerobot(input: string, outArg: string, opts: ExportO
     if (c.width % 2 || c.height % 2) throw new ExportError(join(src.dir, 'manifest.json'), `camera ${cam} is ${c.width}x${c.height}; h264 yuv420p video needs even sizes`);
   }
 
-  const tmp = join(dirname(out), `.${basename(out)}.export-${randomBytes(4).toString('hex')}`);
+  const tmp = siblingTemp(out, 'export');
   mkdirSync(join(tmp, 'meta'), { recursive: true });
   const ctx: WriterContext = { root: tmp, source: src.dir, fps, cameras: src.cameras, tasks: [] };
   const writer: LayoutWriter = version === 'v2.1' ? v21Writer(ctx) : v30Writer(ctx, opts.framesPerFile);
@@ -107,9 +101,7 @@ export async function exportLerobot(input: string, outArg: string, opts: ExportO
     writeFileSync(join(tmp, 'meta', 'spatialgen_episodes.jsonl'), jsonl(mapping));
     writeFileSync(join(tmp, 'meta', 'spatialgen.json'), `${JSON.stringify({ source: src.dir, build_id: src.manifest.build_id, code_version: src.manifest.code_version }, null, 2)}\n`);
     // an empty OUT is replaced; checked again in case it filled up meanwhile
-    checkOut(out);
-    if (existsSync(out)) rmdirSync(out);
-    renameSync(tmp, out);
+    await moveIntoPlace(tmp, out, rules);
     return { outDir: out, version, episodes: mapping.length, frames, tasks: ctx.tasks.length };
   } catch (e) {
     writer.abort();

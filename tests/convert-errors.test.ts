@@ -140,6 +140,28 @@ describe('calibration that does not fit the data', () => {
     assert.match(await fails(ds(), { calibration: bad }), /^.*cal-bad\.json: cameras\."observation\.images\.front"\.K: must be a 3x3 matrix/);
     assert.match(await fails(ds(), { calibration: join(root, 'nope.json') }), /nope\.json: calibration file is missing/);
   });
+  test('a mirror is not a rotation; a pixel mapping scales by more than 0 (issue 10, points 8 and 9)', async () => {
+    // orthonormal rows, determinant −1: the first row's sign flipped
+    const mirror = calibration('cal-mirror', (c) => {
+      const T = c.cameras['observation.images.front'].T_world_to_cam;
+      T[0] = T[0].map((x: number, i: number) => (i < 3 ? -x : x));
+    });
+    assert.match(await fails(ds(), { calibration: mirror }), /cal-mirror\.json: cameras\."observation\.images\.front"\.T_world_to_cam: rotation part is a mirror \(determinant -1\.000/);
+    const zero = join(root, 'cal-zero.json');
+    writeFileSync(zero, JSON.stringify({ cameras: { 'observation.image': { width: 96, height: 96, pixel_mapping: { scale: [0, 0] } } }, eef_position: { field: 'observation.state', indices: [0, 1] } }));
+    assert.match(await fails(join(FIX, 'lerobot-v1/pusht'), { calibration: zero }), /cal-zero\.json: cameras\."observation\.image"\.pixel_mapping\.scale\.0: .*0/);
+  });
+});
+
+describe('files a dataset names stay inside it (issue 10, point 10)', { skip: noFixtures }, () => {
+  test('a LeRobot v1 state.json that points at /etc/passwd is refused, not followed', async () => {
+    const v1 = copyOf(join(FIX, 'lerobot-v1/pusht'), 'pusht-escape');
+    const state = join(v1, 'train', 'state.json');
+    const s = JSON.parse(readFileSync(state, 'utf8'));
+    s._data_files[0].filename = '../../../../../../../../etc/passwd';
+    writeFileSync(state, JSON.stringify(s));
+    assert.match(await fails(v1), /pusht-escape\/train\/state\.json: Arrow file "\.\.\/.*etc\/passwd" points outside the dataset folder/);
+  });
 });
 
 describe('the CLI command', { skip: noFixtures }, () => {
@@ -178,7 +200,7 @@ describe('the CLI command', { skip: noFixtures }, () => {
   test('a non-empty --out is refused', async () => {
     const out = join(root, 'busy');
     cpSync(join(FIX, 'README.md'), join(out, 'README.md'));
-    await assert.rejects(runConvert(BRIDGE, out), /busy: output directory exists and is not empty/);
+    await assert.rejects(runConvert(BRIDGE, out), /busy: --out is not empty and holds no spatialgen dataset/);
     assert.deepEqual(readdirSync(out), ['README.md']);
   });
 });

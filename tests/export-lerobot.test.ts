@@ -240,7 +240,7 @@ describe('export lerobot', () => {
     const full = join(root, 'full');
     mkdirSync(full);
     writeFileSync(join(full, 'keep.txt'), 'x');
-    bad([SRC], full, /full: output directory exists and is not empty/);
+    bad([SRC], full, /full: --out is not empty and holds no spatialgen dataset/);
     assert.deepEqual(readdirSync(full), ['keep.txt']);
     // a dataset whose manifest lists no stage-2 shards
     const noStage2 = join(root, 'no-stage2');

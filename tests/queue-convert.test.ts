@@ -89,7 +89,7 @@ describe('queued convert equals the embedded convert', { skip: noFixtures, timeo
     const r = await runCli(['convert', PUSHT, '--out', out, '--redis', REDIS_6379, '--prefix', prefix]);
     assert.notEqual(r.status, 0);
     assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
-    assert.match(r.stderr, /output directory exists and is not empty/);
+    assert.match(r.stderr, /taken: --out is not empty and holds no spatialgen dataset/);
     assert.equal(await keyCount(REDIS_6379, prefix), 0);
     assert.deepEqual(readdirSync(root).filter((n) => n.startsWith('.taken.')), [], 'no staging directory');
   });

@@ -17,7 +17,8 @@ import { z } from 'zod';
 import { writeFileAtomic } from '../export/index.js';
 import { DatasetWriter } from '../convert/output.js';
 import { SOURCE_FORMATS } from '../convert/episode.js';
-import { type ConvertSpec, ConvertTotals, type EpisodeSummary, checkOut, convertEpisode, moveIntoPlace, openSpec, packConvert } from '../convert/run.js';
+import { type ConvertSpec, ConvertTotals, type EpisodeSummary, convertEpisode, openSpec, outRules, packConvert } from '../convert/run.js';
+import { checkOutDir, moveIntoPlace } from '../export/out-dir.js';
 import type { EpisodeResult } from './queue-jobs.js';
 
 const ConvertSpecSchema = z.strictObject({
@@ -133,7 +134,7 @@ export async function convertFinalize(rec: ConvertRecord, id: string, outDir: st
     throw Object.assign(new Error(`convert ${id} failed: ${why}${bad.length > 1 ? ` (and ${bad.length - 1} more episodes)` : ''}`), { unrecoverable: true });
   }
   try {
-    checkOut(outDir, rec.overwrite); // something was written there while the episodes ran
+    checkOutDir(outDir, outRules(rec.spec, rec.overwrite)); // something may have been written there while the episodes ran
   } catch (e) {
     await rm(staging, { recursive: true, force: true });
     throw Object.assign(new Error(`convert ${id} failed: ${(e as Error).message.split('\n')[0]}`), { unrecoverable: true });
@@ -141,7 +142,7 @@ export async function convertFinalize(rec: ConvertRecord, id: string, outDir: st
   const totals = new ConvertTotals(o.dataset);
   for (let i = 0; i < n; i++) totals.add(i, decodeSummary(await readFile(summaryPath(staging, i))));
   const manifest = await packConvert(rec.spec, datasetDir(staging), totals);
-  await moveIntoPlace(datasetDir(staging), outDir);
+  await moveIntoPlace(datasetDir(staging), outDir, outRules(rec.spec, rec.overwrite));
   await rm(staging, { recursive: true, force: true });
   return { episodes: manifest.counts.episodes_attempted, stage1_samples: manifest.counts.stage1_samples };
 }
