@@ -133,6 +133,7 @@ export async function assembleDataset(outDir: string, opts: AssembleOptions): Pr
     if ((RESERVED_MANIFEST_KEYS as readonly string[]).includes(k)) throw new Error(`extra manifest field ${k} is reserved`);
   }
   for (const s of opts.splits) checkSplitName(s);
+  if (new Set(opts.splits).size !== opts.splits.length) throw new Error(`splits [${opts.splits.join(', ')}] name a split twice`);
   const infos = await listFragments(opts.workDir);
   if (opts.expectedEpisodes !== undefined && infos.length !== opts.expectedEpisodes) {
     throw new Error(`expected ${opts.expectedEpisodes} committed episodes, found ${infos.length}`);

@@ -2,6 +2,7 @@
 // bookkeeping columns), its feature statistics, and its colour frames per camera for the video writer. Timestamps
 // are frame_index / fps exactly (LeRobot checks rows against that grid and seeks videos by it); `index` counts frames
 // over the whole export.
+import { ExportError } from './errors.js';
 import type { Column } from './parquet.js';
 import { type NumericFeature, featureValues, imageKey } from './features.js';
 import type { SourceEpisode } from './source.js';
@@ -32,7 +33,8 @@ export async function prepareEpisode(
   for (const cam of cameras) {
     const frames = ep.frames.map((f) => f[imageKey(cam)] as Uint8Array);
     images.set(cam, frames);
-    stats.set(imageKey(cam), { stats: await imageStats(frames), image: true });
+    const bad = (i: number, e: Error) => new ExportError(ep.shard, `episode ${ep.episodeId}, ${cam} frame ${i}: not a decodable image (${e.message.split('\n')[0]})`);
+    stats.set(imageKey(cam), { stats: await imageStats(frames, bad), image: true });
   }
   for (const f of numeric) {
     const values = featureValues(ep, f, at.where);

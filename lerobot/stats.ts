@@ -34,14 +34,21 @@ export function sampleIndices(n: number): number[] {
 }
 
 /** Per-channel stats of encoded RGB images, in [0, 1]. */
-export async function imageStats(images: readonly Uint8Array[]): Promise<Stats> {
+/** Per-channel stats of a sample of the images; `fail(i, e)` words the error when image i cannot be decoded. */
+export async function imageStats(images: readonly Uint8Array[], fail: (i: number, e: Error) => Error): Promise<Stats> {
   const n = [0, 0, 0];
   const sum = [0, 0, 0];
   const sq = [0, 0, 0];
   const min = [1, 1, 1];
   const max = [0, 0, 0];
   for (const i of sampleIndices(images.length)) {
-    const { data, info } = await sharp(images[i]).resize({ height: 150, withoutEnlargement: true }).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+    let decoded: { data: Buffer; info: { channels: number } };
+    try {
+      decoded = await sharp(images[i]).resize({ height: 150, withoutEnlargement: true }).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+    } catch (e) {
+      throw fail(i, e as Error);
+    }
+    const { data, info } = decoded;
     for (let p = 0; p < data.length; p += info.channels) for (let c = 0; c < 3; c++) {
       const v = data[p + c] / 255;
       n[c]++;

@@ -16,6 +16,14 @@ function codecOf(b: Uint8Array): Codec | null {
   return null;
 }
 
+/** Whether an image ends as its format says (JPEG: the EOI marker; PNG: the IEND chunk): a cut-off frame is named
+ * here, before ffmpeg fails on the whole file without saying which frame. */
+function complete(b: Uint8Array, codec: Codec): boolean {
+  const n = b.length;
+  if (codec === 'mjpeg') return n >= 4 && b[n - 2] === 0xff && b[n - 1] === 0xd9;
+  return n >= 12 && b[n - 8] === 0x49 && b[n - 7] === 0x45 && b[n - 6] === 0x4e && b[n - 5] === 0x44;
+}
+
 export class VideoWriter {
   private proc: ChildProcess | null = null;
   private codec: Codec | null = null;
@@ -42,9 +50,11 @@ export class VideoWriter {
     this.proc = p;
   }
 
+  /** Appends a frame; `where` names its place (the shard, the episode) in messages. */
   async write(image: Uint8Array | null, where: string): Promise<void> {
     const codec = image && image.length ? codecOf(image) : null;
     if (!codec) throw new ExportError(where, `${this.what}: frame ${this.frames} has no JPEG or PNG image`);
+    if (!complete(image!, codec)) throw new ExportError(where, `${this.what}: frame ${this.frames} is a cut-off ${codec === 'mjpeg' ? 'JPEG' : 'PNG'} image`);
     if (!this.proc) this.start(codec);
     else if (codec !== this.codec) throw new ExportError(where, `${this.what}: frame ${this.frames} is ${codec}, earlier frames ${this.codec}`);
     this.frames++;

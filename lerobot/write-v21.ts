@@ -25,7 +25,7 @@ export function v21Writer(ctx: WriterContext): LayoutWriter {
       // cameras encode in parallel: one ffmpeg each
       open = ctx.cameras.map((cam) => new VideoWriter(join(ctx.root, p.video(imageKey(cam))), ctx.fps, `${imageKey(cam)} of episode ${ep.source.episodeId}`));
       await Promise.all(open.map(async (w, i) => {
-        for (const img of ep.images.get(ctx.cameras[i])!) await w.write(img, ctx.source);
+        for (const img of ep.images.get(ctx.cameras[i])!) await w.write(img, `${ep.source.shard} (episode ${ep.source.episodeId})`);
         await w.close();
       }));
       open = [];

@@ -61,7 +61,7 @@ export function v30Writer(ctx: WriterContext, framesPerFile = DEFAULT_FRAMES_PER
         videos = ctx.cameras.map((cam) => new VideoWriter(path(V30.video_path, file, imageKey(cam)), ctx.fps, `${imageKey(cam)} file ${file}`));
       }
       await Promise.all(videos.map(async (w, i) => {
-        for (const img of ep.images.get(ctx.cameras[i])!) await w.write(img, ctx.source);
+        for (const img of ep.images.get(ctx.cameras[i])!) await w.write(img, `${ep.source.shard} (episode ${ep.source.episodeId})`);
       }));
       rows.push({ ep: { ...ep }, file, from: framesInFile / ctx.fps });
       framesInFile += ep.length;
