@@ -2,7 +2,8 @@
 // sample, so the same input always gives the same text), the answer text in the chosen coord_format, and the
 // structured answer in float pixels of the stored image.
 import { deriveSeed, Rng } from '../core/random.js';
-import { type CoordFormat, coordFormatName, pointsAnswer, traceAnswer } from '../generators/language/coords.js';
+import { pointsAnswer, traceAnswer } from '../generators/language/coords.js';
+import { type CoordFormat, coordFormatName } from '../schemas/coord-format.js';
 import { GRASP_LABEL, PLACE_LABEL, graspPointQuestion, placePointQuestion, traceQuestion } from '../generators/language/convert-questions.js';
 import type { Stage1Sample, TaskType } from '../schemas/records.js';
 import type { Derived } from './derive.js';

@@ -12,7 +12,7 @@ import { applyStep, type EpisodeRecording } from './demos/recording.js';
 import { recordPushDemo } from './demos/push.js';
 import { recordPickPlaceDemo } from './demos/pick-place.js';
 import { encodeColor, encodeDepthMm, encodeInstanceIds } from './encode/images.js';
-import { parseCoordFormat } from './language/coords.js';
+import { parseCoordFormat } from '../schemas/coord-format.js';
 import { type Pose, type Quat, type Vec2, type Vec3, mat3Multiply, mat3ToEulerXYZ, mat3Transpose, quatMultiply, quatToMat3, rotate, sub } from '../core/math.js';
 import { deriveSeed, Rng } from '../core/random.js';
 import type { FrameBuffers, Renderer } from './rendering/index.js';

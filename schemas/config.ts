@@ -1,32 +1,64 @@
 // The build config: what a user writes in CONFIG.yaml or picks as a preset. Validated with zod so a bad value
 // is one line naming the file and the key, before anything is simulated or written.
-import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
+import { readFileSync, statSync } from 'node:fs';
+import { type Document, isScalar, parseDocument, visit } from 'yaml';
 import { z } from 'zod';
 import { ROBOT_NAMES, TASK_KINDS } from './task-kinds.js';
+import { COORD_FORMAT_HELP, parseCoordFormat } from './coord-format.js';
+import { TABLE_HALF } from '../core/scene.js';
 
-const vec3 = z.tuple([z.number(), z.number(), z.number()]);
+// Limits on what a config may hold, so a config can never make a build run away with memory or time (a 50 MB
+// name, a million keys): the file itself, every free-text string, and every list. A value beyond them is refused in
+// one line, like any other bad value.
+export const CONFIG_LIMITS = {
+  /** bytes of a CONFIG.yaml */
+  fileBytes: 1024 * 1024,
+  /** characters of `name` and of any other free-text string */
+  textChars: 200,
+  /** entries of `scene.categories` */
+  categories: 500,
+  /** held-out splits in `splits` */
+  splits: 16,
+} as const;
+
+/** An integer in [min, max], with a message that says so (zod's own reports its safe-integer bound first). */
+const int = (min: number, max: number) =>
+  z.number().refine((v) => Number.isInteger(v) && v >= min && v <= max, { message: `must be an integer from ${min} to ${max}` });
+const finite = z.number();
+const vec3 = z.tuple([finite, finite, finite]);
 const positive = z.number().positive();
+const identifier = (what: string) => z.string().max(64).regex(/^[a-z][a-z0-9_]*$/, `${what} are lowercase identifiers (letters, digits, _; they become column and file names)`);
+/** `[min, max]`, both in (0, hi] */
+const range = (hi: number, unit: string) =>
+  z.tuple([positive.max(hi), positive.max(hi)]).refine(([lo, up]) => lo <= up, { message: `[min, max] in ${unit}: the first must not exceed the second` });
 
 export const CameraConfigSchema = z.strictObject({
-  name: z.string().regex(/^[a-z][a-z0-9_]*$/, 'camera names are lowercase identifiers (they become column names)'),
-  width: z.number().int().min(16).max(4096),
-  height: z.number().int().min(16).max(4096),
+  name: identifier('camera names'),
+  width: int(16, 4096),
+  height: int(16, 4096),
   fov_y_deg: z.number().min(10).max(150),
   position: vec3,
   target: vec3,
   /** uniform jitter of the camera position per episode, metres (domain randomisation) */
   position_jitter: z.number().min(0).max(0.5).default(0),
+}).refine((c) => Math.hypot(c.target[0] - c.position[0], c.target[1] - c.position[1], c.target[2] - c.position[2]) > 0.01 + Math.sqrt(3) * c.position_jitter, {
+  // a camera looking at its own position has no viewing direction: every T_world_to_cam would be NaN
+  message: 'target must be more than 1 cm (plus the position jitter) away from position: the camera looks from position at target',
 });
 
 export const SHAPE_KINDS = ['box', 'sphere', 'cylinder', 'capsule', 'cone'] as const;
 
 export const BuildConfigSchema = z.strictObject({
-  name: z.string().default('custom'),
-  seed: z.number().int().min(0).max(2 ** 32 - 1).default(0),
-  episodes: z.number().int().min(1).max(10_000_000),
+  name: z.string().max(CONFIG_LIMITS.textChars).default('custom'),
+  seed: int(0, 2 ** 32 - 1).default(0),
+  episodes: int(1, 10_000_000),
   /** share of episodes held out per split, by a hash of the episode id; the rest is `train` */
-  splits: z.record(z.string().regex(/^[a-z][a-z0-9_]*$/), z.number().min(0).max(1)).default({ validation: 0.1 }),
+  splits: z
+    .record(identifier('split names'), z.number().min(0).max(1))
+    .refine((s) => !('train' in s), { message: 'list only the held-out splits: train is what they leave' })
+    .refine((s) => Object.keys(s).length <= CONFIG_LIMITS.splits, { message: `at most ${CONFIG_LIMITS.splits} held-out splits` })
+    .refine((s) => Object.values(s).reduce((a, b) => a + b, 0) <= 1 + 1e-9, { message: 'the held-out shares sum to more than 1' })
+    .default({ validation: 0.1 }),
   scene: z
     .strictObject({
       /** where objects come from: the asset library (procedural families and imported models) or plain primitives */
@@ -34,19 +66,19 @@ export const BuildConfigSchema = z.strictObject({
       /** which held-out share of the library to draw from: `test` for unseen-object evaluation */
       asset_split: z.enum(['train', 'test']).default('train'),
       /** library categories to draw from (default: every graspable category that fits the table) */
-      categories: z.array(z.string().min(1)).optional(),
-      objects_min: z.number().int().min(1).max(30).default(3),
-      objects_max: z.number().int().min(1).max(30).default(8),
-      shapes: z.array(z.enum(SHAPE_KINDS)).min(1).default([...SHAPE_KINDS]),
-      /** half extents of the area objects are dropped on, metres, centred on the table */
-      area: z.tuple([positive, positive]).default([0.22, 0.3]),
-      object_size: z.tuple([positive, positive]).default([0.035, 0.08]),
+      categories: z.array(z.string().min(1).max(64)).min(1).max(CONFIG_LIMITS.categories).optional(),
+      objects_min: int(1, 30).default(3),
+      objects_max: int(1, 30).default(8),
+      shapes: z.array(z.enum(SHAPE_KINDS)).min(1).max(SHAPE_KINDS.length).default([...SHAPE_KINDS]),
+      /** half extents of the area objects are dropped on, metres, centred on the table (at most the table's) */
+      area: z.tuple([positive.max(TABLE_HALF[0]), positive.max(TABLE_HALF[1])]).default([0.22, 0.3]),
+      object_size: range(0.3, 'metres').default([0.035, 0.08]),
     })
     .refine((s) => s.objects_min <= s.objects_max, { message: 'objects_min must not exceed objects_max' })
     .prefault({}),
   physics: z
     .strictObject({
-      hz: z.number().int().min(60).max(2000).default(240),
+      hz: int(60, 2000).default(240),
       settle_s: z.number().min(0).max(10).default(1),
     })
     .prefault({}),
@@ -55,11 +87,11 @@ export const BuildConfigSchema = z.strictObject({
       /** `push`: a kinematic rod pushes one object; `pick_place`: a robot arm manipulates objects by friction grasps */
       kind: z.enum(['push', 'pick_place']).default('push'),
       /** how far the pusher moves its object, metres (push) */
-      push_distance: z.tuple([positive, positive]).default([0.08, 0.16]),
+      push_distance: range(0.5, 'metres').default([0.08, 0.16]),
       /** the arm (pick_place) */
       robot: z.enum(ROBOT_NAMES).default('widowx250'),
       /** task primitives drawn per episode (pick_place) */
-      primitives: z.array(z.enum(TASK_KINDS)).min(1).default([...TASK_KINDS]),
+      primitives: z.array(z.enum(TASK_KINDS)).min(1).max(TASK_KINDS.length).default([...TASK_KINDS]),
       /** how high "pick up" must lift, metres */
       lift_height: z.number().min(0.01).max(0.5).default(0.08),
       /** "move X near Y": the distance that counts as near, metres */
@@ -73,11 +105,22 @@ export const BuildConfigSchema = z.strictObject({
       hz: z.number().min(1).max(60).default(10),
     })
     .prefault({}),
-  cameras: z.array(CameraConfigSchema).min(1).max(8),
+  cameras: z
+    .array(CameraConfigSchema)
+    .min(1)
+    .max(8)
+    .superRefine((cams, ctx) => {
+      // names become column names: two cameras of one name would share (and overwrite) each other's columns
+      const seen = new Set<string>();
+      cams.forEach((c, i) => {
+        if (seen.has(c.name)) ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `camera name "${c.name}" is used twice` });
+        seen.add(c.name);
+      });
+    }),
   render: z
     .strictObject({
       image_format: z.enum(['jpeg', 'png']).default('jpeg'),
-      jpeg_quality: z.number().int().min(10).max(100).default(90),
+      jpeg_quality: int(10, 100).default(90),
       depth: z.boolean().default(true),
       segmentation: z.boolean().default(true),
     })
@@ -85,22 +128,33 @@ export const BuildConfigSchema = z.strictObject({
   stage1: z
     .strictObject({
       /** stage-1 samples are made from every n-th recorded frame */
-      every_n_frames: z.number().int().min(1).default(10),
-      coord_format: z.string().default('abs:224x224'),
+      every_n_frames: int(1, 1_000_000).default(10),
+      coord_format: z
+        .string()
+        .max(CONFIG_LIMITS.textChars)
+        .refine((f) => {
+          try {
+            parseCoordFormat(f);
+            return true;
+          } catch {
+            return false;
+          }
+        }, { message: `must be ${COORD_FORMAT_HELP}` })
+        .default('abs:224x224'),
       /** an object needs this many visible pixels to be asked about */
-      min_visible_pixels: z.number().int().min(1).default(30),
+      min_visible_pixels: int(1, 4096 * 4096).default(30),
     })
     .prefault({}),
   output: z
     .strictObject({
-      rows_per_shard: z.number().int().min(1).default(2000),
+      rows_per_shard: int(1, 10_000_000).default(2000),
       /**
        * episodes per shard job: each split's episodes, in index order, are cut into groups of this many, and one job
        * packs each group as soon as its episodes are committed. Each group ends in at most one short shard per kind;
        * at 1000 (~100 000 frames) that is a few per cent of a big build's shards, while packing runs in parallel,
        * overlapped with rendering, and a build of up to 1000 episodes per split is packed as one group.
        */
-      episodes_per_shard_job: z.number().int().min(1).default(1000),
+      episodes_per_shard_job: int(1, 10_000_000).default(1000),
     })
     .prefault({}),
 });
@@ -115,7 +169,13 @@ export class ConfigError extends Error {
 
 function describeIssue(issue: z.core.$ZodIssue): string {
   const where = issue.path.length ? issue.path.join('.') : '(top level)';
-  return `${where}: ${issue.message}`;
+  // a config of 50 000 stray keys must not become a 50 000-key message
+  if (issue.code === 'unrecognized_keys') {
+    const keys = issue.keys.slice(0, 5).map((k) => JSON.stringify(k.length > 40 ? `${k.slice(0, 40)}…` : k)).join(', ');
+    return `${where}: unknown key${issue.keys.length > 1 ? 's' : ''} ${keys}${issue.keys.length > 5 ? ` (and ${issue.keys.length - 5} more)` : ''}`;
+  }
+  const msg = issue.message.length > 300 ? `${issue.message.slice(0, 300)}…` : issue.message;
+  return `${where}: ${msg}`;
 }
 
 /** Validates a parsed config object; `place` names where it came from (a file, a preset) for the error line. */
@@ -129,20 +189,59 @@ export function parseBuildConfig(raw: unknown, place: string): BuildConfig {
   return result.data;
 }
 
-export function loadBuildConfigFile(path: string): BuildConfig {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new ConfigError(`${path}: cannot read config (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+/** The first key that a mapping of the document lists twice, with its line; null when none. Linear in the keys (the
+ * yaml package's own `uniqueKeys` check is quadratic: 50 000 keys took 30 s). */
+function duplicateKey(doc: Document): { key: string; offset: number } | null {
+  let found: { key: string; offset: number } | null = null;
+  visit(doc, {
+    Map(_, map) {
+      const seen = new Set<string>();
+      for (const pair of map.items) {
+        const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
+        if (seen.has(key)) {
+          const offset = isScalar(pair.key) ? (pair.key.range?.[0] ?? 0) : 0;
+          found = { key, offset };
+          return visit.BREAK;
+        }
+        seen.add(key);
+      }
+      return undefined;
+    },
+  });
+  return found;
+}
+
+/** Parses a config's YAML text: one line naming the file and the line at fault when it is not a config mapping. */
+export function parseConfigText(text: string, path: string): BuildConfig {
+  const bytes = Buffer.byteLength(text);
+  if (bytes > CONFIG_LIMITS.fileBytes) throw new ConfigError(`${path}: config is ${bytes} bytes; at most ${CONFIG_LIMITS.fileBytes} (1 MiB)`);
+  const doc = parseDocument(text, { uniqueKeys: false, prettyErrors: false });
+  if (doc.errors.length > 0) throw new ConfigError(`${path}: not valid YAML: ${doc.errors[0].message.split('\n')[0]}`);
+  const dup = duplicateKey(doc);
+  if (dup) {
+    const line = text.slice(0, dup.offset).split('\n').length;
+    throw new ConfigError(`${path}: line ${line}: key ${JSON.stringify(dup.key.slice(0, 60))} is given twice`);
   }
   let raw: unknown;
   try {
-    raw = parseYaml(text);
+    // aliases are expanded at most 100 times: a "billion laughs" document is refused, not expanded
+    raw = doc.toJS({ maxAliasCount: 100 });
   } catch (e) {
-    const msg = (e as Error).message.split('\n')[0];
-    throw new ConfigError(`${path}: not valid YAML: ${msg}`);
+    throw new ConfigError(`${path}: not valid YAML: ${(e as Error).message.split('\n')[0]}`);
   }
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new ConfigError(`${path}: expected a mapping of config keys at the top level`);
   return parseBuildConfig(raw, path);
+}
+
+export function loadBuildConfigFile(path: string): BuildConfig {
+  let text: string;
+  try {
+    const size = statSync(path).size;
+    if (size > CONFIG_LIMITS.fileBytes) throw new ConfigError(`${path}: config is ${size} bytes; at most ${CONFIG_LIMITS.fileBytes} (1 MiB)`);
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    if (e instanceof ConfigError) throw e;
+    throw new ConfigError(`${path}: cannot read config (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+  return parseConfigText(text, path);
 }

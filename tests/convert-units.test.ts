@@ -2,7 +2,8 @@
 // TFRecord framing, the tf.train.Example decoder, and the drop rules of the derivation.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { boxesAnswer, formatBox, formatPoint, parseCoordFormat, pointsAnswer, traceAnswer } from '../generators/language/coords.js';
+import { boxesAnswer, formatBox, formatPoint, pointsAnswer, traceAnswer } from '../generators/language/coords.js';
+import { parseCoordFormat } from '../schemas/coord-format.js';
 import { graspPointQuestion, placePointQuestion, traceQuestion } from '../generators/language/convert-questions.js';
 import { Rng } from '../core/random.js';
 import { crc32c, maskedCrc32c } from '../convert/crc32c.js';

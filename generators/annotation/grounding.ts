@@ -2,7 +2,8 @@
 // each with a structured answer in stored-image pixels and the same answer as text in the build's coord_format.
 import type { ImageValue, LabeledBox, ObjectBox, Stage1Sample, TaskType } from '../../schemas/records.js';
 import { type CameraModel, inImage, project } from '../../core/camera.js';
-import { boxesAnswer, type CoordFormat, coordFormatName, describeCoordFormat, pointsAnswer, traceAnswer } from '../language/coords.js';
+import { boxesAnswer, describeCoordFormat, pointsAnswer, traceAnswer } from '../language/coords.js';
+import { type CoordFormat, coordFormatName } from '../../schemas/coord-format.js';
 import { question } from '../language/templates.js';
 import type { Rng } from '../../core/random.js';
 import type { SceneObject } from '../../core/scene.js';

@@ -25,7 +25,7 @@ export interface ChoiceOptions {
   nearDistance: number;
   approachDistance: number;
   area: [number, number];
-  tableHalf: [number, number];
+  tableHalf: readonly [number, number];
   /** candidates examined per kind before giving up on it */
   maxCandidates?: number;
   maxContactAngle?: number;

@@ -21,7 +21,7 @@ export function centerAboveBottom(o: SceneObject): number {
 }
 
 /** Free spots beside `y` for `x` on the table, those at the object's present distance from the robot first. */
-export function spotsBeside(x: SceneObject, y: SceneObject, objects: readonly SceneObject[], tableTopZ: number, tableHalf: [number, number], robotBase: Vec3): Vec3[] {
+export function spotsBeside(x: SceneObject, y: SceneObject, objects: readonly SceneObject[], tableTopZ: number, tableHalf: readonly [number, number], robotBase: Vec3): Vec3[] {
   const rx = footprintRadius(x), ry = footprintRadius(y);
   const d = rx + ry + 0.025;
   const others = objects.filter((o) => o.id !== x.id && o.body !== 'fixed' && o.category !== 'robot');

@@ -17,7 +17,7 @@ import { inflate, objectObb, obbOverlap, toLocal } from '../robot/obb.js';
 import { RobotRig } from '../robot/rig.js';
 import { refineIk, solveIk } from '../robot/ik.js';
 import { PUSHER_ID } from '../scene/sample.js';
-import type { Scene, SceneObject } from '../../core/scene.js';
+import { type Scene, type SceneObject, TABLE_HALF } from '../../core/scene.js';
 import { type ChosenTask, chooseTask, pushFrame, safeHeight, shifted } from './pick-place-choose.js';
 import { alongApproach, raised } from './grasp-planner.js';
 import { carryHeight, placeTarget } from './pick-place-plan.js';
@@ -49,7 +49,6 @@ export interface PickPlaceRecording extends EpisodeRecording {
   initial: { poses: Record<number, Pose>; q: number[]; opening: number };
 }
 
-const TABLE_HALF: [number, number] = [0.7, 0.6];
 const APPROACH = 0.1;
 
 export function robotBase(model: RobotModel, base?: Pose): Pose {

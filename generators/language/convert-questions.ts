@@ -3,7 +3,8 @@
 // The instruction (when the source has one) is part of the question: the answer depends on what the robot was told.
 // Every question starts with `<image>` on its own line (SPEC: `<image>` in the first human turn).
 import type { Rng } from '../../core/random.js';
-import { type CoordFormat, describeCoordFormat } from './coords.js';
+import { describeCoordFormat } from './coords.js';
+import type { CoordFormat } from '../../schemas/coord-format.js';
 
 export interface QuestionContext {
   /** the episode's instruction / task string; null or empty when the source has none */

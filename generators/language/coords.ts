@@ -7,27 +7,7 @@
 // Rounding is to nearest; points are clamped inside the image (a point is a pixel: 0..W-1), box corners to its edges
 // (a box corner is an edge: 0..W), so an answer never names a place outside the picture.
 import type { LabeledBox, LabeledPoint } from '../../schemas/records.js';
-
-export type CoordFormat =
-  | { kind: 'abs'; width: number; height: number }
-  | { kind: 'norm1000' }
-  | { kind: 'norm1' };
-
-export const COORD_FORMAT_HELP = 'abs:<W>x<H> (e.g. abs:224x224), norm1000 or norm1';
-
-/** Parses a `coord_format` string; throws an Error whose message says what is accepted. */
-export function parseCoordFormat(s: string): CoordFormat {
-  const t = s.trim();
-  if (t === 'norm1000') return { kind: 'norm1000' };
-  if (t === 'norm1') return { kind: 'norm1' };
-  const m = /^abs:([1-9]\d{0,5})x([1-9]\d{0,5})$/.exec(t);
-  if (m) return { kind: 'abs', width: Number(m[1]), height: Number(m[2]) };
-  throw new Error(`unknown coord_format "${s}": expected ${COORD_FORMAT_HELP}`);
-}
-
-export function coordFormatName(f: CoordFormat): string {
-  return f.kind === 'abs' ? `abs:${f.width}x${f.height}` : f.kind;
-}
+import type { CoordFormat } from '../../schemas/coord-format.js';
 
 /** Image size in stored pixels, the frame the structured answers are in. */
 export interface ImageSize {

@@ -6,7 +6,7 @@ import { type Quat, type Vec3, quatFromAxisAngle, quatMultiply } from '../../cor
 import type { Rng } from '../../core/random.js';
 import { TABLE_COLORS } from './palette.js';
 import { drawLibraryObject, drawPrimitive, libraryCandidates, type ObjectDraw, taskReadyPools } from './objects.js';
-import type { Scene, SceneObject } from '../../core/scene.js';
+import { type Scene, type SceneObject, TABLE_SIZE } from '../../core/scene.js';
 import { ROBOT_STATIONS } from '../../assets/robots/index.js';
 
 export const TABLE_ID = 1;
@@ -16,8 +16,6 @@ export const FIRST_OBJECT_ID = 3;
 /** Free space kept around an object a task will grasp: an open finger and its approach beside it. */
 const FINGER_ROOM = 0.03;
 
-/** Table top at z = 0; the table is a slab below it. */
-const TABLE_SIZE: Vec3 = [1.4, 1.2, 0.05];
 
 function draw(config: BuildConfig, candidates: readonly string[], rng: Rng, shapes: BuildConfig['scene']['shapes'], size: [number, number]): ObjectDraw {
   return config.scene.objects === 'library' ? drawLibraryObject(candidates, rng) : drawPrimitive(shapes, rng, size);
