@@ -45,7 +45,50 @@ export function fragmentsDir(workDir: string): string {
   return join(workDir, 'fragments');
 }
 
+/** Where a number is not finite in a value (images skipped), e.g. `cameras.base.T_world_to_cam[3]`; null when none is. */
+function nonFinitePath(v: unknown, path: string): string | null {
+  if (typeof v === 'number') return Number.isFinite(v) ? null : path;
+  if (v === null || typeof v !== 'object' || ArrayBuffer.isView(v)) return null;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) {
+      const p = nonFinitePath(v[i], `${path}[${i}]`);
+      if (p) return p;
+    }
+    return null;
+  }
+  for (const [k, x] of Object.entries(v)) {
+    const p = nonFinitePath(x, path ? `${path}.${k}` : k);
+    if (p) return p;
+  }
+  return null;
+}
+
+/**
+ * The first NaN or infinity in an episode's rows, named (`frame 3: cameras.base.trace_2d[0][1]`), or null. A NaN
+ * must never reach a shard: a trainer would learn from it silently. The episode job checks this before it commits
+ * (then the episode fails with this reason), and `writeFragment` refuses such an output outright.
+ */
+export function nonFiniteValue(out: EpisodeOutput): string | null {
+  for (const f of out.frames) {
+    const p = nonFinitePath(f, '');
+    if (p) return `frame ${f.frame_index}: ${p} is ${String(lookup(f, p))}`;
+  }
+  for (const s of out.samples) {
+    const p = nonFinitePath(s, '');
+    if (p) return `stage-1 sample ${s.id}: ${p} is not finite`;
+  }
+  return null;
+}
+
+function lookup(v: unknown, path: string): unknown {
+  let x = v as Record<string, unknown>;
+  for (const k of path.split(/[.[\]]+/).filter(Boolean)) x = x[k] as Record<string, unknown>;
+  return x;
+}
+
 function checkOutput(out: EpisodeOutput): void {
+  const bad = nonFiniteValue(out);
+  if (bad) throw new Error(`episode ${out.episode.episode_id}: ${bad}`);
   const { episode_id: id, episode_index: index } = out.episode;
   // the id becomes a file name: no separators, no leading dot (that would look like a temp file)
   if (!SAFE_ID.test(id)) throw new Error(`episode_id ${JSON.stringify(id)} must match ${SAFE_ID}`);

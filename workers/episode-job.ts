@@ -5,7 +5,8 @@ import type { BuildConfig } from '../schemas/config.js';
 import type { EpisodeOutput } from '../schemas/records.js';
 import { episodeId, buildId, runEpisode } from '../generators/episode.js';
 import { Renderer, RendererUnavailableError } from '../generators/rendering/index.js';
-import { readFragmentInfo, writeFragment, type FragmentInfo } from '../export/fragment.js';
+import { nonFiniteValue, readFragmentInfo, writeFragment, type FragmentInfo } from '../export/fragment.js';
+import { LibraryError } from '../assets/core/index-file.js';
 import { failedOutput } from './failed-episode.js';
 
 export { failedOutput };
@@ -18,9 +19,10 @@ export function processRenderer(): Promise<Renderer> {
   return renderer;
 }
 
+/** A fault of the machine, not of the episode: the build (embedded) or the worker (queued) stops, nothing is recorded. */
 export function isEnvironmentError(e: unknown): boolean {
   const code = (e as NodeJS.ErrnoException)?.code;
-  return e instanceof RendererUnavailableError || code === 'ENOSPC' || code === 'EACCES' || code === 'EROFS';
+  return e instanceof RendererUnavailableError || e instanceof LibraryError || code === 'ENOSPC' || code === 'EACCES' || code === 'EROFS';
 }
 
 /** Runs episode `index` unless its fragment is already committed (a retried or resumed job does no work twice). */
@@ -30,6 +32,8 @@ export async function processEpisode(config: BuildConfig, index: number, workDir
   let output: EpisodeOutput;
   try {
     output = await runEpisode(config, index, await processRenderer());
+    const nonFinite = nonFiniteValue(output);
+    if (nonFinite) output = failedOutput(config, index, `non_finite: ${nonFinite}`);
   } catch (e) {
     if (isEnvironmentError(e)) throw e;
     output = failedOutput(config, index, `error: ${(e as Error).message.split('\n')[0]}`);

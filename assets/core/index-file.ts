@@ -4,8 +4,18 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import { dirname, join } from 'node:path';
 import { type AssetEntry, type AssetIndex, AssetIndexSchema, INDEX_VERSION } from './asset.js';
 import { canonicalJson } from './hash.js';
+import { PlaceError } from '../../core/errors.js';
 
 export const INDEX_FILE = 'index.json';
+
+/**
+ * The library as a whole cannot be used (its index is unreadable, of another version, or it has nothing a build can
+ * draw): a fault of the machine's setup, not of one episode, so a build stops with this line instead of recording
+ * it as the failure of every episode.
+ */
+export class LibraryError extends PlaceError {
+  override name = 'LibraryError';
+}
 
 export function indexPath(root: string): string {
   return join(root, INDEX_FILE);
@@ -31,15 +41,21 @@ export interface RawIndex {
 export function readIndex(root: string): RawIndex {
   const p = indexPath(root);
   if (!existsSync(p)) return { index: null, rejected: [] };
+  let text: string;
+  try {
+    text = readFileSync(p, 'utf8');
+  } catch (e) {
+    throw new LibraryError(p, `asset index cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
   let raw: unknown;
   try {
-    raw = JSON.parse(readFileSync(p, 'utf8'));
+    raw = JSON.parse(text);
   } catch (e) {
-    throw new Error(`asset index ${p} is not valid JSON: ${(e as Error).message}`);
+    throw new LibraryError(p, `asset index is not valid JSON (${(e as Error).message.split('\n')[0]}); \`spatialgen assets reindex\` rewrites it`);
   }
-  const r = raw as { format?: unknown; version?: unknown; testShare?: unknown; assets?: unknown };
-  if (r.format !== 'spatialgen-asset-index') throw new Error(`${p} is not a spatialgen asset index`);
-  if (r.version !== INDEX_VERSION) throw new Error(`${p} has index version ${String(r.version)}; this spatialgen reads version ${INDEX_VERSION}`);
+  const r = (raw ?? {}) as { format?: unknown; version?: unknown; testShare?: unknown; assets?: unknown };
+  if (r.format !== 'spatialgen-asset-index') throw new LibraryError(p, 'not a spatialgen asset index');
+  if (r.version !== INDEX_VERSION) throw new LibraryError(p, `asset index version ${String(r.version)}; this spatialgen reads version ${INDEX_VERSION}`);
   const assets: AssetEntry[] = [];
   const rejected: RawIndex['rejected'] = [];
   for (const a of Array.isArray(r.assets) ? r.assets : []) {

@@ -2,6 +2,7 @@
 // hashes recorded per episode) or plain primitives (fast, for tests of the machinery).
 import { createHash } from 'node:crypto';
 import { loadLibrary, type AssetLibrary } from '../../assets/library.js';
+import { LibraryError } from '../../assets/core/index-file.js';
 import type { AssetEntry } from '../../assets/core/asset.js';
 import { robotModel } from '../../assets/robots/index.js';
 import type { BuildConfig } from '../../schemas/config.js';
@@ -59,6 +60,22 @@ export function libraryManifest(): Record<string, unknown> {
   };
 }
 
+/**
+ * The library check a build makes once, before anything is written: the library loads, every category the config
+ * names is in it, and it holds something the scene can draw. Throws a LibraryError, one line.
+ */
+export function checkLibraryFor(config: BuildConfig): void {
+  if (config.scene.objects !== 'library') return;
+  const lib = sceneLibrary();
+  const have = new Set(lib.categories());
+  const missing = (config.scene.categories ?? []).filter((c) => !have.has(c));
+  if (missing.length > 0) {
+    const known = [...have].sort();
+    throw new LibraryError(lib.root, `scene.categories: ${missing.slice(0, 5).map((c) => JSON.stringify(c)).join(', ')} ${missing.length === 1 ? 'is not a category' : 'are not categories'} of the asset library (it has ${known.slice(0, 40).join(', ')}${known.length > 40 ? ', …' : ''})`);
+  }
+  libraryCandidates(config);
+}
+
 export function libraryCandidates(config: BuildConfig): string[] {
   const lib = sceneLibrary();
   const wanted = config.scene.categories;
@@ -69,7 +86,7 @@ export function libraryCandidates(config: BuildConfig): string[] {
     return receptacles && e.roles.length > 0 && footprint <= MAX_RECEPTACLE;
   });
   if (entries.length === 0) {
-    throw new Error(`the asset library has no graspable ${config.scene.asset_split} assets${wanted ? ` in categories ${wanted.join(', ')}` : ''}`);
+    throw new LibraryError(lib.root, `the asset library has no graspable ${config.scene.asset_split} assets${wanted ? ` in categories ${wanted.join(', ')}` : ''}`);
   }
   return entries.map((e) => e.id);
 }
