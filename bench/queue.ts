@@ -30,7 +30,7 @@ import { QueueClient, startBuildRun } from '../workers/build-flow.js';
 import { readBuildState } from '../workers/build-registry.js';
 import { DEFAULT_RETRY } from '../workers/queue-jobs.js';
 import { EpisodeWorker } from '../workers/queue-worker.js';
-import type { QueueTarget } from '../workers/queue-connection.js';
+import { type QueueTarget, queueTarget } from '../workers/queue-connection.js';
 
 /** The job processor of parts 1 and 2, loaded by BullMQ's sandboxed child: returns at once, or after
  * SG_BENCH_EPISODE_MS (an episode that keeps a GPU, not this machine's CPU, busy). */
@@ -147,7 +147,7 @@ async function main(): Promise<void> {
   try {
     // 1. overhead alone
     const noopConfig = parseBuildConfig({ ...presetConfig('smoke'), episodes: noopN, name: 'queue-overhead' }, 'bench');
-    const target: QueueTarget = { url: `redis://127.0.0.1:${PORT}`, display: `redis://127.0.0.1:${PORT}`, prefix: 'bench-noop' };
+    const target: QueueTarget = queueTarget(`redis://127.0.0.1:${PORT}`, 'bench-noop')!;
     // warmed up first (job processes started, scripts loaded), as long-running workers are; counted from then on
     const noopS = await queued(target, noopConfig, join(root, 'noop'), 1, here, parseBuildConfig({ ...noopConfig, episodes: 3, name: 'warm' }, 'bench'), async () => {
       await admin.config('RESETSTAT');

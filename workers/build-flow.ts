@@ -19,27 +19,43 @@ import {
 import { shardGroups } from './shard-groups.js';
 import { workDirOf, writeBuildMarker } from './work-dir.js';
 
-/** The producer side of a deployment: one connection, the flow producer and the two queues. */
+/**
+ * The producer side of a deployment: one connection, the flow producer and the two queues. A BullMQ Queue writes its
+ * queue's meta key as soon as it connects, so the queue objects are made on first use: a command that refuses its
+ * input before it touches a queue has written nothing to Redis, by construction rather than by timing.
+ */
 export class QueueClient {
   readonly redis: Redis;
-  readonly flows: FlowProducer;
-  readonly episodes: Queue;
-  readonly builds: Queue;
+  private readonly made: { flows?: FlowProducer; episodes?: Queue; builds?: Queue } = {};
 
   constructor(readonly target: QueueTarget) {
     this.redis = openRedis(target, 'client');
-    const opts = { connection: this.redis, prefix: target.prefix };
-    this.flows = new FlowProducer(opts);
-    this.episodes = new Queue(QUEUES.episodes, opts);
-    this.builds = new Queue(QUEUES.builds, opts);
-    // connection trouble is reported by the command's own outage logger; unhandled 'error' events would crash it
-    this.flows.on('error', () => {});
-    this.episodes.on('error', () => {});
-    this.builds.on('error', () => {});
+  }
+
+  private opts() {
+    return { connection: this.redis, prefix: this.target.prefix };
+  }
+
+  /** connection trouble is reported by the command's own outage logger; unhandled 'error' events would crash it */
+  private static quiet<T extends FlowProducer | Queue>(x: T): T {
+    (x as unknown as NodeJS.EventEmitter).on('error', () => {});
+    return x;
+  }
+
+  get flows(): FlowProducer {
+    return (this.made.flows ??= QueueClient.quiet(new FlowProducer(this.opts())));
+  }
+
+  get episodes(): Queue {
+    return (this.made.episodes ??= QueueClient.quiet(new Queue(QUEUES.episodes, this.opts())));
+  }
+
+  get builds(): Queue {
+    return (this.made.builds ??= QueueClient.quiet(new Queue(QUEUES.builds, this.opts())));
   }
 
   async close(): Promise<void> {
-    await Promise.all([this.flows.close(), this.episodes.close(), this.builds.close()]);
+    await Promise.all(Object.values(this.made).map((x) => x.close()));
     await this.redis.quit().catch(() => {});
   }
 }

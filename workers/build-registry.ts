@@ -44,9 +44,9 @@ export async function readBuild(r: Redis, prefix: string, buildId: string): Prom
 const kindOf = (k: string | null | undefined): JobKind => (k && k in JOB_KINDS ? (k as JobKind) : 'build');
 
 /** Only the fields a worker checks before every job: one round trip. */
-export async function readBuildState(r: Redis, prefix: string, buildId: string): Promise<{ state: BuildState | null; run: number; kind: JobKind }> {
-  const [state, run, kind] = await r.hmget(buildKeys(prefix, buildId).record, 'state', 'run', 'kind');
-  return { state: state as BuildState | null, run: Number(run ?? 0), kind: kindOf(kind) };
+export async function readBuildState(r: Redis, prefix: string, buildId: string): Promise<{ state: BuildState | null; run: number; kind: JobKind; outDir: string | null }> {
+  const [state, run, kind, out] = await r.hmget(buildKeys(prefix, buildId).record, 'state', 'run', 'kind', 'out');
+  return { state: state as BuildState | null, run: Number(run ?? 0), kind: kindOf(kind), outDir: out };
 }
 
 /** Records (or re-records) the build and makes `run` its current run, in one transaction. */

@@ -25,8 +25,8 @@ const ProblemSchema = z.strictObject({ asset: z.string(), reason: z.enum(INVALID
 export const ImportRecordSchema = z.strictObject({
   /** absolute model paths, in the order discovery found them (the order of the index update) */
   models: z.array(z.string().min(1)),
-  /** files that look like models in formats spatialgen does not read: reported first, as the embedded import does */
-  unsupported: z.array(ProblemSchema),
+  /** what discovery found and cannot import (unknown formats, unreadable folders, link loops): reported first, as the embedded import does */
+  skipped: z.array(ProblemSchema),
   importRoot: z.string().min(1),
   category: z.string().min(1).optional(),
   thumbnails: z.boolean(),
@@ -85,7 +85,7 @@ export async function importFinalize(rec: ImportRecord, id: string, libraryRoot:
     else results.push({ ok: false, problem: { asset, reason: 'unreadable', detail: failedForGood.get(i)?.split('\n')[0] ?? 'its import job did not run (cancelled?)' } });
   }
   const ok = results.filter((r): r is Imported => r.ok);
-  const failed = [...rec.unsupported, ...results.filter((r) => !r.ok).map((r) => r.problem)];
+  const failed = [...rec.skipped, ...results.filter((r) => !r.ok).map((r) => r.problem)];
   const { imported: entries, warnings, thumbnails: kind } = await finishImport(results, libraryRoot, rec.thumbnails, gpuThumbnails);
   const from = new Map(ok.map((r, i) => [entries[i], rec.models[results.indexOf(r)]]));
   return {

@@ -26,6 +26,8 @@ export interface QueueTarget {
   display: string;
   /** BullMQ key prefix; spatialgen's own keys live under `<prefix>:build:…` next to the queues */
   prefix: string;
+  /** the database number of the URL's path (`redis://host:6379/2`), 0 without one */
+  db: number;
 }
 
 /** Resolves `--redis`/`REDIS_URL` and `--prefix`/`SPATIALGEN_PREFIX`; null when no Redis is named (embedded). */
@@ -42,9 +44,14 @@ export function queueTarget(redis: string | undefined, prefix: string | undefine
     throw new QueueSetupError(`--redis must be a redis:// or rediss:// URL, not ${parsed.protocol}//…`);
   }
   if (parsed.password) parsed.password = '***';
+  // ioredis would send `SELECT NaN` for /abc and crash on the reply: the database is a number or nothing
+  const dbPath = parsed.pathname.replace(/^\//, '');
+  if (dbPath !== '' && !/^\d{1,9}$/.test(dbPath)) {
+    throw new QueueSetupError(`--redis ${parsed.toString()}: the database "${decodeURIComponent(dbPath).slice(0, 40)}" is not a number (redis://host:port/<db>)`);
+  }
   const p = prefix || process.env.SPATIALGEN_PREFIX || DEFAULT_PREFIX;
   if (!PREFIX_RE.test(p)) throw new QueueSetupError(`--prefix ${JSON.stringify(p)} must match ${PREFIX_RE}`);
-  return { url, display: parsed.toString(), prefix: p };
+  return { url, display: parsed.toString(), prefix: p, db: dbPath === '' ? 0 : Number(dbPath) };
 }
 
 function options(role: string, extra: RedisOptions = {}): RedisOptions {
@@ -65,14 +72,24 @@ export function openRedis(target: QueueTarget, role: string): Redis {
   return r;
 }
 
-/** One PING with no retries: resolves when Redis answers, else throws one line naming the URL and the cause. */
+/**
+ * One PING and one SELECT of the URL's database, with no retries: resolves when Redis answers and has that database,
+ * else throws one line naming the URL and the cause. (Left to ioredis, a database the server lacks fails its SELECT
+ * on every connect, which reads as a lost connection while commands silently go to database 0.)
+ */
 export async function probeRedis(target: QueueTarget, timeoutMs = 3000): Promise<void> {
-  const r = new Redis(target.url, options('probe', { maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: timeoutMs, lazyConnect: true, enableOfflineQueue: false }));
+  const r = new Redis(target.url, options('probe', { db: 0, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: timeoutMs, lazyConnect: true, enableOfflineQueue: false }));
   let last: Error | undefined;
   r.on('error', (e: Error) => (last ??= e));
   try {
     await withTimeout(r.connect().then(() => r.ping()), timeoutMs + 500);
+    try {
+      await withTimeout(r.select(target.db), timeoutMs);
+    } catch (e) {
+      throw new QueueSetupError(`Redis at ${target.display} has no database ${target.db} (${(e as Error).message.split('\n')[0]})`);
+    }
   } catch (e) {
+    if (e instanceof QueueSetupError) throw e;
     const cause = (last ?? (e as Error)).message.split('\n')[0];
     // reached, but refused: saying "cannot reach" would send the user after the network instead of the password
     if (/WRONGPASS|NOAUTH|NOPERM/.test(cause)) throw new QueueSetupError(`Redis at ${target.display} refused the login: ${cause}`);

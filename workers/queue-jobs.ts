@@ -18,13 +18,18 @@
 // `{buildId, outDir, index}`, ~100 bytes, so a queue of 100 000 episodes costs megabytes of Redis, not the ~200 MB
 // that a copy of the config per job would. The worker reads the config (cached per build) and hands it to the
 // sandboxed processor together with the payload.
-import { isAbsolute } from 'node:path';
+import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import type { JobsOptions } from 'bullmq';
 import { SPLIT_NAME } from '../export/shard-group.js';
 
 const BuildIdSchema = z.string().regex(/^[0-9a-f]{16}$/, 'must be 16 lowercase hex digits');
-const OutDirSchema = z.string().min(1).refine((p) => isAbsolute(p), 'must be an absolute path (the same on every worker machine)');
+const OutDirSchema = z
+  .string()
+  .min(1)
+  .max(4096)
+  .refine((p) => isAbsolute(p), 'must be an absolute path (the same on every worker machine)')
+  .refine((p) => resolve(p) !== '/' && !/[\0\n\r]/.test(p), 'must name a folder below / (no NUL or line break)');
 
 export const EpisodePayloadSchema = z.strictObject({
   buildId: BuildIdSchema,

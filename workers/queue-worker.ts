@@ -10,7 +10,7 @@
 // them (at most lockMs + the stall-check interval of lockMs/2), which is why it is short next to an episode's time.
 import { hostname } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import { UnrecoverableError, Worker, type Job, type JobJson } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { readBuildState, markEpisode, setState } from './build-registry.js';
 import { openRedis, outageLogger, QUEUES, type QueueName, type QueueTarget } from './queue-connection.js';
@@ -33,6 +33,9 @@ export interface WorkerSettings {
 }
 
 export const DEFAULT_LOCK_MS = 30_000;
+
+/** marks the stand-in payload of a job whose stored data is not JSON (no real payload has this key) */
+const NOT_JSON = '__spatialgen_data_not_json';
 
 interface Skip {
   skipped: string;
@@ -58,6 +61,17 @@ export class EpisodeWorker {
     const around = (job: Job, runChild: (input: SandboxInput) => Promise<unknown>) => this.around(job, runChild);
     for (const queue of settings.queues) {
       const w = new (class extends Worker {
+        // BullMQ parses a job's data when it takes the job; data that is not JSON throws there, before any processor
+        // runs, so the job is neither failed nor finished: it stalls and is taken again forever. Taken here as a job
+        // whose payload says so, it fails at once, like any other malformed job.
+        protected override createJob(data: JobJson, jobId: string): Job {
+          try {
+            return super.createJob(data, jobId);
+          } catch (e) {
+            return super.createJob({ ...data, data: JSON.stringify({ [NOT_JSON]: (e as Error).message.split('\n')[0] }) }, jobId);
+          }
+        }
+
         protected override callProcessJob(job: Job, token: string, signal?: AbortSignal): Promise<unknown> {
           return around(job, (input) => {
             const saved = job.data;
@@ -119,6 +133,8 @@ export class EpisodeWorker {
    * import): what differs is what the child does with the payload and the record's config. */
   private async around(job: Job, runChild: (input: SandboxInput) => Promise<unknown>): Promise<unknown> {
     let payload: ReturnType<typeof parsePayload<JobName>>;
+    const notJson = (job.data as Record<string, unknown> | null)?.[NOT_JSON];
+    if (typeof notJson === 'string') throw new UnrecoverableError(`${job.name} job data is not JSON (${notJson})`);
     try {
       payload = parsePayload(job.name, job.data);
     } catch (e) {
@@ -131,6 +147,10 @@ export class EpisodeWorker {
     const { state, run } = rec;
     if (state === null) throw new UnrecoverableError(`build ${payload.buildId} is not recorded at prefix ${prefix} (deleted, or Redis lost it)`);
     if (rec.kind !== kind) throw new UnrecoverableError(`${job.name} job for ${payload.buildId}, which is a queued ${rec.kind}, not a ${kind}`);
+    // a job is only ever about its run's own folder: one naming another (a forged `/`) fails, it is not skipped
+    if (rec.outDir !== null && payload.outDir !== rec.outDir) {
+      throw new UnrecoverableError(`${job.name} job for ${payload.buildId} names ${JSON.stringify(payload.outDir)}, but that ${rec.kind} writes to ${rec.outDir}`);
+    }
     if ('run' in payload && payload.run !== run) return { skipped: `superseded by run ${run}` } satisfies Skip;
     const index = stage === 'item' ? (payload as { index: number }).index : -1;
     // an item of an older run of a convert or import (whose staging the new run starts afresh) does nothing; a build
