@@ -24,7 +24,11 @@ const CameraSchema = z.object({
   T_world_to_cam: matrix(4).optional(),
   distortion: z.object({ model: z.string() }).strict().optional(),
   /** image-space datasets: u = scale[0]·x + offset[0], v = scale[1]·y + offset[1] */
-  pixel_mapping: z.object({ scale: pair, offset: pair.optional() }).strict().optional(),
+  pixel_mapping: z.object({
+    // a zero scale maps every position to one pixel (no trace); a negative one mirrors the image: neither is a camera
+    scale: z.tuple([z.number().positive(), z.number().positive()], { error: 'must be two numbers > 0 (pixels per unit in x and y)' }),
+    offset: pair.optional(),
+  }).strict().optional(),
 }).strict();
 
 export const CalibrationSchema = z.object({
@@ -98,6 +102,9 @@ function checkPinhole(path: string, where: string, K: Mat3, T: Mat4): void {
     const d = T[i * 4] * T[j * 4] + T[i * 4 + 1] * T[j * 4 + 1] + T[i * 4 + 2] * T[j * 4 + 2];
     if (Math.abs(d - (i === j ? 1 : 0)) > 1e-3) throw new InputError(path, `${where}.T_world_to_cam: rotation part is not a rotation (rows must be orthonormal)`);
   }
+  // orthonormal rows with determinant −1 are a mirror: the image would be flipped, every projected point wrong
+  const det = T[0] * (T[5] * T[10] - T[6] * T[9]) - T[1] * (T[4] * T[10] - T[6] * T[8]) + T[2] * (T[4] * T[9] - T[5] * T[8]);
+  if (det < 0) throw new InputError(path, `${where}.T_world_to_cam: rotation part is a mirror (determinant ${det.toFixed(3)}, a rotation has +1); check the sign of one axis`);
 }
 
 /** Checks a calibration against a dataset and resolves its names to the dataset's. */

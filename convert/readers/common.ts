@@ -1,6 +1,8 @@
 // Pieces the LeRobot readers share: cameras backed by a video file or by stored image bytes, the checks that a video
 // fits the rows that point into it, and LeRobot's Python-style path templates.
 import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { isInside, realPath } from '../../core/paths.js';
 import { InputError } from '../errors.js';
 import type { DemoCamera, EncodedImage } from '../episode.js';
 import { type ImageFormat, encodeRgb, imageInfo } from '../images.js';
@@ -20,6 +22,19 @@ export const DEFAULT_READER_OPTIONS: ReaderOptions = { imageFormat: 'jpeg' };
 
 /** Columns that say where a row is rather than what the robot did. */
 export const BOOKKEEPING = new Set(['index', 'episode_index', 'frame_index', 'task_index', 'timestamp']);
+
+/**
+ * A file a dataset's own metadata names (state.json's data files, a video path in a row, a path template of
+ * info.json or dataset_info.json): the path relative to `root`, refused in one line when it leads outside `root`
+ * (`../../etc/passwd`, an absolute path, a symbolic link out). A converter reads what the dataset lists, never more.
+ */
+export function datasetFile(root: string, rel: string, where: string, what = 'file'): string {
+  const p = join(root, rel);
+  if (rel.startsWith('/') || !isInside(realPath(p), realPath(root))) {
+    throw new InputError(where, `${what} ${JSON.stringify(rel.length > 80 ? `${rel.slice(0, 80)}…` : rel)} points outside the dataset folder ${root}`);
+  }
+  return p;
+}
 
 export function readJson(path: string, what = 'file'): any {
   if (!existsSync(path)) throw new InputError(path, `${what} is missing`);

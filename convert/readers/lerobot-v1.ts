@@ -8,7 +8,7 @@ import { type Table, type Vector, tableFromIPC } from 'apache-arrow';
 import { InputError } from '../errors.js';
 import type { CameraInfo, DemoCamera, DemoDataset, DemoEpisode, FieldInfo } from '../episode.js';
 import { imageInfo } from '../images.js';
-import { BOOKKEEPING, type ReaderOptions, bytesCamera, checkVideo, fpsFromTimestamps, probeOnce, readJson, videoCamera } from './common.js';
+import { BOOKKEEPING, type ReaderOptions, bytesCamera, checkVideo, datasetFile, fpsFromTimestamps, probeOnce, readJson, videoCamera } from './common.js';
 import { assertVideoExists } from '../video.js';
 
 const INSTRUCTION_COLUMNS = ['language_instruction', 'instruction', 'task'];
@@ -62,7 +62,7 @@ export async function openLerobotV1(root: string, opts: ReaderOptions): Promise<
     const state = readJson(join(s.dir, 'state.json'));
     const info = readJson(join(s.dir, 'dataset_info.json'));
     for (const f of (state._data_files ?? []) as { filename: string }[]) {
-      const file = join(s.dir, f.filename);
+      const file = datasetFile(s.dir, String(f.filename), join(s.dir, 'state.json'), 'Arrow file');
       if (!existsSync(file)) throw new InputError(file, 'Arrow file listed in state.json is missing');
       let table: Table;
       try {
@@ -108,7 +108,7 @@ export async function openLerobotV1(root: string, opts: ReaderOptions): Promise<
     const col = p.table.getChild(c.name)!.getChild('path')!;
     const seen = new Set<string>();
     for (let r = 0; r < p.table.numRows; r++) seen.add(String(col.get(r)));
-    for (const rel of seen) assertVideoExists(join(videoRoot, rel));
+    for (const rel of seen) assertVideoExists(datasetFile(videoRoot, rel, p.file, `${c.name} video`));
   }
 
   const ts0 = episodes[0].rows.map((r) => num(parts[episodes[0].part].table.getChild('timestamp')!.get(r)));
@@ -122,7 +122,7 @@ export async function openLerobotV1(root: string, opts: ReaderOptions): Promise<
   const cameras: CameraInfo[] = [];
   for (const c of columns) {
     if (c.kind === 'video') {
-      const info = await probeOnce(join(videoRoot, String(first.getChild(c.name)!.getChild('path')!.get(r0))));
+      const info = await probeOnce(datasetFile(videoRoot, String(first.getChild(c.name)!.getChild('path')!.get(r0)), parts[episodes[0].part].file, `${c.name} video`));
       cameras.push({ key: c.name, width: info.width, height: info.height });
     } else if (c.kind === 'image') {
       const bytes = first.getChild(c.name)!.getChild('bytes')!.get(r0) as Uint8Array | null;
@@ -162,7 +162,7 @@ export async function openLerobotV1(root: string, opts: ReaderOptions): Promise<
         if (columns.find((c) => c.name === cam.key)!.kind === 'video') {
           const paths = new Set(e.rows.map((r) => String(col.getChild('path')!.get(r))));
           if (paths.size !== 1) throw new InputError(part.file, `${rowsName}: ${cam.key} spans ${paths.size} video files`);
-          const path = join(videoRoot, [...paths][0]);
+          const path = datasetFile(videoRoot, [...paths][0], part.file, `${cam.key} video`);
           const info = await probeOnce(path);
           checkVideo(path, info, { count: e.rows.length, fps: epFps, width: cam.width, height: cam.height, name: rowsName });
           const times = e.rows.map((r) => num(col.getChild('timestamp')!.get(r)));

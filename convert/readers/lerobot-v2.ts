@@ -9,7 +9,7 @@ import { join, resolve, basename } from 'node:path';
 import { InputError } from '../errors.js';
 import type { DemoCamera, DemoDataset, DemoEpisode } from '../episode.js';
 import { assertVideoExists } from '../video.js';
-import { type ReaderOptions, bytesCamera, checkVideo, probeOnce, pyFormat, readJsonl, videoCamera } from './common.js';
+import { type ReaderOptions, bytesCamera, checkVideo, datasetFile, probeOnce, pyFormat, readJsonl, videoCamera } from './common.js';
 import { classifyFeatures, fieldsOf, imageBytes, readInfo, readParquet, splitOf, toNumber } from './lerobot-meta.js';
 
 export async function openLerobotV2(root: string, opts: ReaderOptions): Promise<DemoDataset> {
@@ -26,8 +26,8 @@ export async function openLerobotV2(root: string, opts: ReaderOptions): Promise<
   const paths = (index: number) => {
     const v = { episode_chunk: Math.floor(index / info.chunks_size), episode_index: index };
     return {
-      data: join(root, pyFormat(info.data_path, v)),
-      video: (key: string) => join(root, pyFormat(info.video_path!, { ...v, video_key: key })),
+      data: datasetFile(root, pyFormat(info.data_path, v), join(root, 'meta/info.json'), 'data_path'),
+      video: (key: string) => datasetFile(root, pyFormat(info.video_path!, { ...v, video_key: key }), join(root, 'meta/info.json'), 'video_path'),
     };
   };
   // Every file must be there before anything is converted.

@@ -10,7 +10,7 @@ import { basename, join, resolve } from 'node:path';
 import { InputError } from '../errors.js';
 import type { DemoCamera, DemoDataset, DemoEpisode } from '../episode.js';
 import { assertVideoExists } from '../video.js';
-import { type ReaderOptions, bytesCamera, checkVideo, probeOnce, pyFormat, videoCamera } from './common.js';
+import { type ReaderOptions, bytesCamera, checkVideo, datasetFile, probeOnce, pyFormat, videoCamera } from './common.js';
 import { type Row, classifyFeatures, fieldsOf, imageBytes, readInfo, readParquet, splitOf, toNumber } from './lerobot-meta.js';
 
 /** meta/episodes/chunk-XXX/file-YYY.parquet in chunk, file order. */
@@ -54,10 +54,10 @@ export async function openLerobotV3(root: string, opts: ReaderOptions): Promise<
     return toNumber(v);
   };
   const dataPath = (e: { row: Row; file: string }) =>
-    join(root, pyFormat(info.data_path, { chunk_index: need(e, 'data/chunk_index'), file_index: need(e, 'data/file_index') }));
-  const videoPath = (e: { row: Row; file: string }, key: string) => join(root, pyFormat(info.video_path!, {
+    datasetFile(root, pyFormat(info.data_path, { chunk_index: need(e, 'data/chunk_index'), file_index: need(e, 'data/file_index') }), join(root, 'meta/info.json'), 'data_path');
+  const videoPath = (e: { row: Row; file: string }, key: string) => datasetFile(root, pyFormat(info.video_path!, {
     video_key: key, chunk_index: need(e, `videos/${key}/chunk_index`), file_index: need(e, `videos/${key}/file_index`),
-  }));
+  }), join(root, 'meta/info.json'), 'video_path');
   // Every file must be there before anything is converted.
   for (const e of episodes) {
     const d = dataPath(e);

@@ -8,7 +8,7 @@ import { InputError } from '../errors.js';
 import type { CameraInfo, DemoDataset, DemoEpisode, FieldInfo } from '../episode.js';
 import { type Feature, WireError, decodeExample } from '../protobuf.js';
 import { type RecordSpan, readTFRecordAt, scanTFRecords } from '../tfrecord.js';
-import { type ReaderOptions, bytesCamera, pyFormat, readJson } from './common.js';
+import { type ReaderOptions, bytesCamera, datasetFile, pyFormat, readJson } from './common.js';
 
 interface LeafFeature {
   /** path below `steps/` (or the episode level), e.g. `observation/image_0` */
@@ -66,9 +66,9 @@ export async function openRlds(root: string, _opts: ReaderOptions): Promise<Demo
   for (const s of (info.splits ?? []) as { name: string; filepathTemplate?: string; shardLengths?: string[] }[]) {
     const lengths = (s.shardLengths ?? []).map(Number);
     const template = s.filepathTemplate ?? '{DATASET}-{SPLIT}.{FILEFORMAT}-{SHARD_X_OF_Y}';
-    const files = lengths.map((_, i) => join(root, template
+    const files = lengths.map((_, i) => datasetFile(root, template
       .replace('{DATASET}', name).replace('{SPLIT}', s.name).replace('{FILEFORMAT}', format)
-      .replace('{SHARD_X_OF_Y}', `${pyFormat('{x:05d}', { x: i })}-of-${pyFormat('{n:05d}', { n: lengths.length })}`)));
+      .replace('{SHARD_X_OF_Y}', `${pyFormat('{x:05d}', { x: i })}-of-${pyFormat('{n:05d}', { n: lengths.length })}`), infoPath, 'shard file'));
     const present = files.filter((f) => existsSync(f));
     if (present.length === 0) {
       notes.push(`split "${s.name}" declared in dataset_info.json has no shard files here; skipped`);
