@@ -67,8 +67,8 @@ export function validateLibrary(root?: string): ValidationReport {
 
 /** Validates source models under `path` as `import` would read them (nothing is written). */
 export async function validateModels(path: string): Promise<ValidationReport> {
-  const { models, unsupported } = discoverModels(path);
-  const problems: AssetProblem[] = unsupported.map((f) => ({ asset: f, reason: 'unknown-format', detail: 'not a model format spatialgen reads (OBJ, glTF, GLB, URDF)' }));
+  const { models, skipped } = discoverModels(path);
+  const problems: AssetProblem[] = [...skipped];
   for (const m of models) {
     try {
       const raw = await readModel(m);
@@ -79,5 +79,5 @@ export async function validateModels(path: string): Promise<ValidationReport> {
       else problems.push({ asset: m, reason: 'unreadable', detail: (e as Error).message.split('\n')[0] });
     }
   }
-  return report(models.length + unsupported.length, problems);
+  return report(models.length + skipped.length, problems);
 }

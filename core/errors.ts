@@ -1,3 +1,12 @@
+/**
+ * A name (a path, a file name) as it may appear inside one output line: as it is, or JSON-quoted when it holds a
+ * line break or another control character, so a crafted file name cannot forge a line of a command's output.
+ */
+export function shown(name: string): string {
+  // eslint-disable-next-line no-control-regex
+  return /[\u0000-\u001f\u007f]/.test(name) ? JSON.stringify(name) : name;
+}
+
 // A problem with the user's input, said in one line that names the file or place at fault and what is wrong, so a
 // command can print it as is and exit non-zero. Each command family names its own subclass.
 export class PlaceError extends Error {

@@ -2,6 +2,7 @@
 // metadata only: procedural geometry is regenerated from (family, variant) on demand, imported geometry lives in a
 // normalised GLB under the library root. Everything a scene sampler or a sentence needs is here.
 import { z } from 'zod';
+import { shown } from '../../core/errors.js';
 
 export const INDEX_VERSION = 1;
 
@@ -119,7 +120,7 @@ export interface AssetProblem {
 
 /** The one-line form every command prints. */
 export function formatProblem(p: AssetProblem): string {
-  return `${p.asset}: ${p.reason}: ${p.detail}`;
+  return `${shown(p.asset)}: ${p.reason}: ${p.detail.replace(/\s*[\r\n]+\s*/g, ' ')}`;
 }
 
 /** `id@hash12`: what an episode records for an asset it uses. */

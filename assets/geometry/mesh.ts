@@ -73,6 +73,34 @@ export function mergeMeshes(parts: MeshData[]): MeshData {
   return out;
 }
 
+/**
+ * The part of an indexed mesh its triangles use: vertices no triangle references are dropped (with their uvs and
+ * normals) and the indices renumbered. Every later check and measure (size, flatness, units) then sees the surface
+ * only; a stray vertex far away could otherwise make a flat or tiny model pass as a solid one. Null when an index
+ * points past the vertices.
+ */
+export function referencedOnly<T extends { positions: Float32Array; indices: Uint32Array; normals: Float32Array | null; uvs: Float32Array | null }>(m: T): T | null {
+  const n = m.positions.length / 3;
+  const map = new Int32Array(n).fill(-1);
+  let kept = 0;
+  for (const i of m.indices) {
+    if (i >= n) return null;
+    if (map[i] < 0) map[i] = kept++;
+  }
+  if (kept === n) return m;
+  const positions = new Float32Array(kept * 3);
+  const normals = m.normals ? new Float32Array(kept * 3) : null;
+  const uvs = m.uvs ? new Float32Array(kept * 2) : null;
+  for (let v = 0; v < n; v++) {
+    const to = map[v];
+    if (to < 0) continue;
+    positions.set(m.positions.subarray(v * 3, v * 3 + 3), to * 3);
+    normals?.set(m.normals!.subarray(v * 3, v * 3 + 3), to * 3);
+    uvs?.set(m.uvs!.subarray(v * 2, v * 2 + 2), to * 2);
+  }
+  return { ...m, positions, normals, uvs, indices: m.indices.map((i) => map[i]) };
+}
+
 export function aabbOfPoints(...clouds: Float32Array[]): Aabb {
   const min: Vec3 = [Infinity, Infinity, Infinity];
   const max: Vec3 = [-Infinity, -Infinity, -Infinity];

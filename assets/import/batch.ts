@@ -1,11 +1,12 @@
 // `assets import DIR_OR_FILE`: finds the models under a path, imports each as its own job (worker threads, or in
 // this thread when workers cannot start), renders thumbnails, and adds the entries to the library index. A bad
 // model is one failure line and is skipped; it never stops the others.
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, extname, join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { AssetEntry, AssetProblem } from '../core/asset.js';
+import { shown } from '../../core/errors.js';
 import { resolveInside } from '../core/paths.js';
 import { updateIndex } from '../catalog.js';
 import { readIndex } from '../core/index-file.js';
@@ -17,8 +18,9 @@ import { MODEL_FORMATS, OTHER_MODEL_EXTENSIONS } from './model.js';
 
 export interface Discovery {
   models: string[];
-  /** files that look like 3D models in formats spatialgen does not read */
-  unsupported: string[];
+  /** what was found and cannot be imported, one problem each: models in formats spatialgen does not read, folders
+   * that cannot be read, links that lead back into a folder already searched */
+  skipped: AssetProblem[];
 }
 
 /** Mesh files a URDF refers to: imported through the URDF, not on their own. */
@@ -35,26 +37,56 @@ function urdfMeshes(urdf: string): string[] {
   return out;
 }
 
+/** Every model file under `path` (a file or a folder, searched recursively, links followed once), in name order. */
 export function discoverModels(path: string): Discovery {
   const abs = resolve(path);
   if (!existsSync(abs)) throw new Error(`${path} does not exist`);
-  if (statSync(abs).isFile()) return { models: [abs], unsupported: [] };
+  if (statSync(abs).isFile()) return { models: [abs], skipped: [] };
   const files: string[] = [];
+  const skipped: AssetProblem[] = [];
+  // a folder is searched once, by its real path: a link back up (a loop) or a second link to it adds nothing
+  const searched = new Set<string>();
   const walk = (d: string) => {
-    for (const name of readdirSync(d).sort()) {
+    let names: string[];
+    try {
+      const real = realpathSync(d);
+      if (searched.has(real)) {
+        skipped.push({ asset: d, reason: 'unreadable', detail: `a link to ${real}, which is searched already (a loop?); skipped` });
+        return;
+      }
+      searched.add(real);
+      names = readdirSync(d).sort();
+    } catch (e) {
+      skipped.push({ asset: d, reason: 'unreadable', detail: `folder cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})` });
+      return;
+    }
+    for (const name of names) {
       if (name.startsWith('.')) continue;
       const p = join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
+      let dir: boolean;
+      try {
+        dir = statSync(p).isDirectory();
+      } catch (e) {
+        skipped.push({ asset: p, reason: 'unreadable', detail: `cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})` });
+        continue;
+      }
+      if (dir) walk(p);
       else files.push(p);
     }
   };
   walk(abs);
   const ext = (f: string) => extname(f).slice(1).toLowerCase();
-  const covered = new Set(files.filter((f) => ext(f) === 'urdf').flatMap(urdfMeshes));
-  return {
-    models: files.filter((f) => (MODEL_FORMATS as readonly string[]).includes(ext(f)) && !covered.has(f)),
-    unsupported: files.filter((f) => OTHER_MODEL_EXTENSIONS.includes(ext(f))),
-  };
+  const covered = new Set(files.filter((f) => ext(f) === 'urdf').flatMap((f) => {
+    try {
+      return urdfMeshes(f);
+    } catch {
+      return []; // an unreadable URDF fails as a model of its own
+    }
+  }));
+  for (const f of files.filter((f) => OTHER_MODEL_EXTENSIONS.includes(ext(f)))) {
+    skipped.push({ asset: f, reason: 'unknown-format', detail: `"${extname(f)}" is not a model format spatialgen reads (OBJ, glTF, GLB, URDF)` });
+  }
+  return { models: files.filter((f) => (MODEL_FORMATS as readonly string[]).includes(ext(f)) && !covered.has(f)), skipped };
 }
 
 /** Runs `fn` over `items` with at most `n` in flight; results in input order. */
@@ -193,7 +225,7 @@ export interface FinishedImport {
  */
 export async function finishImport(results: readonly ImportResult[], libraryRoot: string, thumbnails: boolean, gpu?: GpuThumbnails): Promise<FinishedImport> {
   const ok = results.filter((r): r is Imported => r.ok);
-  const warnings = ok.flatMap((r) => r.warnings.map((w) => `${r.entry.source.kind === 'imported' ? r.entry.source.original : r.entry.id}: ${w}`));
+  const warnings = ok.flatMap((r) => r.warnings.map((w) => `${shown(r.entry.source.kind === 'imported' ? r.entry.source.original : r.entry.id)}: ${w.replace(/\s*[\r\n]+\s*/g, ' ')}`));
   const entries = uniqueIds(readIndex(libraryRoot).index?.assets ?? [], ok);
   let kind = 'none';
   if (thumbnails && entries.length > 0) {
@@ -215,8 +247,10 @@ export async function finishImport(results: readonly ImportResult[], libraryRoot
 }
 
 export async function importPath(path: string, opts: BatchOptions): Promise<BatchResult> {
-  const { models, unsupported } = discoverModels(path);
-  const failed: AssetProblem[] = unsupported.map((f) => ({ asset: f, reason: 'unknown-format', detail: `"${extname(f)}" is not a model format spatialgen reads (OBJ, glTF, GLB, URDF)` }));
+  // the index must be readable before any model file is written: else the models land and no entry names them
+  readIndex(opts.libraryRoot);
+  const { models, skipped } = discoverModels(path);
+  const failed: AssetProblem[] = [...skipped];
   const importRoot = statSync(resolve(path)).isDirectory() ? resolve(path) : dirname(resolve(path));
   const one: ImportOptions = { libraryRoot: opts.libraryRoot, importRoot, ...(opts.category ? { category: opts.category } : {}) };
   const n = opts.concurrency ?? availableParallelism();

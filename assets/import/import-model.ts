@@ -13,7 +13,7 @@ import { quadFaces } from '../colliders/contact-faces.js';
 import { hullOf } from '../colliders/hull.js';
 import { restingFace } from '../colliders/rest.js';
 import { cavityOf, decimateCloud, voxelDecompose } from '../colliders/voxel.js';
-import { type MeshData, aabbOfPoints, aabbSize, allFinite, computeNormals, signedVolume, transformInPlace, triangleStats } from '../geometry/mesh.js';
+import { type MeshData, aabbOfPoints, aabbSize, allFinite, computeNormals, referencedOnly, signedVolume, transformInPlace, triangleStats } from '../geometry/mesh.js';
 import { COLORS, materialClass, nearestColorName } from '../materials/palette.js';
 import { family } from '../procedural/index.js';
 import { encodeGlb } from './glb-store.js';
@@ -59,9 +59,14 @@ function upRotation(up: string): Mat3 | null {
   }
 }
 
-/** Geometry checks on the source: what `validate` reports and import refuses. */
-export function checkRawMesh(raw: Pick<RawModel, 'positions' | 'indices'>): void {
-  if (raw.positions.length === 0 || raw.indices.length < 3) fail('empty-mesh', 'no triangles');
+/**
+ * Geometry checks on the source: what `validate` reports and import refuses. Returns the mesh its triangles use
+ * (vertices no triangle references dropped): every check, and everything import measures after, sees only that.
+ */
+export function checkRawMesh<T extends Pick<RawModel, 'positions' | 'indices' | 'normals' | 'uvs'>>(model: T): T {
+  if (model.positions.length === 0 || model.indices.length < 3) fail('empty-mesh', 'no triangles');
+  const raw = referencedOnly(model);
+  if (!raw) fail('unreadable', 'a triangle names a vertex the model does not have');
   if (!allFinite(raw.positions)) fail('non-finite-vertex', 'a vertex coordinate is NaN or infinite');
   const size = aabbSize(aabbOfPoints(raw.positions));
   const largest = Math.max(...size);
@@ -70,6 +75,7 @@ export function checkRawMesh(raw: Pick<RawModel, 'positions' | 'indices'>): void
   if (st.degenerate === st.triangles) fail('degenerate-mesh', `all ${st.triangles} triangles have zero area`);
   const sorted = [...size].sort((a, b) => a - b);
   if (sorted[0] < largest * 1e-5) fail('degenerate-mesh', `flat: extents ${size.map((s) => s.toPrecision(3)).join(' x ')}`);
+  return raw;
 }
 
 /** Guess of metres per unit for formats without units: millimetres and centimetres are what scans and CAD use. */
@@ -122,8 +128,7 @@ export function importedHash(entry: AssetEntry, digest: string): string {
 
 /** Does the work; throws AssetError. */
 async function importOne(path: string, opts: ImportOptions): Promise<Imported> {
-  const raw = await readModel(path);
-  checkRawMesh(raw);
+  const raw = checkRawMesh(await readModel(path));
   const side: Sidecar = readSidecar(path, opts.importRoot);
   const words = side.name ? side.name.toLowerCase().split(/\s+/) : nameWords(path);
   const category = opts.category ?? side.category ?? categoryFromWords(words);
