@@ -9,7 +9,10 @@ import { after, describe, test } from 'node:test';
 import { Queue, UnrecoverableError, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { presetConfig } from '../schemas/presets.js';
+import { buildId } from '../generators/episode.js';
 import { QueueClient, startBuildRun } from '../workers/build-flow.js';
+import { startRun } from '../workers/build-registry.js';
+import { queueTarget } from '../workers/queue-connection.js';
 import { DEFAULT_RETRY } from '../workers/queue-jobs.js';
 import { tempDir } from './helpers/build-fixture.js';
 import {
@@ -51,7 +54,7 @@ describe('queued builds: refusals', { timeout: 300_000 }, () => {
 
   test('a payload that cannot be right is refused before the flow is written', async () => {
     const prefix = testPrefix('payload');
-    const q = new QueueClient({ url: REDIS_6379, display: REDIS_6379, prefix });
+    const q = new QueueClient(queueTarget(REDIS_6379, prefix)!);
     try {
       const config = presetConfig('smoke');
       await assert.rejects(startBuildRun(q, config, 'relative/out', DEFAULT_RETRY), /bad episode job payload: outDir: must be an absolute path/);
@@ -90,6 +93,46 @@ describe('queued builds: refusals', { timeout: 300_000 }, () => {
       assert.equal(w.child.exitCode, null, 'the worker is still running');
     } finally {
       await queue.close();
+      redis.disconnect();
+      w.child.kill('SIGTERM');
+      await w.exited;
+    }
+  });
+});
+
+describe('queued jobs that cannot be right (issue 10, points 10 and 11)', { timeout: 300_000 }, () => {
+  test('a job whose data is not JSON, or that names another folder than its run, fails at once with one line', async () => {
+    const prefix = testPrefix('notjson');
+    const redis = new Redis(REDIS_6379, { maxRetriesPerRequest: null });
+    const episodes = new Queue('episodes', { connection: redis, prefix });
+    const builds = new Queue('builds', { connection: redis, prefix });
+    // a recorded build to aim at (its record only: nothing of it is enqueued)
+    const config = presetConfig('smoke');
+    const id = buildId(config);
+    const out = join(root, 'notjson-out');
+    await startRun(redis, prefix, { buildId: id, kind: 'build', configJson: JSON.stringify(config), outDir: out, total: config.episodes, run: 1, created: Date.now() }, [], []);
+    const garbled = await episodes.add('episode', { buildId: id, outDir: out, index: 0 }, { attempts: 3 });
+    // what a client that writes Redis by hand, or a damaged store, can leave: data BullMQ cannot parse
+    await redis.hset(`${prefix}:episodes:${garbled.id}`, 'data', '{"buildId": "' + id);
+    const jobs = [
+      { queue: episodes, job: garbled, says: /^episode job data is not JSON \(.*JSON/ },
+      { queue: builds, job: await builds.add('build', { buildId: id, outDir: '/', run: 1 }, { attempts: 3 }), says: /^bad build job payload: outDir: must name a folder below \// },
+      { queue: builds, job: await builds.add('build', { buildId: id, outDir: join(root, 'elsewhere'), run: 1 }, { attempts: 3 }), says: new RegExp(`^build job for ${id} names ".*elsewhere", but that build writes to .*notjson-out$`) },
+    ];
+    const w = await startWorker(REDIS_6379, prefix);
+    try {
+      for (const { queue, job, says } of jobs) {
+        // read from Redis as stored: BullMQ's own getJob cannot parse the garbled one either
+        const key = `${prefix}:${queue.name}:${job.id}`;
+        const reason = await waitFor(`job ${job.id} to fail`, () => redis.hget(key, 'failedReason'), 60_000);
+        assert.match(reason, says);
+        assert.equal(await redis.hget(key, 'atm'), '1', 'not retried, not stalled and taken again');
+        assert.notEqual(await redis.zscore(`${prefix}:${queue.name}:failed`, job.id!), null, 'in the failed set');
+      }
+      assert.equal(w.child.exitCode, null, 'the worker goes on');
+      assert.ok(!existsSync(out), 'nothing written');
+    } finally {
+      await Promise.all([episodes.close(), builds.close()]);
       redis.disconnect();
       w.child.kill('SIGTERM');
       await w.exited;
