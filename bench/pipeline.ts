@@ -6,7 +6,7 @@ import { presetConfig } from '../schemas/presets.js';
 import { renderSteps, runEpisode } from '../generators/episode.js';
 import { recordDemo } from '../generators/episode.js';
 import { Rng } from '../core/random.js';
-import { episodeSeed } from '../generators/episode.js';
+import { episodeSeed } from '../schemas/identity.js';
 import { sampleScene } from '../generators/scene/sample.js';
 import { Renderer, shutdownRendering } from '../generators/rendering/index.js';
 import { writeBenchSection } from './report.js';

@@ -6,7 +6,7 @@ import { intArg, pathArg, workersArg } from './args.js';
 import { SingleBar, Presets } from 'cli-progress';
 import { type BuildConfig, loadBuildConfigFile, parseBuildConfig } from '../schemas/config.js';
 import { PRESET_NAMES, presetConfig } from '../schemas/presets.js';
-import { buildId } from '../generators/episode.js';
+import { buildId } from '../schemas/identity.js';
 import { preflightBuild } from '../generators/preflight.js';
 import { runEmbeddedBuild } from '../workers/embedded.js';
 import { checkOutDir } from '../export/out-dir.js';

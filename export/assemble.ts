@@ -21,6 +21,7 @@ import {
 import { checkSplitName, groupName, readGroupRecord, shardsDir, unionLayout, type GroupKey, type GroupRecord } from './shard-group.js';
 import { shardName } from './shard-plan.js';
 import { StatsAccumulator } from './stats.js';
+import { datasetId } from '../schemas/identity.js';
 import { episodesToIpc } from './tables.js';
 
 export interface AssembleOptions {
@@ -190,7 +191,7 @@ export async function assembleDataset(outDir: string, opts: AssembleOptions): Pr
   const manifest: Manifest = {
     format: MANIFEST_FORMAT,
     format_version: MANIFEST_VERSION,
-    build_id: opts.buildId ?? sha256Hex(JSON.stringify(opts.config ?? null)).slice(0, 16),
+    build_id: opts.buildId ?? datasetId(opts.config),
     code_version: opts.codeVersion ?? codeVersion(),
     config: opts.config,
     counts: counts(infos, packed, splitCounts),

@@ -1,7 +1,6 @@
 // One episode, end to end: seeded scene → scripted demo in physics → rendered frames → annotations → stage-2 rows
 // and stage-1 samples. Pure with respect to (config, index): the same pair gives the same EpisodeOutput on any
 // worker, which is what lets builds retry, spread and resume without changing a byte.
-import { createHash } from 'node:crypto';
 import type { BuildConfig } from '../schemas/config.js';
 import type { CameraFrame, EpisodeOutput, ImageValue, Stage1Sample, Stage2Frame } from '../schemas/records.js';
 import { idRegions, objectBoxes } from './annotation/boxes.js';
@@ -14,42 +13,11 @@ import { recordPickPlaceDemo } from './demos/pick-place.js';
 import { encodeColor, encodeDepthMm, encodeInstanceIds } from './encode/images.js';
 import { parseCoordFormat } from '../schemas/coord-format.js';
 import { type Pose, type Quat, type Vec2, type Vec3, mat3Multiply, mat3ToEulerXYZ, mat3Transpose, quatMultiply, quatToMat3, rotate, sub } from '../core/math.js';
-import { deriveSeed, Rng } from '../core/random.js';
+import { Rng } from '../core/random.js';
+import { buildId, episodeId, episodeSeed, episodeSplit } from '../schemas/identity.js';
 import type { FrameBuffers, Renderer } from './rendering/index.js';
 import { sampleScene } from './scene/sample.js';
 import type { Scene } from '../core/scene.js';
-
-/** Build id: a hash of the resolved config (seed included), so the same build has the same id everywhere. */
-export function buildId(config: BuildConfig): string {
-  return createHash('sha256').update(canonicalJson(config)).digest('hex').slice(0, 16);
-}
-
-export function canonicalJson(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
-  if (v && typeof v === 'object') {
-    return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonicalJson((v as Record<string, unknown>)[k])}`).join(',')}}`;
-  }
-  return JSON.stringify(v);
-}
-
-export function episodeId(build: string, index: number): string {
-  return `${build.slice(0, 8)}-${String(index).padStart(6, '0')}`;
-}
-
-export function episodeSeed(config: BuildConfig, index: number): number {
-  return deriveSeed(config.seed, 'episode', index);
-}
-
-/** Split by a hash of the episode id: stable whatever the episode count or worker count. */
-export function episodeSplit(config: BuildConfig, id: string): string {
-  const u = deriveSeed(0, 'split', id) / 2 ** 32;
-  let acc = 0;
-  for (const [name, share] of Object.entries(config.splits).sort(([a], [b]) => a.localeCompare(b))) {
-    acc += share;
-    if (u < acc) return name;
-  }
-  return 'train';
-}
 
 const poseArray = (p: Pose): number[] => [...p.position, ...p.quaternion];
 const conj = (q: Quat): Quat => [-q[0], -q[1], -q[2], q[3]];

@@ -10,7 +10,7 @@ import sharp from 'sharp';
 import { Rng } from '../core/random.js';
 import { type AssetEntry, AssetEntrySchema, assetRef } from '../assets/core/asset.js';
 import { formatIndex, readIndex } from '../assets/core/index-file.js';
-import { canonicalJson } from '../assets/core/hash.js';
+import { canonicalJson } from '../schemas/identity.js';
 import { assignSplits, testCount } from '../assets/core/splits.js';
 import { composeIndex } from '../assets/catalog.js';
 import { defaultLibraryRoot, loadLibrary, proceduralEntries } from '../assets/library.js';

@@ -9,7 +9,7 @@ import { after, describe, test } from 'node:test';
 import { Queue, UnrecoverableError, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { presetConfig } from '../schemas/presets.js';
-import { buildId } from '../generators/episode.js';
+import { buildId } from '../schemas/identity.js';
 import { QueueClient, startBuildRun } from '../workers/build-flow.js';
 import { startRun } from '../workers/build-registry.js';
 import { queueTarget } from '../workers/queue-connection.js';

@@ -10,11 +10,10 @@ import { Job, Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { parseBuildConfig } from '../schemas/config.js';
 import { presetConfig } from '../schemas/presets.js';
-import { buildId } from '../generators/episode.js';
+import { buildId, shardGroups } from '../schemas/identity.js';
 import { writeFragment } from '../export/fragment.js';
 import { failedOutput } from '../workers/failed-episode.js';
 import { parsePayload } from '../workers/queue-jobs.js';
-import { shardGroups } from '../workers/shard-groups.js';
 import { workDirOf, writeBuildMarker } from '../workers/work-dir.js';
 import { spatialgen, tempDir } from './helpers/build-fixture.js';
 import {

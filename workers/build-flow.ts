@@ -7,7 +7,7 @@
 import { FlowProducer, Job, Queue, type FlowJob } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { parseBuildConfig, type BuildConfig } from '../schemas/config.js';
-import { buildId as buildIdOf, episodeId } from '../generators/episode.js';
+import { buildId as buildIdOf, episodeId } from '../schemas/identity.js';
 import { listFragments } from '../export/fragment.js';
 import { readGroupRecord } from '../export/shard-group.js';
 import { readBuild, startRun, setState, type BuildRecord } from './build-registry.js';
@@ -16,7 +16,7 @@ import {
   buildJobOptions, episodeJobId, episodeJobOptions, finalizeJobId, finalizeJobOptions, JOB_KINDS, parsePayload, runJobId, shardJobId, shardStageOf,
   type JobKind, type RetryPolicy,
 } from './queue-jobs.js';
-import { shardGroups } from './shard-groups.js';
+import { shardGroups } from '../schemas/identity.js';
 import { workDirOf, writeBuildMarker } from './work-dir.js';
 
 /**

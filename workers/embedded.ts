@@ -7,12 +7,12 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { mkdir, rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { BuildConfig } from '../schemas/config.js';
-import { buildId } from '../generators/episode.js';
+import { buildId } from '../schemas/identity.js';
 import type { PackResult } from '../export/assemble.js';
 import type { FragmentInfo } from '../export/fragment.js';
 import { processEpisode } from './episode-job.js';
 import { finalizeBuild } from './finalize-job.js';
-import { shardGroups, type ShardGroup } from './shard-groups.js';
+import { shardGroups, type ShardGroup } from '../schemas/identity.js';
 import { packShardGroup } from './shard-job.js';
 import { workDirOf, writeBuildMarker } from './work-dir.js';
 

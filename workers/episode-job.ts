@@ -3,7 +3,8 @@
 // errors of the environment (no GPU adapter, disk full) propagate and stop the build.
 import type { BuildConfig } from '../schemas/config.js';
 import type { EpisodeOutput } from '../schemas/records.js';
-import { episodeId, buildId, runEpisode } from '../generators/episode.js';
+import { runEpisode } from '../generators/episode.js';
+import { buildId, episodeId } from '../schemas/identity.js';
 import { Renderer, RendererUnavailableError } from '../generators/rendering/index.js';
 import { nonFiniteValue, readFragmentInfo, writeFragment, type FragmentInfo } from '../export/fragment.js';
 import { LibraryError } from '../assets/core/index-file.js';

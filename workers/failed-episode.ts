@@ -2,7 +2,7 @@
 // loading the renderer.
 import type { BuildConfig } from '../schemas/config.js';
 import type { EpisodeOutput } from '../schemas/records.js';
-import { buildId, episodeId, episodeSeed, episodeSplit } from '../generators/episode.js';
+import { buildId, episodeId, episodeSeed, episodeSplit } from '../schemas/identity.js';
 
 /** The record of an episode that produced no frames, with its reason (also used for episodes that failed for good). */
 export function failedOutput(config: BuildConfig, index: number, reason: string): EpisodeOutput {

@@ -6,10 +6,10 @@
 // manifest.json (last). Every step is atomic or re-runnable, so finalize can run again after a crash (or run twice)
 // and leave the same dataset.
 import type { BuildConfig } from '../schemas/config.js';
-import { buildId } from '../generators/episode.js';
+import { buildId } from '../schemas/identity.js';
 import { assembleDataset, type PackResult } from '../export/assemble.js';
 import { libraryManifest } from '../generators/scene/objects.js';
-import { buildSplits, shardGroups } from './shard-groups.js';
+import { buildSplits, shardGroups } from '../schemas/identity.js';
 import { workDirOf } from './work-dir.js';
 
 export async function finalizeBuild(config: BuildConfig, outDir: string): Promise<PackResult> {

@@ -4,7 +4,7 @@
 //   build          (queue `builds`)    marks the build done once its dataset verifies, removes the fragments
 //   └ finalize     (queue `builds`)    numbers the shard groups' parts and renames them into place, merges their
 //     │                                stats, writes episodes.arrow, stats.json and manifest.json (manifest last)
-//     └ shard × G  (queue `builds`)    one group of a split's episodes (workers/shard-groups.ts): records the
+//     └ shard × G  (queue `builds`)    one group of a split's episodes (schemas/identity.ts shardGroups): records the
 //       │                              group's failed-for-good episodes, packs its fragments into shard parts
 //       └ episode × ≤ episodes_per_shard_job (`episodes`)   one episode → one committed fragment
 // Flow-parent semantics give exactly-once packing: a shard job starts only when every episode of its group has

@@ -10,7 +10,7 @@ import './orphan-guard.js';
 import { rm } from 'node:fs/promises';
 import type { SandboxedJob } from 'bullmq';
 import { parseBuildConfig, type BuildConfig } from '../schemas/config.js';
-import { buildId } from '../generators/episode.js';
+import { buildId } from '../schemas/identity.js';
 import { verifyDataset } from '../export/verify.js';
 import { parsePayload, type EpisodeResult, type JobName } from './queue-jobs.js';
 import { finalizeBuild } from './finalize-job.js';

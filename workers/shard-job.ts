@@ -1,4 +1,4 @@
-// The shard job: one group of a build's episodes (workers/shard-groups.ts) → its committed shard parts and stats
+// The shard job: one group of a build's episodes (schemas/identity.ts shardGroups) → its committed shard parts and stats
 // state (export/shard-group.ts). The parent of the group's episode jobs, so it starts once they have all finished,
 // and shared by the embedded runner and the queue workers, so both write the same bytes.
 //
@@ -7,12 +7,12 @@
 // Idempotent: a group whose record is committed is done (finalize may already have moved its parts), and packing
 // again writes the same bytes.
 import type { BuildConfig } from '../schemas/config.js';
-import { buildId, episodeId } from '../generators/episode.js';
+import { buildId, episodeId } from '../schemas/identity.js';
 import { readFragmentInfo, writeFragment, type FragmentInfo } from '../export/fragment.js';
 import { partLimits } from '../export/pack.js';
 import { groupName, packGroup, readGroupRecord, type GroupKey, type GroupRecord } from '../export/shard-group.js';
 import { failedOutput } from './failed-episode.js';
-import { shardGroup } from './shard-groups.js';
+import { shardGroup } from '../schemas/identity.js';
 import { workDirOf } from './work-dir.js';
 
 export async function packShardGroup(config: BuildConfig, outDir: string, key: GroupKey, failedForGood: ReadonlyMap<number, string> = new Map()): Promise<GroupRecord> {

@@ -1,23 +1,11 @@
 // Content hash of an asset: its metadata (minus the split, which is the library's choice, not the asset's content)
 // and the exact bytes of its render mesh and collider. Episodes record it, so a changed asset is a different asset.
 import { createHash } from 'node:crypto';
+import { canonicalJson } from '../../schemas/identity.js';
 import type { AssetEntry } from './asset.js';
 import type { Collider } from '../colliders/collider.js';
 import type { MeshData } from '../geometry/mesh.js';
 
-/** JSON with object keys sorted at every level: the same value always gives the same bytes. */
-export function canonicalJson(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
-  if (v && typeof v === 'object') {
-    const o = v as Record<string, unknown>;
-    return `{${Object.keys(o)
-      .filter((k) => o[k] !== undefined)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonicalJson(o[k])}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(v);
-}
 
 function bytes(a: ArrayBufferView): Buffer {
   return Buffer.from(a.buffer, a.byteOffset, a.byteLength);

@@ -3,7 +3,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { type AssetEntry, type AssetIndex, AssetIndexSchema, INDEX_VERSION } from './asset.js';
-import { canonicalJson } from './hash.js';
+import { canonicalJson } from '../../schemas/identity.js';
 import { PlaceError } from '../../core/errors.js';
 
 export const INDEX_FILE = 'index.json';
