@@ -3,11 +3,9 @@
 //   node --import tsx bench/pipeline.ts [EPISODES]
 import { cpus } from 'node:os';
 import { presetConfig } from '../schemas/presets.js';
-import { renderSteps, runEpisode } from '../generators/episode.js';
-import { recordDemo } from '../generators/episode.js';
-import { Rng } from '../core/random.js';
-import { episodeSeed } from '../schemas/identity.js';
-import { sampleScene } from '../generators/scene/sample.js';
+import { runEpisode } from '../generators/episode/run.js';
+import { renderSteps } from '../generators/episode/render.js';
+import { simulateEpisode } from '../generators/episode/simulate.js';
 import { Renderer, shutdownRendering } from '../generators/rendering/index.js';
 import { writeBenchSection } from './report.js';
 
@@ -24,10 +22,11 @@ async function timed<T>(f: () => Promise<T>): Promise<[T, number]> {
 await runEpisode(config, 1000, renderer); // warm-up: pipeline compilation, wasm tier-up
 let physicsMs = 0, renderMs = 0, wholeMs = 0, frames = 0;
 for (let i = 0; i < episodes; i++) {
-  const rng = new Rng(episodeSeed(config, i));
-  const scene = sampleScene(config, rng.fork('scene'));
-  const [rec, p] = await timed(() => recordDemo(scene, config, rng.fork('demo')));
-  const [, r] = await timed(() => renderSteps(renderer, scene, rec));
+  const [ep, p] = await timed(() => simulateEpisode(config, i));
+  // render-only: the product's render loop over the same recorded steps, every frame read back and handed back
+  const [, r] = await timed(async () => {
+    for await (const s of renderSteps(renderer, ep.scene, ep.recording)) for (const b of s.buffers) renderer.recycle(b);
+  });
   const [out, w] = await timed(() => runEpisode(config, i, renderer));
   physicsMs += p; renderMs += r; wholeMs += w; frames += out.frames.length;
 }
@@ -41,7 +40,7 @@ const lines = [
   '| stage | ms per frame (all cameras) | frames/s | × render-only |',
   '|---|---|---|---|',
   `| render-only (same recorded steps, RGB+depth+id read back) | ${(renderMs / frames).toFixed(1)} | ${((1000 * frames) / renderMs).toFixed(1)} | 1.00 |`,
-  `| physics demo only | ${(physicsMs / frames).toFixed(1)} | ${((1000 * frames) / physicsMs).toFixed(1)} | ${(physicsMs / renderMs).toFixed(2)} |`,
+  `| simulate only (scene and physics demo) | ${(physicsMs / frames).toFixed(1)} | ${((1000 * frames) / physicsMs).toFixed(1)} | ${(physicsMs / renderMs).toFixed(2)} |`,
   `| whole episode (scene, physics, render, annotate, encode, samples) | ${(wholeMs / frames).toFixed(1)} | ${((1000 * frames) / wholeMs).toFixed(1)} | ${(wholeMs / renderMs).toFixed(2)} |`,
 ];
 writeBenchSection('Pipeline', lines.join('\n'));

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { ROBOT_STATIONS, robotModel } from '../assets/robots/index.js';
 import { isContainer, isSupport, minWidth, taskCandidates } from '../generators/demos/pick-place-tasks.js';
-import { recordDemo } from '../generators/episode.js';
+import { recordDemo } from '../generators/episode/simulate.js';
 import { episodeSeed } from '../schemas/identity.js';
 import type { SceneObject } from '../core/scene.js';
 import { libraryCandidates, taskReadyPools } from '../generators/scene/objects.js';

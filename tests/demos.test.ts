@@ -9,7 +9,7 @@ import { type PickPlaceRecording, addRobotToScene, recordPickPlaceDemo, robotBas
 import { safeHeight } from '../generators/demos/pick-place-choose.js';
 import { replayActions } from '../generators/demos/pick-place-replay.js';
 import { TASK_KINDS, type TaskKind } from '../generators/demos/pick-place-tasks.js';
-import { episodeActions } from '../generators/episode.js';
+import { episodeActions } from '../generators/annotation/actions.js';
 import { type Pose, mat3Multiply, mat3Transpose, quatFromAxisAngle, quatToMat3 } from '../core/math.js';
 import { PhysicsWorld } from '../generators/physics/world.js';
 import { Rng } from '../core/random.js';

@@ -3,7 +3,7 @@
 // errors of the environment (no GPU adapter, disk full) propagate and stop the build.
 import type { BuildConfig } from '../schemas/config.js';
 import type { EpisodeOutput } from '../schemas/records.js';
-import { runEpisode } from '../generators/episode.js';
+import { runEpisode } from '../generators/episode/run.js';
 import { buildId, episodeId } from '../schemas/identity.js';
 import { Renderer, RendererUnavailableError } from '../generators/rendering/index.js';
 import { nonFiniteValue, readFragmentInfo, writeFragment, type FragmentInfo } from '../export/fragment.js';
