@@ -78,7 +78,17 @@ export interface Scene {
   tableTopZ: number;
 }
 
+// Instance ids, one range per kind of thing in a scene (the id buffer, segmentation PNGs and `object_id` all use them):
+//   0        background (nothing drawn)
+//   1        the table
+//   2        the pusher rod of push demos
+//   3 – 99   the scene's objects, in the order the sampler placed them (a config holds at most 30)
+//   100 –    the robot's links, base first, then the fingers
 export const BACKGROUND_ID = 0;
+export const TABLE_ID = 1;
+export const PUSHER_ID = 2;
+export const FIRST_OBJECT_ID = 3;
+export const FIRST_ROBOT_LINK_ID = 100;
 
 /** The table every scene stands on: a slab whose top is z = 0, centred on the world origin (x, y, thickness; m). */
 export const TABLE_SIZE: Vec3 = [1.4, 1.2, 0.05];

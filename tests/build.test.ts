@@ -5,6 +5,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import { decodeGray16 } from '../generators/encode/images.js';
+import { FIRST_ROBOT_LINK_ID } from '../core/scene.js';
 import { readArrowStream } from './helpers/arrow-read.js';
 import { spatialgen, tempDir } from './helpers/build-fixture.js';
 
@@ -192,7 +193,7 @@ test('the demo preset records pick-and-place with the arm visible in both camera
   for (const cam of ['base', 'side']) {
     // robot links carry instance ids from 100 on
     const seg = await decodeGray16(rows[Math.floor(rows.length / 2)][`observation.segmentation.${cam}`].bytes);
-    const armPixels = seg.data.filter((id) => id >= 100).length;
+    const armPixels = seg.data.filter((id) => id >= FIRST_ROBOT_LINK_ID).length;
     assert.ok(armPixels > 200, `arm pixels in ${cam}: ${armPixels}`);
   }
 });

@@ -5,7 +5,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { ROBOT_STATIONS, robotModel } from '../assets/robots/index.js';
-import { isContainer, isSupport, minWidth, taskCandidates } from '../generators/demos/pick-place-tasks.js';
+import { isContainer, isSupport, taskCandidates } from '../generators/demos/pick-place-tasks.js';
+import { minWidth } from '../generators/scene/geometry.js';
 import { recordDemo } from '../generators/episode/simulate.js';
 import { episodeSeed } from '../schemas/identity.js';
 import type { SceneObject } from '../core/scene.js';

@@ -13,6 +13,7 @@ import { episodeActions } from '../generators/annotation/actions.js';
 import { type Pose, mat3Multiply, mat3Transpose, quatFromAxisAngle, quatToMat3 } from '../core/math.js';
 import { PhysicsWorld } from '../generators/physics/world.js';
 import { Rng } from '../core/random.js';
+import { FIRST_ROBOT_LINK_ID } from '../core/scene.js';
 import { armPhysicsOptions } from '../generators/robot/contacts.js';
 import { RobotExecutor } from '../generators/robot/executor.js';
 import { eulerXYZToMat3 } from '../core/frames.js';
@@ -162,7 +163,7 @@ describe('recorded episodes', () => {
     for (let k = 1; k < rec.steps.length; k++) {
       rec.steps[k].jointPositions.forEach((q, i) => assert.ok(Math.abs(q - rec.steps[k - 1].jointPositions[i]) * 10 <= vmax[i], `joint ${i} at step ${k}`));
       const ids = Object.keys(rec.steps[k].poses).map(Number);
-      assert.ok(ids.some((id) => id >= 100) && ids.includes(rec.targetIds[0]));
+      assert.ok(ids.some((id) => id >= FIRST_ROBOT_LINK_ID) && ids.includes(rec.targetIds[0]));
     }
     assert.ok(rec.graspPoint3d && rec.placePoint3d);
     assert.ok(rec.steps.some((s) => s.gripperOpening < 0.07 && s.gripperClosed));

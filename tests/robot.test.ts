@@ -14,7 +14,8 @@ import { Rng } from '../core/random.js';
 import { rotationError, mat4Rotation } from '../core/frames.js';
 import { solveIk } from '../generators/robot/ik.js';
 import { Kinematics } from '../generators/robot/kinematics.js';
-import { RobotRig, ROBOT_FIRST_ID } from '../generators/robot/rig.js';
+import { RobotRig } from '../generators/robot/rig.js';
+import { FIRST_ROBOT_LINK_ID } from '../core/scene.js';
 import { fixture } from './helpers/fixtures.js';
 
 const PANDA_FIXTURE = fixture('robots', 'franka_panda', 'panda.urdf');
@@ -69,7 +70,7 @@ describe('forward kinematics against published poses', () => {
       const rig = new RobotRig(new Kinematics(robotModel(name)), { position: [-0.4, 0, 0], quaternion: [0, 0, 0, 1] });
       assert.ok(rig.objects.length >= 9, `${name}: ${rig.objects.length} parts`);
       rig.objects.forEach((o, i) => {
-        assert.equal(o.id, ROBOT_FIRST_ID + i);
+        assert.equal(o.id, FIRST_ROBOT_LINK_ID + i);
         assert.equal(o.body, 'kinematic');
         assert.equal(o.annotated, false);
       });

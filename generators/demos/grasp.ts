@@ -9,6 +9,7 @@ import { invertRigid, poseToMat4 } from '../../core/math.js';
 import { mat4Multiply } from '../../core/frames.js';
 import type { GripperModel } from '../../core/robot-model.js';
 import { surfaceSamples } from '../robot/surface.js';
+import { zRange } from '../scene/geometry.js';
 import type { SceneObject } from '../../core/scene.js';
 
 /** straight down; down and forward, away from the robot (reaches further); horizontal */
@@ -43,19 +44,6 @@ const PATCH = 0.002; // samples within 2 mm of the extreme make up a contact pat
 
 export function frameFromAxes(x: Vec3, y: Vec3, z: Vec3, p: Vec3): Mat4 {
   return [x[0], y[0], z[0], p[0], x[1], y[1], z[1], p[1], x[2], y[2], z[2], p[2], 0, 0, 0, 1];
-}
-
-/** World-frame z range and centre of an object from its collider surface. */
-export function objectExtent(o: SceneObject): { zmin: number; zmax: number; center: Vec3 } {
-  const m = poseToMat4(o.pose);
-  const p = surfaceSamples(o.shape).points;
-  let zmin = Infinity, zmax = -Infinity;
-  for (let i = 0; i < p.length; i += 3) {
-    const z = m[8] * p[i] + m[9] * p[i + 1] + m[10] * p[i + 2] + m[11];
-    zmin = Math.min(zmin, z);
-    zmax = Math.max(zmax, z);
-  }
-  return { zmin, zmax, center: [...o.pose.position] };
 }
 
 interface Evaluated {
@@ -121,7 +109,8 @@ export function synthesizeGrasps(o: SceneObject, g: GripperModel, opts: GraspSyn
   // along a slanted contact pops the object out like a wedge (cones, 20–30° sides, slipped about half the time)
   const maxAngle = opts.maxNormalAngle ?? (15 * Math.PI) / 180;
   const clearance = opts.clearance ?? 0.008;
-  const { zmin, zmax, center } = objectExtent(o);
+  const { zmin, zmax } = zRange(o);
+  const center: Vec3 = [...o.pose.position];
   const zc = (zmin + zmax) / 2;
   const radial = Math.atan2(center[1] - opts.robotBase[1], center[0] - opts.robotBase[0]);
   const out: Grasp[] = [];

@@ -9,7 +9,8 @@ import type { Scene, SceneObject } from '../../core/scene.js';
 import { frameFromAxes, synthesizeGrasps } from './grasp.js';
 import { type PlannedGrasp, planGrasp, raised } from './grasp-planner.js';
 import { type PushPlan, type PlaceTarget, carryHeight, placeTarget, pushPlans, spotsBeside } from './pick-place-plan.js';
-import { type TaskKind, type TaskSpec, minWidth, taskCandidates, zRange } from './pick-place-tasks.js';
+import { type TaskKind, type TaskSpec, taskCandidates } from './pick-place-tasks.js';
+import { minWidth, zRange } from '../scene/geometry.js';
 
 export interface ChosenTask {
   spec: TaskSpec;

@@ -3,7 +3,8 @@
 // into a region. Pure geometry on the scene; IK and physics are the caller's.
 import type { Vec3 } from '../../core/math.js';
 import type { SceneObject } from '../../core/scene.js';
-import { type Region, type TaskSpec, containerInterior, footprintRadius, inRegion, tableRegions, zRange } from './pick-place-tasks.js';
+import { type Region, type TaskSpec, inRegion, tableRegions } from './pick-place-tasks.js';
+import { containerInterior, footprintRadius, zRange } from '../scene/geometry.js';
 
 /** Gap left under an object when it is let go above a surface, metres. */
 export const RELEASE_GAP = 0.006;

@@ -9,10 +9,7 @@
 import type { Pose, Vec3 } from '../../core/math.js';
 import type { Rng } from '../../core/random.js';
 import type { Scene, SceneObject } from '../../core/scene.js';
-import { shapeHalfExtents } from '../../core/scene.js';
-import { objectExtent } from './grasp.js';
-import { surfaceSamples } from '../robot/surface.js';
-import { poseToMat4 } from '../../core/math.js';
+import { containerInterior, footprintRadius, topHalfSize, zRange } from '../scene/geometry.js';
 
 import { TASK_KINDS, type TaskKind } from '../../schemas/task-kinds.js';
 
@@ -63,58 +60,6 @@ export function isSupport(o: SceneObject): boolean {
 export function isBlock(o: SceneObject): boolean {
   const convex = o.shape.kind === 'box' || (o.shape.kind === 'mesh' && (o.shape.convexParts?.length ?? 1) <= 1);
   return (o.category === 'cube' || o.category === 'block') && convex && upright(o);
-}
-
-/** Radius of the object's footprint (horizontal bounding circle about its centre). */
-export function footprintRadius(o: SceneObject): number {
-  const m = poseToMat4(o.pose);
-  const p = surfaceSamples(o.shape).points;
-  let r = 0;
-  for (let i = 0; i < p.length; i += 3) {
-    const x = m[0] * p[i] + m[1] * p[i + 1] + m[2] * p[i + 2];
-    const y = m[4] * p[i] + m[5] * p[i + 1] + m[6] * p[i + 2];
-    r = Math.max(r, Math.hypot(x, y));
-  }
-  return r;
-}
-
-/** Half-size of the largest square inscribed in the object's top (supports) or floor (containers), crude but conservative. */
-export function topHalfSize(o: SceneObject): number {
-  const h = shapeHalfExtents(o.shape);
-  if (o.shape.kind === 'cylinder') return o.shape.radius / Math.SQRT2;
-  return Math.min(h[0], h[1]);
-}
-
-export interface ContainerInterior {
-  floorZ: number;
-  rimZ: number;
-  /** half-size of the free square inside the walls */
-  innerHalf: number;
-}
-
-/** Floor and rim heights from the collider surface: the floor is the highest surface near the centre axis. */
-export function containerInterior(o: SceneObject): ContainerInterior {
-  const m = poseToMat4(o.pose);
-  const p = surfaceSamples(o.shape).points;
-  const h = shapeHalfExtents(o.shape);
-  const axisR = 0.25 * Math.min(h[0], h[1]);
-  let floor = -Infinity, rim = -Infinity, wall = Infinity;
-  for (let i = 0; i < p.length; i += 3) {
-    const x = m[0] * p[i] + m[1] * p[i + 1] + m[2] * p[i + 2];
-    const y = m[4] * p[i] + m[5] * p[i + 1] + m[6] * p[i + 2];
-    const z = m[8] * p[i] + m[9] * p[i + 1] + m[10] * p[i + 2] + m[11];
-    rim = Math.max(rim, z);
-    if (Math.hypot(x, y) < axisR) floor = Math.max(floor, z);
-  }
-  // the inner wall: the nearest sample to the axis that stands clearly above the floor
-  for (let i = 0; i < p.length; i += 3) {
-    const z = m[8] * p[i] + m[9] * p[i + 1] + m[10] * p[i + 2] + m[11];
-    if (z < floor + 0.01) continue;
-    const x = m[0] * p[i] + m[1] * p[i + 1] + m[2] * p[i + 2];
-    const y = m[4] * p[i] + m[5] * p[i + 1] + m[6] * p[i + 2];
-    wall = Math.min(wall, Math.max(Math.abs(x), Math.abs(y)));
-  }
-  return { floorZ: floor, rimZ: rim, innerHalf: Number.isFinite(wall) ? wall : Math.min(h[0], h[1]) };
 }
 
 /** Regions named from the robot's point of view (it stands at −x facing +x, so its left is +y). */
@@ -209,13 +154,6 @@ export function evaluateTask(scene: Scene, t: TaskSpec, start: Record<number, Po
   }
 }
 
-/** World-frame z range of an object's collider surface (grasp.ts's objectExtent, without the centre). */
-function zRange(o: SceneObject): { zmin: number; zmax: number } {
-  const { zmin, zmax } = objectExtent(o);
-  return { zmin, zmax };
-}
-
-export { zRange };
 
 /** Balls, and capsules or cylinders lying on their side. */
 export function rolls(o: SceneObject): boolean {
@@ -241,23 +179,4 @@ export function taskCandidates(scene: Scene, kind: TaskKind, rng: Rng, canHold: 
     }
   }
   return rng.shuffle(out);
-}
-
-/** The narrowest horizontal width of an object (what a top-down grasp closes on at best). */
-export function minWidth(o: SceneObject): number {
-  const m = poseToMat4(o.pose);
-  const p = surfaceSamples(o.shape).points;
-  let best = Infinity;
-  for (let k = 0; k < 12; k++) {
-    const a = (Math.PI * k) / 12;
-    const c = Math.cos(a), s = Math.sin(a);
-    let lo = Infinity, hi = -Infinity;
-    for (let i = 0; i < p.length; i += 3) {
-      const v = c * (m[0] * p[i] + m[1] * p[i + 1] + m[2] * p[i + 2]) + s * (m[4] * p[i] + m[5] * p[i + 1] + m[6] * p[i + 2]);
-      lo = Math.min(lo, v);
-      hi = Math.max(hi, v);
-    }
-    best = Math.min(best, hi - lo);
-  }
-  return best;
 }

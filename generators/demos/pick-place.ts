@@ -16,12 +16,12 @@ import { DEFAULT_LIMITS, type MotionLimits, planCartesian, planJoint } from '../
 import { inflate, objectObb, obbOverlap, toLocal } from '../robot/obb.js';
 import { RobotRig } from '../robot/rig.js';
 import { refineIk, solveIk } from '../robot/ik.js';
-import { PUSHER_ID } from '../scene/sample.js';
-import { type Scene, type SceneObject, TABLE_HALF } from '../../core/scene.js';
+import { PUSHER_ID, type Scene, type SceneObject, TABLE_HALF } from '../../core/scene.js';
 import { type ChosenTask, chooseTask, pushFrame, safeHeight, shifted } from './pick-place-choose.js';
 import { alongApproach, raised } from './grasp-planner.js';
 import { carryHeight, placeTarget } from './pick-place-plan.js';
-import { TASK_KINDS, type TaskKind, type TaskSpec, describeTask, evaluateTask, zRange } from './pick-place-tasks.js';
+import { TASK_KINDS, type TaskKind, type TaskSpec, describeTask, evaluateTask } from './pick-place-tasks.js';
+import { zRange } from '../scene/geometry.js';
 import { type EpisodeRecording, snapshotPoses } from './recording.js';
 
 export interface PickPlaceOptions {

@@ -1,16 +1,15 @@
 // The robot as the scene sees it: one kinematic SceneObject per link geometry, so the renderer draws the arm and
-// physics collides with it without knowing what a robot is. Ids start at ROBOT_FIRST_ID (objects keep 3–99).
+// physics collides with it without knowing what a robot is. Ids start at FIRST_ROBOT_LINK_ID (core/scene.ts's id ranges).
 import type { Pose, Quat } from '../../core/math.js';
 import { invertRigid, poseToMat4 } from '../../core/math.js';
 import type { SceneObject, Shape } from '../../core/scene.js';
-import { shapeHalfExtents } from '../../core/scene.js';
+import { FIRST_ROBOT_LINK_ID, shapeHalfExtents } from '../../core/scene.js';
 import { chainTo } from '../../core/robot-model.js';
 import { type Obb, obbFromMatrix } from './obb.js';
 import { mat3ToQuat, mat4Multiply, mat4ToPose } from '../../core/frames.js';
 import { type Kinematics, affineFromMat4, mul } from './kinematics.js';
 import type { LinkGeometry } from '../../core/robot-model.js';
 
-export const ROBOT_FIRST_ID = 100;
 /** Rubber finger pads; Rapier averages the two friction coefficients of a contact. */
 export const FINGER_FRICTION = 1.5;
 
@@ -57,7 +56,7 @@ export class RobotRig {
   constructor(
     readonly kin: Kinematics,
     readonly basePose: Pose,
-    firstId = ROBOT_FIRST_ID,
+    firstId = FIRST_ROBOT_LINK_ID,
   ) {
     this.base = poseToMat4(basePose);
     this.baseAffine = affineFromMat4(this.base);

@@ -6,12 +6,9 @@ import { type Quat, type Vec3, quatFromAxisAngle, quatMultiply } from '../../cor
 import type { Rng } from '../../core/random.js';
 import { TABLE_COLORS } from './palette.js';
 import { drawLibraryObject, drawPrimitive, libraryCandidates, type ObjectDraw, taskReadyPools } from './objects.js';
-import { type Scene, type SceneObject, TABLE_SIZE } from '../../core/scene.js';
+import { FIRST_OBJECT_ID, PUSHER_ID, type Scene, type SceneObject, TABLE_ID, TABLE_SIZE } from '../../core/scene.js';
 import { ROBOT_STATIONS } from '../../assets/robots/index.js';
 
-export const TABLE_ID = 1;
-export const PUSHER_ID = 2;
-export const FIRST_OBJECT_ID = 3;
 
 /** Free space kept around an object a task will grasp: an open finger and its approach beside it. */
 const FINGER_ROOM = 0.03;
