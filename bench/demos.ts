@@ -15,7 +15,7 @@ import { ROBOT_NAMES, robotModel, type RobotName } from '../assets/robots/index.
 import { replayActions } from '../generators/demos/pick-place-replay.js';
 import { writeBenchSection } from './report.js';
 import { recordPickPlaceDemo } from '../generators/demos/pick-place.js';
-import { TASK_KINDS, type TaskKind } from '../generators/demos/pick-place-tasks.js';
+import { TASK_PRIMITIVES, type TaskPrimitive } from '../generators/demos/pick-place-tasks.js';
 import { Rng } from '../core/random.js';
 import type { BuildConfig } from '../schemas/config.js';
 import { episodeActions } from '../generators/annotation/actions.js';
@@ -62,7 +62,7 @@ async function main() {
   const scenes = arg('scenes', 'primitives');
   if (scenes !== 'primitives' && scenes !== 'library') throw new Error(`--scenes is primitives or library, not ${scenes}`);
   const robots = arg('robots', ROBOT_NAMES.join(',')).split(',') as RobotName[];
-  const tasks = arg('tasks', TASK_KINDS.join(',')).split(',') as TaskKind[];
+  const tasks = arg('tasks', TASK_PRIMITIVES.join(',')).split(',') as TaskPrimitive[];
   const config = demoConfig();
   // the area objects are placed in (half extents) may be narrowed for the smaller WidowX 250
   const widowxArea = arg('widowx-area', config.scene.area.join(',')).split(',').map(Number) as [number, number];

@@ -29,7 +29,7 @@ import { runEmbeddedBuild } from '../workers/embedded.js';
 import { QueueClient, startBuildRun } from '../workers/build-flow.js';
 import { readBuildState } from '../workers/build-registry.js';
 import { DEFAULT_RETRY } from '../workers/queue-jobs.js';
-import { EpisodeWorker } from '../workers/queue-worker.js';
+import { QueueWorker } from '../workers/queue-worker.js';
 import { type QueueTarget, queueTarget } from '../workers/queue-connection.js';
 
 /** The job processor of parts 1 and 2, loaded by BullMQ's sandboxed child: returns at once, or after
@@ -114,7 +114,7 @@ async function waitDone(q: QueueClient, buildId: string): Promise<void> {
 async function queued(
   target: QueueTarget, config: BuildConfig, outDir: string, workers: number, processorPath?: string, warm?: BuildConfig, beforeTimed?: () => Promise<void>,
 ): Promise<number> {
-  const ws = Array.from({ length: workers }, () => new EpisodeWorker(target, { concurrency: 1, queues: ['episodes', 'builds'], lockMs: 30_000, processorPath, log: () => {} }));
+  const ws = Array.from({ length: workers }, () => new QueueWorker(target, { concurrency: 1, queues: ['episodes', 'builds'], lockMs: 30_000, processorPath, log: () => {} }));
   await Promise.all(ws.map((w) => w.ready()));
   const q = new QueueClient(target);
   try {

@@ -13,7 +13,7 @@ import { cancelBuild, pendingItems, QueueClient, recordConfig, requireBuild, run
 import { watchBuild, type Progress } from '../workers/build-watch.js';
 import { buildKeys, outageLogger, probeRedis, queueTarget, type QueueTarget } from '../workers/queue-connection.js';
 import { DEFAULT_RETRY } from '../workers/queue-jobs.js';
-import { DEFAULT_LOCK_MS, EpisodeWorker } from '../workers/queue-worker.js';
+import { DEFAULT_LOCK_MS, QueueWorker } from '../workers/queue-worker.js';
 import { UserError } from './errors.js';
 
 export interface QueueFlags {
@@ -66,7 +66,7 @@ export async function waitForBuild(q: QueueClient, buildId: string, opts: WaitOp
   const started = Date.now();
   const total = opts.config.episodes;
   const local = opts.workers > 0
-    ? new EpisodeWorker(q.target, { concurrency: opts.workers, queues: ['episodes', 'builds'], lockMs: opts.lockMs, log: () => {} })
+    ? new QueueWorker(q.target, { concurrency: opts.workers, queues: ['episodes', 'builds'], lockMs: opts.lockMs, log: () => {} })
     : null;
   const bar = opts.progress && process.stderr.isTTY
     ? new SingleBar({ format: 'episodes {bar} {value}/{total} | failed {failed} | {rate}/min | ETA {eta_text}', stream: process.stderr, hideCursor: true }, Presets.shades_classic)

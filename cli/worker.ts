@@ -5,7 +5,7 @@
 // jobs it held go back to the queue when their locks expire (--lock-ms) and another worker finishes them.
 import type { Command } from 'commander';
 import { probeRedis, QUEUE_NAMES, type QueueName } from '../workers/queue-connection.js';
-import { DEFAULT_LOCK_MS, EpisodeWorker } from '../workers/queue-worker.js';
+import { DEFAULT_LOCK_MS, QueueWorker } from '../workers/queue-worker.js';
 import { queueOptions, requireTarget, type QueueFlags } from './control.js';
 import { intArg, workersArg } from './args.js';
 import { UserError } from './errors.js';
@@ -27,7 +27,7 @@ async function worker(flags: WorkerFlags): Promise<void> {
   const queues = parseQueues(flags.queues);
   const target = requireTarget(flags);
   await probeRedis(target);
-  const w = new EpisodeWorker(target, { concurrency: flags.concurrency, queues, lockMs: flags.lockMs });
+  const w = new QueueWorker(target, { concurrency: flags.concurrency, queues, lockMs: flags.lockMs });
   await w.ready();
   process.stdout.write(`spatialgen worker ${process.pid}: serving ${queues.join(', ')} at ${target.display} (prefix ${target.prefix}), ${flags.concurrency} at a time\n`);
   let signals = 0;

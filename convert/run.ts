@@ -123,7 +123,8 @@ export async function convertEpisode(spec: ConvertSpec, index: number): Promise<
   return {
     output: {
       episode: {
-        episode_id: id, episode_index: ep.index, seed: spec.seed, split: ep.split, task: text, instruction: text, assets: [],
+        // the source names no task primitive; its text is the instruction
+        episode_id: id, episode_index: ep.index, seed: spec.seed, split: ep.split, task: null, instruction: text, assets: [],
         success: true, failure_reason: null, num_frames: ep.length, content_hash: '',
       },
       frames: [],

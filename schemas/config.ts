@@ -3,7 +3,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { type Document, isScalar, parseDocument, visit } from 'yaml';
 import { z } from 'zod';
-import { ROBOT_NAMES, TASK_KINDS } from './task-kinds.js';
+import { ROBOT_NAMES, TASK_PRIMITIVES } from './tasks.js';
 import { COORD_FORMAT_HELP, parseCoordFormat } from './coord-format.js';
 import { TABLE_HALF } from '../core/scene.js';
 
@@ -91,7 +91,7 @@ export const BuildConfigSchema = z.strictObject({
       /** the arm (pick_place) */
       robot: z.enum(ROBOT_NAMES).default('widowx250'),
       /** task primitives drawn per episode (pick_place) */
-      primitives: z.array(z.enum(TASK_KINDS)).min(1).max(TASK_KINDS.length).default([...TASK_KINDS]),
+      primitives: z.array(z.enum(TASK_PRIMITIVES)).min(1).max(TASK_PRIMITIVES.length).default([...TASK_PRIMITIVES]),
       /** how high "pick up" must lift, metres */
       lift_height: z.number().min(0.01).max(0.5).default(0.08),
       /** "move X near Y": the distance that counts as near, metres */

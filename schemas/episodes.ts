@@ -47,7 +47,7 @@ export function episodeFromRecord(r: Record<string, unknown>): EpisodeRecord {
     episode_index: r.episode_index as number,
     seed: r.seed as number,
     split: r.split as string,
-    task: r.task as string,
+    task: r.task as string | null,
     instruction: r.instruction as string,
     assets: (r.assets as string[] | null) ?? [],
     success: r.success as boolean,

@@ -72,7 +72,8 @@ export interface Stage2Frame {
   episode_index: number;
   frame_index: number;
   timestamp: number;
-  task: string;
+  /** the task primitive, as in episodes.arrow */
+  task: string | null;
   instruction: string;
   spatial_prompt: string;
   /** keyed by camera name; every frame of a dataset has the same cameras in the same order */
@@ -95,7 +96,8 @@ export interface EpisodeRecord {
   episode_index: number;
   seed: number;
   split: string;
-  task: string;
+  /** the task primitive the episode attempted (`pick`, …, `push` for a rod's push); null when none was chosen */
+  task: string | null;
   instruction: string;
   /** asset ids (with content hash where the library has one) used in the scene */
   assets: string[];

@@ -176,7 +176,7 @@ export function stage2FromRecord(r: Record<string, unknown>, l: Stage2Layout): S
     episode_index: r.episode_index as number,
     frame_index: r.frame_index as number,
     timestamp: r.timestamp as number,
-    task: r.task as string,
+    task: r.task as string | null,
     instruction: r.instruction as string,
     spatial_prompt: r.spatial_prompt as string,
     cameras,

@@ -8,7 +8,7 @@ import { alongApproach, planGrasp, raised } from '../generators/demos/grasp-plan
 import { type PickPlaceRecording, addRobotToScene, recordPickPlaceDemo, robotBase } from '../generators/demos/pick-place.js';
 import { safeHeight } from '../generators/demos/pick-place-choose.js';
 import { replayActions } from '../generators/demos/pick-place-replay.js';
-import { TASK_KINDS, type TaskKind } from '../generators/demos/pick-place-tasks.js';
+import { TASK_PRIMITIVES, type TaskPrimitive } from '../generators/demos/pick-place-tasks.js';
 import { episodeActions } from '../generators/annotation/actions.js';
 import { type Pose, mat3Multiply, mat3Transpose, quatFromAxisAngle, quatToMat3 } from '../core/math.js';
 import { PhysicsWorld } from '../generators/physics/world.js';
@@ -23,7 +23,7 @@ import { demoConfig, robotTestScene, tableScene } from './helpers/robot-scenes.j
 const config = demoConfig();
 const ROBOTS = ['panda', 'widowx250'] as const;
 
-async function episode(robot: (typeof ROBOTS)[number], kind: TaskKind, seed: number, base?: Pose): Promise<PickPlaceRecording> {
+async function episode(robot: (typeof ROBOTS)[number], kind: TaskPrimitive, seed: number, base?: Pose): Promise<PickPlaceRecording> {
   const scene = robotTestScene(seed, { container: kind === 'place_in', reach: robot === 'panda' ? [-0.1, 0.15] : [-0.15, 0.05] });
   return recordPickPlaceDemo(scene, config, new Rng(seed), robot, { tasks: [kind], base });
 }
@@ -90,7 +90,7 @@ describe('grasping in physics', () => {
 
 describe('task primitives', () => {
   test('every primitive succeeds on some seed with the Panda (pick, put on, put in, move near, stack, push)', async () => {
-    for (const kind of TASK_KINDS) {
+    for (const kind of TASK_PRIMITIVES) {
       let rec: PickPlaceRecording | undefined;
       for (let seed = 0; seed < 12 && !rec?.success; seed++) rec = await episode('panda', kind, seed);
       assert.ok(rec?.success, `${kind}: ${rec?.failureReason}`);
@@ -102,7 +102,7 @@ describe('task primitives', () => {
   // the acceptance measurement runs 50 seeds per robot and task in bench/demos.ts; this is its quick subset
   for (const robot of ROBOTS) {
     test(`${robot}: pick-up ≥ 90 %, put-on and put-in ≥ 80 % of attempts (10 / 8 / 8 seeds)`, async () => {
-      const rate = async (kind: TaskKind, n: number) => {
+      const rate = async (kind: TaskPrimitive, n: number) => {
         let ok = 0, attempts = 0;
         const why: string[] = [];
         for (let seed = 0; seed < n; seed++) {

@@ -13,7 +13,7 @@ import { readGroupRecord } from '../export/shard-group.js';
 import { readBuild, startRun, setState, type BuildRecord } from './build-registry.js';
 import { buildKeys, openRedis, QUEUES, type QueueTarget } from './queue-connection.js';
 import {
-  buildJobOptions, episodeJobId, episodeJobOptions, finalizeJobId, finalizeJobOptions, JOB_KINDS, parsePayload, runJobId, shardJobId, shardStageOf,
+  buildJobOptions, itemJobId, itemJobOptions, finalizeJobId, finalizeJobOptions, JOB_KINDS, parsePayload, runJobId, shardJobId, shardStageOf,
   type JobKind, type RetryPolicy,
 } from './queue-jobs.js';
 import { shardGroups } from '../schemas/identity.js';
@@ -148,7 +148,7 @@ function finalizeChildren(spec: QueuedRunSpec, run: number, plan: RunPlan): { ch
     name: names.item,
     queueName: QUEUES.episodes,
     data: { buildId, outDir, index },
-    opts: { jobId: episodeJobId(buildId, run, index), ...episodeJobOptions(spec.retry) },
+    opts: { jobId: itemJobId(buildId, run, index), ...itemJobOptions(spec.retry) },
   });
   const shard = shardStageOf(spec.kind);
   if ('items' in plan) {

@@ -10,7 +10,7 @@ import type { BuildConfig } from '../schemas/config.js';
 import { bitmapIndices, readBuildState } from './build-registry.js';
 import { runJobState, startBuildRun, type QueueClient } from './build-flow.js';
 import { buildKeys, QUEUES } from './queue-connection.js';
-import { deferredFailureChild, parseEpisodeJobId, runJobId, stageOf, type EpisodeResult, type RetryPolicy } from './queue-jobs.js';
+import { deferredFailureChild, parseItemJobId, runJobId, stageOf, type ItemResult, type RetryPolicy } from './queue-jobs.js';
 
 export interface Progress {
   done: number;
@@ -76,11 +76,11 @@ export async function watchBuild(q: QueueClient, buildId: string, opts: WatchOpt
   const events = new QueueEvents(QUEUES.episodes, { connection: q.redis, prefix: q.target.prefix });
   events.on('error', () => {});
   events.on('completed', ({ jobId, returnvalue }) => {
-    const e = parseEpisodeJobId(jobId);
+    const e = parseItemJobId(jobId);
     if (!e || e.buildId !== buildId) return;
-    let r: EpisodeResult | null = null;
+    let r: ItemResult | null = null;
     try {
-      r = (typeof returnvalue === 'string' ? JSON.parse(returnvalue) : returnvalue) as EpisodeResult;
+      r = (typeof returnvalue === 'string' ? JSON.parse(returnvalue) : returnvalue) as ItemResult;
     } catch {
       return;
     }
@@ -91,7 +91,7 @@ export async function watchBuild(q: QueueClient, buildId: string, opts: WatchOpt
   });
   // out of retries: its shard job will record it as a failed episode
   events.on('retries-exhausted', ({ jobId }) => {
-    const e = parseEpisodeJobId(jobId);
+    const e = parseItemJobId(jobId);
     if (!e || e.buildId !== buildId) return;
     done.add(e.index);
     failed.add(e.index);

@@ -19,7 +19,8 @@ import { DatasetWriter } from '../convert/output.js';
 import { SOURCE_FORMATS } from '../convert/episode.js';
 import { type ConvertSpec, ConvertTotals, type EpisodeSummary, convertEpisode, openSpec, outRules, packConvert } from '../convert/run.js';
 import { checkOutDir, moveIntoPlace } from '../export/out-dir.js';
-import type { EpisodeResult } from './queue-jobs.js';
+import type { ItemResult } from './queue-jobs.js';
+import { UnrecoverableJobError } from './job-errors.js';
 
 const ConvertSpecSchema = z.strictObject({
   input: z.string().min(1),
@@ -94,10 +95,10 @@ export async function prepareStaging(outDir: string, id: string): Promise<void> 
 }
 
 /** One `convert-episode` job: episode `index` → its fragment and summary (nothing when both are already there). */
-export async function convertItem(rec: ConvertRecord, id: string, outDir: string, index: number): Promise<EpisodeResult> {
+export async function convertItem(rec: ConvertRecord, id: string, outDir: string, index: number): Promise<ItemResult> {
   const staging = stagingDirOf(outDir, id);
   const n = (await openSpec(rec.spec)).dataset.episodeCount;
-  if (index >= n) throw Object.assign(new Error(`episode index ${index} is outside convert ${id} (${n} episodes)`), { unrecoverable: true });
+  if (index >= n) throw new UnrecoverableJobError(`episode index ${index} is outside convert ${id} (${n} episodes)`);
   const summary = summaryPath(staging, index);
   if (existsSync(summary)) return { index, success: true };
   const r = await convertEpisode(rec.spec, index);
@@ -131,13 +132,13 @@ export async function convertFinalize(rec: ConvertRecord, id: string, outDir: st
   if (bad.length > 0 || missing.length > 0) {
     await rm(staging, { recursive: true, force: true });
     const why = bad.length > 0 ? `episode ${bad[0][0]}: ${bad[0][1].split('\n')[0]}` : `episode ${missing[0]} was never converted (cancelled?)`;
-    throw Object.assign(new Error(`convert ${id} failed: ${why}${bad.length > 1 ? ` (and ${bad.length - 1} more episodes)` : ''}`), { unrecoverable: true });
+    throw new UnrecoverableJobError(`convert ${id} failed: ${why}${bad.length > 1 ? ` (and ${bad.length - 1} more episodes)` : ''}`);
   }
   try {
     checkOutDir(outDir, outRules(rec.spec, rec.overwrite)); // something may have been written there while the episodes ran
   } catch (e) {
     await rm(staging, { recursive: true, force: true });
-    throw Object.assign(new Error(`convert ${id} failed: ${(e as Error).message.split('\n')[0]}`), { unrecoverable: true });
+    throw new UnrecoverableJobError(`convert ${id} failed: ${(e as Error).message.split('\n')[0]}`);
   }
   const totals = new ConvertTotals(o.dataset);
   for (let i = 0; i < n; i++) totals.add(i, decodeSummary(await readFile(summaryPath(staging, i))));

@@ -18,7 +18,8 @@ import { type AssetProblem, INVALID_REASONS } from '../assets/core/asset.js';
 import { finishImport } from '../assets/import/batch.js';
 import { gpuThumbnails } from '../generators/rendering/thumbnails.js';
 import { type ImportResult, type Imported, importModel } from '../assets/import/import-model.js';
-import type { EpisodeResult } from './queue-jobs.js';
+import type { ItemResult } from './queue-jobs.js';
+import { UnrecoverableJobError } from './job-errors.js';
 
 const ProblemSchema = z.strictObject({ asset: z.string(), reason: z.enum(INVALID_REASONS), detail: z.string() });
 /** What a queued import stores in its record. */
@@ -57,8 +58,8 @@ export async function prepareImportStaging(libraryRoot: string, id: string): Pro
 }
 
 /** One `import-model` job: model `index` imported into the library's files (not yet its index). */
-export async function importItem(rec: ImportRecord, id: string, libraryRoot: string, index: number): Promise<EpisodeResult> {
-  if (index >= rec.models.length) throw Object.assign(new Error(`model index ${index} is outside import ${id} (${rec.models.length} models)`), { unrecoverable: true });
+export async function importItem(rec: ImportRecord, id: string, libraryRoot: string, index: number): Promise<ItemResult> {
+  if (index >= rec.models.length) throw new UnrecoverableJobError(`model index ${index} is outside import ${id} (${rec.models.length} models)`);
   const file = resultPath(importStagingOf(libraryRoot, id), index);
   if (existsSync(file)) return { index, success: (JSON.parse(await readFile(file, 'utf8')) as ImportResult).ok };
   const r = await importModel(rec.models[index], { libraryRoot, importRoot: rec.importRoot, ...(rec.category ? { category: rec.category } : {}) });

@@ -31,7 +31,8 @@ const OutDirSchema = z
   .refine((p) => isAbsolute(p), 'must be an absolute path (the same on every worker machine)')
   .refine((p) => resolve(p) !== '/' && !/[\0\n\r]/.test(p), 'must name a folder below / (no NUL or line break)');
 
-export const EpisodePayloadSchema = z.strictObject({
+/** a per-item job: a build's episode, a convert's source episode, an import's model */
+export const ItemPayloadSchema = z.strictObject({
   buildId: BuildIdSchema,
   outDir: OutDirSchema,
   index: z.number().int().min(0).max(2 ** 31 - 1),
@@ -54,7 +55,7 @@ export const BuildPayloadSchema = z.strictObject({
   outDir: OutDirSchema,
   run: z.number().int().min(1),
 });
-export type EpisodePayload = z.infer<typeof EpisodePayloadSchema>;
+export type ItemPayload = z.infer<typeof ItemPayloadSchema>;
 export type ShardPayload = z.infer<typeof ShardPayloadSchema>;
 export type FinalizePayload = z.infer<typeof FinalizePayloadSchema>;
 export type BuildPayload = z.infer<typeof BuildPayloadSchema>;
@@ -100,8 +101,8 @@ export function itemParentStage(kind: JobKind): 'shard' | 'finalize' {
   return shardStageOf(kind) ? 'shard' : 'finalize';
 }
 
-const STAGE_SCHEMAS = { item: EpisodePayloadSchema, shard: ShardPayloadSchema, finalize: FinalizePayloadSchema, root: BuildPayloadSchema };
-type SchemaOf<N extends JobName> = N extends NameOf<'item'> ? typeof EpisodePayloadSchema : N extends NameOf<'shard'> ? typeof ShardPayloadSchema
+const STAGE_SCHEMAS = { item: ItemPayloadSchema, shard: ShardPayloadSchema, finalize: FinalizePayloadSchema, root: BuildPayloadSchema };
+type SchemaOf<N extends JobName> = N extends NameOf<'item'> ? typeof ItemPayloadSchema : N extends NameOf<'shard'> ? typeof ShardPayloadSchema
   : N extends NameOf<'finalize'> ? typeof FinalizePayloadSchema : typeof BuildPayloadSchema;
 const SCHEMAS = Object.fromEntries([...STAGE_OF].map(([name, { stage }]) => [name, STAGE_SCHEMAS[stage]])) as { [N in JobName]: SchemaOf<N> };
 
@@ -124,13 +125,13 @@ export function parsePayload<N extends JobName>(name: string, data: unknown): z.
 // filtered from QueueEvents by prefix. BullMQ forbids ':' in custom ids.
 export const runJobId = (buildId: string, run: number) => `${buildId}.r${run}`;
 export const finalizeJobId = (buildId: string, run: number) => `${buildId}.r${run}.finalize`;
-export const episodeJobId = (buildId: string, run: number, index: number) => `${buildId}.r${run}.e${index}`;
+export const itemJobId = (buildId: string, run: number, index: number) => `${buildId}.r${run}.e${index}`;
 export const shardJobId = (buildId: string, run: number, split: string, group: number) => `${buildId}.r${run}.s${split}.g${group}`;
-const EPISODE_JOB_ID = /^([0-9a-f]{16})\.r(\d+)\.e(\d+)$/;
+const ITEM_JOB_ID = /^([0-9a-f]{16})\.r(\d+)\.e(\d+)$/;
 
 /** (build id, run, index) of an episode job id, or null for any other job. */
-export function parseEpisodeJobId(id: string | undefined): { buildId: string; run: number; index: number } | null {
-  const m = id ? EPISODE_JOB_ID.exec(id) : null;
+export function parseItemJobId(id: string | undefined): { buildId: string; run: number; index: number } | null {
+  const m = id ? ITEM_JOB_ID.exec(id) : null;
   return m ? { buildId: m[1], run: Number(m[2]), index: Number(m[3]) } : null;
 }
 
@@ -153,7 +154,7 @@ export interface RetryPolicy {
 }
 export const DEFAULT_RETRY: RetryPolicy = { attempts: 3, backoffMs: 2000 };
 
-export function episodeJobOptions(retry: RetryPolicy): JobsOptions {
+export function itemJobOptions(retry: RetryPolicy): JobsOptions {
   return {
     attempts: retry.attempts,
     backoff: { type: 'exponential', delay: retry.backoffMs },
@@ -183,8 +184,9 @@ export function buildJobOptions(retry: RetryPolicy): JobsOptions {
   return { attempts: retry.attempts, backoff: { type: 'exponential', delay: retry.backoffMs }, removeOnComplete: { age: 30 * 24 * 3600 }, removeOnFail: { age: 30 * 24 * 3600 } };
 }
 
-/** What an episode job returns (kept tiny: it is stored in its parent's `processed` hash). */
-export interface EpisodeResult {
+/** What an item job (a build's episode, a convert's episode, an import's model) returns (kept tiny: it is stored in
+ * its parent's `processed` hash). */
+export interface ItemResult {
   index: number;
   success: boolean;
   /** set when the job did no work because its build was cancelled or superseded */

@@ -12,10 +12,11 @@ import type { SandboxedJob } from 'bullmq';
 import { parseBuildConfig, type BuildConfig } from '../schemas/config.js';
 import { buildId } from '../schemas/identity.js';
 import { verifyDataset } from '../export/verify.js';
-import { parsePayload, type EpisodeResult, type JobName } from './queue-jobs.js';
+import { parsePayload, type ItemResult, type JobName } from './queue-jobs.js';
 import { finalizeBuild } from './finalize-job.js';
 import { packShardGroup } from './shard-job.js';
 import { workDirOf } from './work-dir.js';
+import { UnrecoverableJobError } from './job-errors.js';
 
 /** What the worker sends the child for one job. */
 export interface SandboxInput {
@@ -26,23 +27,17 @@ export interface SandboxInput {
   failedForGood?: Record<string, string>;
 }
 
-/** An error BullMQ must not retry (a bad payload stays bad). The name survives the trip to the worker. */
-function unrecoverable(message: string): Error {
-  const e = new Error(message);
-  e.name = 'UnrecoverableError';
-  return e;
-}
 
 function configOf(input: SandboxInput, id: string): BuildConfig {
-  if (typeof input.configJson !== 'string') throw unrecoverable(`build ${id}: no config was sent with the job`);
+  if (typeof input.configJson !== 'string') throw new UnrecoverableJobError(`build ${id}: no config was sent with the job`);
   let config: BuildConfig;
   try {
     config = parseBuildConfig(JSON.parse(input.configJson), `build ${id}`);
   } catch (e) {
-    throw unrecoverable((e as Error).message.split('\n')[0]);
+    throw new UnrecoverableJobError((e as Error).message);
   }
   // the build id is the config's hash: a mismatch means the record and the job belong to different builds
-  if (buildId(config) !== id) throw unrecoverable(`build ${id}: its stored config hashes to ${buildId(config)}`);
+  if (buildId(config) !== id) throw new UnrecoverableJobError(`build ${id}: its stored config hashes to ${buildId(config)}`);
   return config;
 }
 
@@ -50,14 +45,14 @@ function payloadOf<N extends JobName>(name: N, data: unknown) {
   try {
     return parsePayload<N>(name, data);
   } catch (e) {
-    throw unrecoverable((e as Error).message);
+    throw new UnrecoverableJobError((e as Error).message);
   }
 }
 
-async function episode(input: SandboxInput): Promise<EpisodeResult> {
+async function episode(input: SandboxInput): Promise<ItemResult> {
   const p = payloadOf('episode', input.payload);
   const config = configOf(input, p.buildId);
-  if (p.index >= config.episodes) throw unrecoverable(`episode index ${p.index} is outside build ${p.buildId} (${config.episodes} episodes)`);
+  if (p.index >= config.episodes) throw new UnrecoverableJobError(`episode index ${p.index} is outside build ${p.buildId} (${config.episodes} episodes)`);
   // loaded on first use: a child that only packs never loads the renderer
   const { processEpisode, isEnvironmentError } = await import('./episode-job.js');
   try {
@@ -73,7 +68,7 @@ async function episode(input: SandboxInput): Promise<EpisodeResult> {
 async function shard(input: SandboxInput): Promise<{ split: string; group: number; episodes: number; parts: number }> {
   const p = payloadOf('shard', input.payload);
   const config = configOf(input, p.buildId);
-  const r = await marked(packShardGroup(config, p.outDir, { split: p.split, group: p.group }, failedMap(input)));
+  const r = await packShardGroup(config, p.outDir, { split: p.split, group: p.group }, failedMap(input));
   return { split: r.split, group: r.group, episodes: r.episodes.length, parts: r.parts.length };
 }
 
@@ -93,21 +88,11 @@ async function build(input: SandboxInput): Promise<{ verified: true }> {
 
 // convert and import jobs: their modules load on first use (a build's job process never loads the converters)
 function recordOf<T>(input: SandboxInput, parse: (json: string) => T, id: string): T {
-  if (typeof input.configJson !== 'string') throw unrecoverable(`${id}: no record was sent with the job`);
+  if (typeof input.configJson !== 'string') throw new UnrecoverableJobError(`${id}: no record was sent with the job`);
   try {
     return parse(input.configJson);
   } catch (e) {
-    throw unrecoverable((e as Error).message.split('\n')[0]);
-  }
-}
-
-/** A job's own errors marked `unrecoverable` (an index outside its run, a failed conversion) are not retried. */
-async function marked<T>(p: Promise<T>): Promise<T> {
-  try {
-    return await p;
-  } catch (e) {
-    if ((e as { unrecoverable?: boolean }).unrecoverable) throw unrecoverable((e as Error).message.split('\n')[0]);
-    throw e;
+    throw new UnrecoverableJobError((e as Error).message);
   }
 }
 
@@ -117,8 +102,8 @@ async function convertJob(name: 'convert-episode' | 'convert-finalize' | 'conver
   const p = payloadOf(name, input.payload);
   const c = await import('./convert-job.js');
   const rec = recordOf(input, (json) => c.parseConvertRecord(json, p.buildId, p.outDir), `convert ${p.buildId}`);
-  if (name === 'convert-episode') return marked(c.convertItem(rec, p.buildId, p.outDir, (p as { index: number }).index));
-  if (name === 'convert-finalize') return marked(c.convertFinalize(rec, p.buildId, p.outDir, failedMap(input)));
+  if (name === 'convert-episode') return c.convertItem(rec, p.buildId, p.outDir, (p as { index: number }).index);
+  if (name === 'convert-finalize') return c.convertFinalize(rec, p.buildId, p.outDir, failedMap(input));
   return { converted: true };
 }
 
@@ -126,8 +111,8 @@ async function importJob(name: 'import-model' | 'import-index' | 'import', input
   const p = payloadOf(name, input.payload);
   const m = await import('./import-job.js');
   const rec = recordOf(input, (json) => m.parseImportRecord(json, p.buildId, p.outDir), `import ${p.buildId}`);
-  if (name === 'import-model') return marked(m.importItem(rec, p.buildId, p.outDir, (p as { index: number }).index));
-  if (name === 'import-index') return marked(m.importFinalize(rec, p.buildId, p.outDir, failedMap(input)));
+  if (name === 'import-model') return m.importItem(rec, p.buildId, p.outDir, (p as { index: number }).index);
+  if (name === 'import-index') return m.importFinalize(rec, p.buildId, p.outDir, failedMap(input));
   await m.importDone(p.outDir, p.buildId);
   return { imported: true };
 }
@@ -153,6 +138,6 @@ export default async function processJob(job: SandboxedJob<SandboxInput>): Promi
     case 'import':
       return importJob(job.name, input);
     default:
-      throw unrecoverable(`unknown job name ${JSON.stringify(job.name)}`);
+      throw new UnrecoverableJobError(`unknown job name ${JSON.stringify(job.name)}`);
   }
 }

@@ -1,4 +1,5 @@
-// EpisodeWorker: BullMQ workers for the `episodes` and `builds` queues, serving every build at one Redis prefix.
+// QueueWorker: BullMQ workers for the `episodes` and `builds` queues, serving every run at one Redis prefix: builds,
+// queued converts and asset imports alike (their jobs have the same four shapes, workers/queue-jobs.ts).
 //
 // Jobs run in sandboxed child processes (workers/queue-processor.ts), `concurrency` of them at once, so a native or
 // wasm crash kills a child, not the worker. The worker's own process does the Redis side of each job before and
@@ -10,12 +11,13 @@
 // them (at most lockMs + the stall-check interval of lockMs/2), which is why it is short next to an episode's time.
 import { hostname } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { UnrecoverableError, Worker, type Job, type JobJson } from 'bullmq';
+import { Worker, type Job, type JobJson } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { readBuildState, markEpisode, setState } from './build-registry.js';
 import { openRedis, outageLogger, QUEUES, type QueueName, type QueueTarget } from './queue-connection.js';
-import { deferredFailureChild, itemParentStage, parseEpisodeJobId, parsePayload, stageOf, type EpisodeResult, type JobName } from './queue-jobs.js';
+import { deferredFailureChild, itemParentStage, parseItemJobId, parsePayload, stageOf, type ItemResult, type JobName } from './queue-jobs.js';
 import type { SandboxInput } from './queue-processor.js';
+import { UnrecoverableJobError } from './job-errors.js';
 
 const fromSource = import.meta.url.endsWith('.ts');
 // under tsx the sources are .ts, once built .js (as workers/embedded.ts finds episode-child)
@@ -41,7 +43,7 @@ interface Skip {
   skipped: string;
 }
 
-export class EpisodeWorker {
+export class QueueWorker {
   private readonly workers: Worker[] = [];
   private readonly redis: Redis;
   private readonly configs = new Map<string, string>();
@@ -93,9 +95,9 @@ export class EpisodeWorker {
       });
       w.on('error', (e) => outage.error(e));
       w.on('ready', () => outage.ready());
-      w.on('completed', (job, result: EpisodeResult | Skip | undefined) => {
+      w.on('completed', (job, result: ItemResult | Skip | undefined) => {
         if (result && 'skipped' in result) log(`${job.name} ${job.id}: skipped (${result.skipped})\n`);
-        else log(`${job.name} ${job.id}: done${stageOf(job.name)?.stage === 'item' && !(result as EpisodeResult).success ? (job.name === 'episode' ? ' (failed episode)' : ' (failed)') : ''} in ${(((job.finishedOn ?? Date.now()) - (job.processedOn ?? Date.now())) / 1000).toFixed(1)} s\n`);
+        else log(`${job.name} ${job.id}: done${stageOf(job.name)?.stage === 'item' && !(result as ItemResult).success ? (job.name === 'episode' ? ' (failed episode)' : ' (failed)') : ''} in ${(((job.finishedOn ?? Date.now()) - (job.processedOn ?? Date.now())) / 1000).toFixed(1)} s\n`);
       });
       w.on('failed', (job, err) => {
         const final = job && (err.name === 'UnrecoverableError' || job.attemptsMade >= (job.opts.attempts ?? 1));
@@ -123,7 +125,7 @@ export class EpisodeWorker {
     const hit = this.configs.get(buildId);
     if (hit) return hit;
     const json = await this.redis.hget(`${this.target.prefix}:build:${buildId}`, 'config');
-    if (!json) throw new UnrecoverableError(`build ${buildId} is not recorded at prefix ${this.target.prefix} (deleted, or Redis lost it)`);
+    if (!json) throw new UnrecoverableJobError(`build ${buildId} is not recorded at prefix ${this.target.prefix} (deleted, or Redis lost it)`);
     if (this.configs.size >= 32) this.configs.delete(this.configs.keys().next().value!);
     this.configs.set(buildId, json);
     return json;
@@ -134,45 +136,45 @@ export class EpisodeWorker {
   private async around(job: Job, runChild: (input: SandboxInput) => Promise<unknown>): Promise<unknown> {
     let payload: ReturnType<typeof parsePayload<JobName>>;
     const notJson = (job.data as Record<string, unknown> | null)?.[NOT_JSON];
-    if (typeof notJson === 'string') throw new UnrecoverableError(`${job.name} job data is not JSON (${notJson})`);
+    if (typeof notJson === 'string') throw new UnrecoverableJobError(`${job.name} job data is not JSON (${notJson})`);
     try {
       payload = parsePayload(job.name, job.data);
     } catch (e) {
       // a malformed job fails alone, at once, with its reason; the worker goes on
-      throw new UnrecoverableError((e as Error).message);
+      throw new UnrecoverableJobError((e as Error).message);
     }
     const { kind, stage } = stageOf(job.name)!;
     const { prefix } = this.target;
     const rec = await readBuildState(this.redis, prefix, payload.buildId);
     const { state, run } = rec;
-    if (state === null) throw new UnrecoverableError(`build ${payload.buildId} is not recorded at prefix ${prefix} (deleted, or Redis lost it)`);
-    if (rec.kind !== kind) throw new UnrecoverableError(`${job.name} job for ${payload.buildId}, which is a queued ${rec.kind}, not a ${kind}`);
+    if (state === null) throw new UnrecoverableJobError(`build ${payload.buildId} is not recorded at prefix ${prefix} (deleted, or Redis lost it)`);
+    if (rec.kind !== kind) throw new UnrecoverableJobError(`${job.name} job for ${payload.buildId}, which is a queued ${rec.kind}, not a ${kind}`);
     // a job is only ever about its run's own folder: one naming another (a forged `/`) fails, it is not skipped
     if (rec.outDir !== null && payload.outDir !== rec.outDir) {
-      throw new UnrecoverableError(`${job.name} job for ${payload.buildId} names ${JSON.stringify(payload.outDir)}, but that ${rec.kind} writes to ${rec.outDir}`);
+      throw new UnrecoverableJobError(`${job.name} job for ${payload.buildId} names ${JSON.stringify(payload.outDir)}, but that ${rec.kind} writes to ${rec.outDir}`);
     }
     if ('run' in payload && payload.run !== run) return { skipped: `superseded by run ${run}` } satisfies Skip;
     const index = stage === 'item' ? (payload as { index: number }).index : -1;
     // an item of an older run of a convert or import (whose staging the new run starts afresh) does nothing; a build
     // episode is the same fragment whatever run takes it, so it is never skipped for this
     if (stage === 'item' && kind !== 'build') {
-      const r = parseEpisodeJobId(job.id);
-      if (r && r.run !== run) return { index, success: false, skipped: `superseded by run ${run}` } satisfies EpisodeResult;
+      const r = parseItemJobId(job.id);
+      if (r && r.run !== run) return { index, success: false, skipped: `superseded by run ${run}` } satisfies ItemResult;
     }
     if (state !== 'running') {
-      if (stage === 'item') return { index, success: false, skipped: state } satisfies EpisodeResult;
+      if (stage === 'item') return { index, success: false, skipped: state } satisfies ItemResult;
       return { skipped: state } satisfies Skip;
     }
     const configJson = await this.configJson(payload.buildId);
     if (stage === 'item') {
-      const r = (await runChild({ payload, configJson })) as EpisodeResult;
+      const r = (await runChild({ payload, configJson })) as ItemResult;
       await markEpisode(this.redis, prefix, payload.buildId, index, r.success);
       return r;
     }
     if (stage === itemParentStage(kind)) {
       const failedForGood: Record<string, string> = {};
       for (const [key, reason] of Object.entries(await job.getIgnoredChildrenFailures())) {
-        const e = parseEpisodeJobId(key.split(':').pop());
+        const e = parseItemJobId(key.split(':').pop());
         if (e && e.buildId === payload.buildId) failedForGood[e.index] = String(reason);
       }
       const r = await runChild({ payload, configJson, failedForGood });

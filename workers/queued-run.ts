@@ -5,7 +5,7 @@ import { Job } from 'bullmq';
 import type { QueueClient } from './build-flow.js';
 import { watchBuild, type Progress, type WatchResult } from './build-watch.js';
 import { finalizeJobId } from './queue-jobs.js';
-import { EpisodeWorker } from './queue-worker.js';
+import { QueueWorker } from './queue-worker.js';
 
 export interface RunWaitOptions {
   /** items in the run (progress total) */
@@ -23,7 +23,7 @@ export type RunWaitResult = WatchResult | { state: 'fatal'; error: string };
 
 export async function waitForRun(q: QueueClient, id: string, opts: RunWaitOptions): Promise<RunWaitResult> {
   const local = opts.workers > 0
-    ? new EpisodeWorker(q.target, { concurrency: opts.workers, queues: ['episodes', 'builds'], lockMs: opts.lockMs, log: () => {} })
+    ? new QueueWorker(q.target, { concurrency: opts.workers, queues: ['episodes', 'builds'], lockMs: opts.lockMs, log: () => {} })
     : null;
   const interrupt = () => {
     process.stderr.write(`spatialgen: stopped waiting; ${opts.what} goes on in the queue (spatialgen status ${id})\n`);

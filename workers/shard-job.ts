@@ -14,11 +14,12 @@ import { groupName, packGroup, readGroupRecord, type GroupKey, type GroupRecord 
 import { failedOutput } from './failed-episode.js';
 import { shardGroup } from '../schemas/identity.js';
 import { workDirOf } from './work-dir.js';
+import { UnrecoverableJobError } from './job-errors.js';
 
 export async function packShardGroup(config: BuildConfig, outDir: string, key: GroupKey, failedForGood: ReadonlyMap<number, string> = new Map()): Promise<GroupRecord> {
   const id = buildId(config);
   const g = shardGroup(config, key.split, key.group);
-  if (!g) throw Object.assign(new Error(`build ${id} has no shard group ${groupName(key)}`), { unrecoverable: true });
+  if (!g) throw new UnrecoverableJobError(`build ${id} has no shard group ${groupName(key)}`);
   const workDir = workDirOf(outDir);
   const done = await readGroupRecord(workDir, key);
   if (done) return done;

@@ -4,7 +4,7 @@ import type { RobotModel } from '../../core/robot-model.js';
 import { pandaModel } from './panda.js';
 import { widowx250Model } from './widowx250.js';
 
-import { ROBOT_NAMES, type RobotName } from '../../schemas/task-kinds.js';
+import { ROBOT_NAMES, type RobotName } from '../../schemas/tasks.js';
 
 export { ROBOT_NAMES, type RobotName };
 

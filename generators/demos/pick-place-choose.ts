@@ -9,7 +9,7 @@ import type { Scene, SceneObject } from '../../core/scene.js';
 import { frameFromAxes, synthesizeGrasps } from './grasp.js';
 import { type PlannedGrasp, planGrasp, raised } from './grasp-planner.js';
 import { type PushPlan, type PlaceTarget, carryHeight, placeTarget, pushPlans, spotsBeside } from './pick-place-plan.js';
-import { type TaskKind, type TaskSpec, taskCandidates } from './pick-place-tasks.js';
+import { type TaskPrimitive, type TaskSpec, taskCandidates } from './pick-place-tasks.js';
 import { minWidth, zRange } from '../scene/geometry.js';
 
 export interface ChosenTask {
@@ -21,13 +21,13 @@ export interface ChosenTask {
 }
 
 export interface ChoiceOptions {
-  kinds: readonly TaskKind[];
+  primitives: readonly TaskPrimitive[];
   liftHeight: number;
   nearDistance: number;
   approachDistance: number;
   area: [number, number];
   tableHalf: readonly [number, number];
-  /** candidates examined per kind before giving up on it */
+  /** candidates examined per primitive before giving up on it */
   maxCandidates?: number;
   maxContactAngle?: number;
 }
@@ -72,7 +72,7 @@ function limitMargin(rig: RobotRig, q: number[]): number {
 }
 
 function tryPlace(scene: Scene, rig: RobotRig, spec: TaskSpec, x: SceneObject, y: SceneObject | undefined, g: PlannedGrasp, o: ChoiceOptions): ChosenTask | null {
-  const spots = spec.kind === 'move_near' ? spotsBeside(x, y!, scene.objects, scene.tableTopZ, o.tableHalf, rig.basePose.position) : [undefined];
+  const spots = spec.primitive === 'move_near' ? spotsBeside(x, y!, scene.objects, scene.tableTopZ, o.tableHalf, rig.basePose.position) : [undefined];
   for (const spot of spots) {
     const place = placeTarget(spec, x, y, scene.tableTopZ, spot);
     if (!place) continue;
@@ -89,7 +89,7 @@ function tryPlace(scene: Scene, rig: RobotRig, spec: TaskSpec, x: SceneObject, y
 
 export function chooseTask(scene: Scene, rig: RobotRig, q: number[], rng: Rng, o: ChoiceOptions): ChosenTask | { failure: string } {
   const g = rig.kin.model.gripper!;
-  const kinds = rng.shuffle([...o.kinds]);
+  const primitives = rng.shuffle([...o.primitives]);
   // what this gripper can hold at all: narrow enough, with an antipodal pair of contacts somewhere (a cone's
   // slanted side never qualifies); without any such object a task is not attempted
   const held = new Map<number, boolean>();
@@ -98,13 +98,13 @@ export function chooseTask(scene: Scene, rig: RobotRig, q: number[], rng: Rng, o
     return held.get(x.id)!;
   };
   let why = 'the scene has no objects for the task';
-  for (const kind of kinds) {
-    const cands = taskCandidates(scene, kind, rng, holdable).slice(0, o.maxCandidates ?? 12);
+  for (const primitive of primitives) {
+    const cands = taskCandidates(scene, primitive, rng, holdable).slice(0, o.maxCandidates ?? 12);
     const grasps = new Map<number, ReturnType<typeof planGrasp>>();
     if (cands.length && why === 'the scene has no objects for the task') why = 'nothing reachable';
     for (const { x, y } of cands) {
-      const spec: TaskSpec = { kind, objectId: x.id, referenceId: y?.id, liftHeight: o.liftHeight, nearDistance: o.nearDistance };
-      if (kind === 'push_to') {
+      const spec: TaskSpec = { primitive, objectId: x.id, referenceId: y?.id, liftHeight: o.liftHeight, nearDistance: o.nearDistance };
+      if (primitive === 'push_to') {
         const tipBelow = g.pad.centerZ + g.pad.length / 2;
         for (const push of pushPlans(x, scene.objects, o.area, scene.tableTopZ + 0.008 + tipBelow)) {
           const start = pushFrame(push.dir, push.start);
@@ -120,7 +120,7 @@ export function chooseTask(scene: Scene, rig: RobotRig, q: number[], rng: Rng, o
         why = gp.reason;
         continue;
       }
-      if (kind === 'pick') return { spec, grasp: gp.plan };
+      if (primitive === 'pick') return { spec, grasp: gp.plan };
       const chosen = tryPlace(scene, rig, spec, x, y, gp.plan, o);
       if (chosen) return chosen;
       why = 'no reachable placement';

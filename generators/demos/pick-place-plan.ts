@@ -46,7 +46,7 @@ export function spotsBeside(x: SceneObject, y: SceneObject, objects: readonly Sc
  */
 export function placeTarget(t: TaskSpec, x: SceneObject, y: SceneObject | undefined, tableTopZ: number, spot?: Vec3): PlaceTarget | null {
   const up = centerAboveBottom(x);
-  switch (t.kind) {
+  switch (t.primitive) {
     case 'place_on':
     case 'stack': {
       const top = zRange(y!).zmax;

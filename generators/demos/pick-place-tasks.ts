@@ -11,9 +11,9 @@ import type { Rng } from '../../core/random.js';
 import type { Scene, SceneObject } from '../../core/scene.js';
 import { containerInterior, footprintRadius, topHalfSize, zRange } from '../scene/geometry.js';
 
-import { TASK_KINDS, type TaskKind } from '../../schemas/task-kinds.js';
+import { TASK_PRIMITIVES, type TaskPrimitive } from '../../schemas/tasks.js';
 
-export { TASK_KINDS, type TaskKind };
+export { TASK_PRIMITIVES, type TaskPrimitive };
 
 export interface Region {
   /** words for the instruction: "the left side of the table" */
@@ -24,7 +24,7 @@ export interface Region {
 }
 
 export interface TaskSpec {
-  kind: TaskKind;
+  primitive: TaskPrimitive;
   objectId: number;
   referenceId?: number;
   region?: Region;
@@ -83,7 +83,7 @@ export function describeTask(scene: Scene, t: TaskSpec): { instruction: string; 
   const name = (id: number) => scene.objects.find((o) => o.id === id)!.name;
   const x = name(t.objectId);
   const y = t.referenceId !== undefined ? name(t.referenceId) : '';
-  switch (t.kind) {
+  switch (t.primitive) {
     case 'pick':
       return { instruction: `pick up the ${x}`, spatialPrompt: `Locate the ${x} with a bounding box, point to where to grasp it, then trace the gripper's path to lift it.` };
     case 'place_on':
@@ -116,7 +116,7 @@ export function evaluateTask(scene: Scene, t: TaskSpec, start: Record<number, Po
   const fail = (reason: string): Outcome => ({ success: false, reason });
   if (p[2] < scene.tableTopZ - 0.05) return fail('object fell off the table');
   const ex = zRange(x);
-  switch (t.kind) {
+  switch (t.primitive) {
     case 'pick': {
       const rise = ex.zmin - zRange({ ...x, pose: start[x.id] }).zmin;
       return rise >= t.liftHeight ? { success: true, reason: null } : fail(`object lifted ${(rise * 100).toFixed(1)} cm of ${(t.liftHeight * 100).toFixed(1)} cm`);
@@ -127,7 +127,7 @@ export function evaluateTask(scene: Scene, t: TaskSpec, start: Record<number, Po
       if (maxSpeed > REST_SPEED) return fail('unstable placement: still moving');
       const top = zRange(y).zmax;
       const off = Math.hypot(p[0] - y.pose.position[0], p[1] - y.pose.position[1]);
-      const limit = t.kind === 'stack' ? 0.5 * topHalfSize(y) + 0.01 : topHalfSize(y) + 0.005;
+      const limit = t.primitive === 'stack' ? 0.5 * topHalfSize(y) + 0.01 : topHalfSize(y) + 0.005;
       // resting on Y's top, not on the table beside it: within half Y's height of the top (an 8 mm book too)
       if (Math.abs(ex.zmin - top) > Math.min(0.012, (top - scene.tableTopZ) / 2)) return fail(`unstable placement: not resting on the ${y.name}`);
       if (off > limit) return fail(`unstable placement: ${(off * 100).toFixed(1)} cm off the ${y.name}'s centre`);
@@ -161,21 +161,21 @@ export function rolls(o: SceneObject): boolean {
 }
 
 /** Candidate (X, Y) pairs for a task kind, in random order; `canHold` says what the gripper can hold at all, reachability is checked by the caller. */
-export function taskCandidates(scene: Scene, kind: TaskKind, rng: Rng, canHold: (o: SceneObject) => boolean): { x: SceneObject; y?: SceneObject }[] {
+export function taskCandidates(scene: Scene, primitive: TaskPrimitive, rng: Rng, canHold: (o: SceneObject) => boolean): { x: SceneObject; y?: SceneObject }[] {
   const objs = scene.objects.filter((o) => o.annotated && o.body === 'dynamic' && o.category !== 'robot');
   const graspable = objs.filter((o) => !isContainer(o) && canHold(o));
   const out: { x: SceneObject; y?: SceneObject }[] = [];
   for (const x of graspable) {
-    if (kind === 'pick' || kind === 'push_to') out.push({ x });
+    if (primitive === 'pick' || primitive === 'push_to') out.push({ x });
     for (const y of objs) {
       if (y === x) continue;
       const fits = footprintRadius(x) * 0.75 <= topHalfSize(y) + 0.005;
       // round things lying down roll off a top, or away from where they were put: not placements a demonstrator
       // would choose, nor a reference to put something next to
-      if (kind === 'place_on' && isSupport(y) && !rolls(x) && fits) out.push({ x, y });
-      if (kind === 'stack' && isBlock(x) && isBlock(y) && fits) out.push({ x, y });
-      if (kind === 'place_in' && isContainer(y) && footprintRadius(x) + 0.01 < containerInterior(y).innerHalf) out.push({ x, y });
-      if (kind === 'move_near' && !isContainer(y) && !rolls(x) && !rolls(y)) out.push({ x, y });
+      if (primitive === 'place_on' && isSupport(y) && !rolls(x) && fits) out.push({ x, y });
+      if (primitive === 'stack' && isBlock(x) && isBlock(y) && fits) out.push({ x, y });
+      if (primitive === 'place_in' && isContainer(y) && footprintRadius(x) + 0.01 < containerInterior(y).innerHalf) out.push({ x, y });
+      if (primitive === 'move_near' && !isContainer(y) && !rolls(x) && !rolls(y)) out.push({ x, y });
     }
   }
   return rng.shuffle(out);

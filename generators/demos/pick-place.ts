@@ -20,13 +20,13 @@ import { PUSHER_ID, type Scene, type SceneObject, TABLE_HALF } from '../../core/
 import { type ChosenTask, chooseTask, pushFrame, safeHeight, shifted } from './pick-place-choose.js';
 import { alongApproach, raised } from './grasp-planner.js';
 import { carryHeight, placeTarget } from './pick-place-plan.js';
-import { TASK_KINDS, type TaskKind, type TaskSpec, describeTask, evaluateTask } from './pick-place-tasks.js';
+import { TASK_PRIMITIVES, type TaskPrimitive, type TaskSpec, describeTask, evaluateTask } from './pick-place-tasks.js';
 import { zRange } from '../scene/geometry.js';
 import { type EpisodeRecording, snapshotPoses } from './recording.js';
 
 export interface PickPlaceOptions {
   /** task kinds to draw from (default: all) */
-  tasks?: readonly TaskKind[];
+  tasks?: readonly TaskPrimitive[];
   /** robot base in the world (default: per robot, at the table's −x edge facing +x) */
   base?: Pose;
   /** pick succeeds when the object rises this much, metres */
@@ -161,7 +161,7 @@ class Attempt {
     if (closing) return closing;
     this.holding = { ref: toLocal(e.tcpWorld(), this.x.pose.position) };
     const tcpAboveBottom = this.tcp()[11] - zRange(this.x).zmin;
-    if (this.spec.kind === 'pick') {
+    if (this.spec.primitive === 'pick') {
       return this.line(raised(this.tcp(), Math.max(0.12, this.spec.liftHeight + 0.04)), 'lift') ?? e.hold(0.5, 'lift', this.monitor);
     }
     // re-aim the place from where the object really sits in the hand now
@@ -229,27 +229,27 @@ export async function recordPickPlaceDemo(scene: Scene, config: BuildConfig, rng
     const exec = new RobotExecutor(scene, physics, rig, model.home, config.recording.hz);
     const initial = { poses: snapshotPoses(scene), q: [...model.home], opening: exec.gripper.opening };
     const chosen = chooseTask(scene, rig, exec.q, rng.fork('task'), {
-      kinds: options.tasks ?? TASK_KINDS, liftHeight: opts.liftHeight, nearDistance: opts.nearDistance, approachDistance: APPROACH,
+      primitives: options.tasks ?? TASK_PRIMITIVES, liftHeight: opts.liftHeight, nearDistance: opts.nearDistance, approachDistance: APPROACH,
       area: config.scene.area, tableHalf: TABLE_HALF, maxContactAngle: options.maxContactAngle,
     });
     const base = {
       robot: model.name, robotBase: rig.basePose, hz: config.recording.hz, initial,
     };
     if ('failure' in chosen) {
-      return { ...base, task: 'none', instruction: '', spatialPrompt: '', targetIds: [], taskSpec: null, steps: exec.finish(), success: false, failureReason: chosen.failure, graspPoint3d: null, placePoint3d: null };
+      return { ...base, task: null, instruction: '', spatialPrompt: '', targetIds: [], taskSpec: null, steps: exec.finish(), success: false, failureReason: chosen.failure, graspPoint3d: null, placePoint3d: null };
     }
     const targetIds = [chosen.spec.objectId, ...(chosen.spec.referenceId !== undefined ? [chosen.spec.referenceId] : [])];
     // the object handled; a receptacle may sleep (a bowl's many convex parts on the table cost most) until X lands in it
     physics.keepAwake([chosen.spec.objectId]);
     const attempt = new Attempt(exec, chosen.spec, opts);
-    const why = chosen.spec.kind === 'push_to' ? attempt.push(chosen) : attempt.pickAndPlace(chosen);
+    const why = chosen.spec.primitive === 'push_to' ? attempt.push(chosen) : attempt.pickAndPlace(chosen);
     const outcome = why ? { success: false, reason: why } : evaluateTask(scene, chosen.spec, attempt.start, attempt.speedOfTargets());
     const text = describeTask(scene, chosen.spec);
     const contacts = chosen.grasp?.grasp.contacts;
     const pushEnd = chosen.push ? [chosen.push.end[0], chosen.push.end[1], scene.tableTopZ] : null;
     return {
       ...base,
-      task: chosen.spec.kind, instruction: text.instruction, spatialPrompt: text.spatialPrompt,
+      task: chosen.spec.primitive, instruction: text.instruction, spatialPrompt: text.spatialPrompt,
       targetIds,
       taskSpec: chosen.spec, steps: exec.finish(), success: outcome.success, failureReason: outcome.reason,
       graspPoint3d: contacts ? (contacts[0].map((v, i) => (v + contacts[1][i]) / 2) as [number, number, number]) : null,

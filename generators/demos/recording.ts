@@ -17,7 +17,8 @@ export interface RecordedStep {
 }
 
 export interface EpisodeRecording {
-  task: string;
+  /** the task primitive attempted; null when no task was feasible */
+  task: string | null;
   instruction: string;
   spatialPrompt: string;
   /** the objects the instruction is about, first = the manipulated one */

@@ -6,7 +6,7 @@ import { LibraryError } from '../../assets/core/index-file.js';
 import type { AssetEntry } from '../../assets/core/asset.js';
 import { robotModel } from '../../assets/robots/index.js';
 import type { BuildConfig } from '../../schemas/config.js';
-import type { TaskKind } from '../../schemas/task-kinds.js';
+import type { TaskPrimitive } from '../../schemas/tasks.js';
 import type { Vec3 } from '../../core/math.js';
 import type { Rng } from '../../core/random.js';
 import { type Material, type Shape, shapeFootprintRadius } from '../../core/scene.js';
@@ -104,7 +104,7 @@ const GRASP_SLACK = 0.016;
  */
 export function taskReadyPools(config: BuildConfig, candidates: readonly string[]): string[][] {
   if (config.task.kind !== 'pick_place') return [];
-  const wants = (k: TaskKind) => config.task.primitives.includes(k);
+  const wants = (k: TaskPrimitive) => config.task.primitives.includes(k);
   const lib = sceneLibrary();
   const opening = robotModel(config.task.robot).gripper?.maxOpening ?? 0;
   const [ax, ay] = config.scene.area;
