@@ -41,3 +41,11 @@ export function maxLocalWorkers(): number {
 
 /** A count of local worker processes, from `min` to maxLocalWorkers(). */
 export const workersArg = (name: string, min: number) => intArg(name, min, maxLocalWorkers());
+
+/**
+ * Local episode workers when `--workers` is not given: one per core. Measured on the `demo` preset
+ * (BENCHMARKS.md § Workers): on a 2-core machine 2 workers build fastest; a third only adds contention.
+ */
+export function defaultWorkers(): number {
+  return Math.max(1, availableParallelism());
+}

@@ -133,10 +133,10 @@ async function queuedImport(path: string, root: string, flags: ImportFlags, io: 
       },
     });
     process.stderr.write(r.attached ? `import ${id} is already running (run ${r.run}); waiting for it\n` : `queued import ${id} (run ${r.run}): ${models.length} model${models.length === 1 ? '' : 's'}\n`);
-    const bar = progress('models', models.length, flags.progress !== false, ' | failed {failed}');
+    const bar = progress('models', models.length, flags.progress !== false);
     const result = await waitForRun(q, id, {
       total: models.length, workers: typeof flags.workers === 'number' ? flags.workers : 1, lockMs: flags.lockMs ?? DEFAULT_LOCK_MS, what: `import ${id}`,
-      onProgress: (p) => bar.update(p.done, { failed: p.failed }),
+      onProgress: (p) => bar.update(p),
       onNote: (l) => io.err(`spatialgen: ${l}`),
     });
     bar.stop();

@@ -2,8 +2,7 @@
 // embedded, or on BullMQ queues with --redis (cli/control.ts waits for those), show progress, and exit 0 only for a
 // complete, valid dataset.
 import type { Command } from 'commander';
-import { intArg, pathArg, workersArg } from './args.js';
-import { SingleBar, Presets } from 'cli-progress';
+import { defaultWorkers, intArg, pathArg, workersArg } from './args.js';
 import { type BuildConfig, loadBuildConfigFile, parseBuildConfig } from '../schemas/config.js';
 import { PRESET_NAMES, presetConfig } from '../schemas/presets.js';
 import { buildId } from '../schemas/identity.js';
@@ -12,6 +11,7 @@ import { runEmbeddedBuild } from '../workers/embedded.js';
 import { checkOutDir } from '../export/out-dir.js';
 import { verifyDataset } from '../export/verify.js';
 import { UserError } from './errors.js';
+import { progress } from './progress.js';
 import { connectQueues, queueOptions, requireTarget, waitForBuild } from './control.js';
 import { startBuildRun } from '../workers/build-flow.js';
 import { DEFAULT_RETRY } from '../workers/queue-jobs.js';
@@ -45,19 +45,15 @@ export async function build(file: string | undefined, flags: BuildFlags): Promis
   // new, empty, or an unfinished run of this very build (then it resumes); never the config, `/`, home or here
   const outDir = checkOutDir(flags.out, { resumeBuild: id, inputs: file ? [file] : [] }).path;
   if (flags.redis || process.env.REDIS_URL) return queuedBuild(config, outDir, flags);
-  const bar = flags.progress && process.stderr.isTTY
-    ? new SingleBar({ format: 'episodes {bar} {value}/{total} | failed {failed} | {eta_formatted} left', stream: process.stderr }, Presets.shades_classic)
-    : null;
-  bar?.start(config.episodes, 0, { failed: 0 });
+  if (flags.workers < 1) throw new UserError('--workers must be >= 1 without --redis (0 only with --redis: remote workers build)');
+  const bar = progress('episodes', config.episodes, flags.progress);
   const started = Date.now();
-  const result = await runEmbeddedBuild(config, outDir, {
-    workers: flags.workers,
-    onProgress: (p) => {
-      if (bar) bar.update(p.done, { failed: p.failed });
-      else if (flags.progress) process.stderr.write(`episode ${p.done}/${p.total} (${p.failed} failed)\n`);
-    },
-  });
-  bar?.stop();
+  let result;
+  try {
+    result = await runEmbeddedBuild(config, outDir, { workers: flags.workers, onProgress: (p) => bar.update(p) });
+  } finally {
+    bar.stop();
+  }
   await verifyDataset(outDir);
   const c = result.manifest.counts;
   process.stdout.write(
@@ -95,7 +91,7 @@ export function registerBuild(program: Command): void {
     .requiredOption('--out <dir>', 'output dataset directory (new, empty, or an unfinished run of this build)', pathArg('--out'))
     .option('--episodes <n>', 'override the number of episodes', intArg('--episodes', 1, 10_000_000))
     .option('--seed <s>', 'override the build seed', intArg('--seed', 0, 2 ** 32 - 1))
-    .option('--workers <n>', 'local worker processes (with --redis: besides remote workers; 0 = none)', workersArg('--workers', 0), 1)
+    .option('--workers <n>', 'local worker processes, each rendering its own episodes (one per CPU core by default; with --redis: besides remote workers, 0 = none)', workersArg('--workers', 0), defaultWorkers())
     .option('--lock-ms <ms>', 'with --redis: job lock duration of the local workers', intArg('--lock-ms', 1000), DEFAULT_LOCK_MS)
     .option('--detach', 'with --redis: enqueue, print the build id and return')
     .option('--no-progress', 'no progress output');

@@ -3,8 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { intArg, textArg, workersArg } from './args.js';
-import { SingleBar, Presets } from 'cli-progress';
+import { defaultWorkers, intArg, textArg, workersArg } from './args.js';
 import type { BuildConfig } from '../schemas/config.js';
 import { verifyDataset } from '../export/verify.js';
 import { preflightBuild } from '../generators/preflight.js';
@@ -15,6 +14,7 @@ import { buildKeys, outageLogger, probeRedis, queueTarget, type QueueTarget } fr
 import { DEFAULT_RETRY } from '../workers/queue-jobs.js';
 import { DEFAULT_LOCK_MS, QueueWorker } from '../workers/queue-worker.js';
 import { UserError } from './errors.js';
+import { progress } from './progress.js';
 
 export interface QueueFlags {
   redis?: string;
@@ -54,13 +54,6 @@ export interface WaitOptions {
   progress: boolean;
 }
 
-function formatEta(s: number | null): string {
-  if (s === null || !Number.isFinite(s)) return '--';
-  if (s < 90) return `${Math.round(s)} s`;
-  if (s < 5400) return `${Math.round(s / 60)} min`;
-  return `${(s / 3600).toFixed(1)} h`;
-}
-
 /** Waits for a queued build to finish, showing progress; resolves only for a complete, verified dataset. */
 export async function waitForBuild(q: QueueClient, buildId: string, opts: WaitOptions): Promise<void> {
   const started = Date.now();
@@ -68,16 +61,10 @@ export async function waitForBuild(q: QueueClient, buildId: string, opts: WaitOp
   const local = opts.workers > 0
     ? new QueueWorker(q.target, { concurrency: opts.workers, queues: ['episodes', 'builds'], lockMs: opts.lockMs, log: () => {} })
     : null;
-  const bar = opts.progress && process.stderr.isTTY
-    ? new SingleBar({ format: 'episodes {bar} {value}/{total} | failed {failed} | {rate}/min | ETA {eta_text}', stream: process.stderr, hideCursor: true }, Presets.shades_classic)
-    : null;
-  bar?.start(total, 0, { failed: 0, rate: '0.0', eta_text: '--' });
-  const onProgress = (p: Progress) => {
-    if (bar) bar.update(p.done, { failed: p.failed, rate: p.perMinute.toFixed(1), eta_text: formatEta(p.etaSeconds) });
-    else if (opts.progress) process.stderr.write(`episode ${p.done}/${p.total} (${p.failed} failed, ${p.perMinute.toFixed(1)}/min, ETA ${formatEta(p.etaSeconds)})\n`);
-  };
+  const bar = progress('episodes', total, opts.progress);
+  const onProgress = (p: Progress) => bar.update(p);
   const interrupt = () => {
-    bar?.stop();
+    bar.stop();
     process.stderr.write(`spatialgen: stopped waiting; build ${buildId} goes on in the queue (spatialgen status ${buildId} / resume ${buildId})\n`);
     void (local ? local.close(true) : Promise.resolve()).finally(() => process.exit(130));
   };
@@ -94,7 +81,7 @@ export async function waitForBuild(q: QueueClient, buildId: string, opts: WaitOp
     result = await Promise.race([watch, fatal]);
   } finally {
     process.off('SIGINT', interrupt);
-    bar?.stop();
+    bar.stop();
     await local?.close();
   }
   if (result.state === 'fatal') throw new UserError(`this machine cannot run episodes (${result.error}); build ${buildId} stays queued for other workers`);
@@ -207,7 +194,7 @@ export function registerControl(program: Command): void {
     .action((id: string, flags: QueueFlags) => cancel(id, flags));
   queueOptions(program.command('resume').description('enqueue what a cancelled, failed or lost build is missing, and wait for it'))
     .argument('<build_id>')
-    .option('--workers <n>', 'local worker processes while waiting (0: only remote workers)', workersArg('--workers', 0), 1)
+    .option('--workers <n>', 'local worker processes while waiting (one per CPU core by default; 0: only remote workers)', workersArg('--workers', 0), defaultWorkers())
     .option('--lock-ms <ms>', 'job lock duration of the local workers', intArg('--lock-ms', 1000), DEFAULT_LOCK_MS)
     .option('--detach', 'enqueue and return at once')
     .option('--no-progress', 'no progress output')

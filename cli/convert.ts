@@ -81,7 +81,7 @@ export async function convert(input: string, flags: ConvertFlags): Promise<void>
     concurrency: flags.workers,
     onProgress: (done, total) => {
       bar ??= progress('episodes', total, flags.progress);
-      bar.update(done);
+      bar.update({ done });
     },
   });
   bar?.stop();
@@ -115,7 +115,7 @@ async function queuedConvert(input: string, flags: ConvertFlags): Promise<void> 
     const bar = progress('episodes', total, flags.progress);
     const result = await waitForRun(q, id, {
       total, workers: flags.workers, lockMs: flags.lockMs, what: `convert ${id}`,
-      onProgress: (p) => bar.update(p.done),
+      onProgress: (p) => bar.update(p),
       onNote: (l) => process.stderr.write(`spatialgen: ${l}\n`),
     });
     bar.stop();

@@ -9,6 +9,7 @@ import { registerWorker } from './worker.js';
 import { registerControl } from './control.js';
 import { registerDashboard } from './dashboard.js';
 import { registerExport } from './export.js';
+import { filterProcessStderr, flushStderrFilter } from '../generators/rendering/driver-noise.js';
 
 // the same file from dist/cli (built) and cli/ (run from source with tsx)
 const pkgUrl = [new URL('../../package.json', import.meta.url), new URL('../package.json', import.meta.url)].find((u) => existsSync(u))!;
@@ -49,6 +50,20 @@ async function main(): Promise<void> {
   }
 }
 
+/** Resolves once everything written to `s` so far has left the process (a pipe's reader may be slow). */
+function drained(s: NodeJS.WriteStream): Promise<void> {
+  return new Promise((resolve) => {
+    if (s.destroyed || !s.writable) return resolve();
+    s.write('', () => resolve());
+  });
+}
+
+// a reader that stops early (`… | head`) closes the pipe: that ends the command quietly, not with a stack trace
+for (const s of [process.stdout, process.stderr]) s.on('error', (e: NodeJS.ErrnoException) => e.code === 'EPIPE' && process.exit(process.exitCode ?? 0));
+filterProcessStderr();
 await main();
-// Dawn and child processes can keep handles open; a finished command must not hang
-setImmediate(() => process.exit(process.exitCode ?? 0));
+flushStderrFilter();
+// Dawn and child processes can keep handles open, so a finished command exits explicitly, but only once its output
+// has drained: `process.exit` drops what a pipe has not taken yet (a slow reader got 64 KiB of 190)
+await Promise.all([drained(process.stdout), drained(process.stderr)]);
+process.exit(process.exitCode ?? 0);

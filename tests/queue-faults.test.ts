@@ -95,16 +95,16 @@ describe('queued builds under faults', { timeout: 600_000 }, () => {
     const out = join(root, 'restarted');
     const build = startCli(['build', '--preset', 'smoke', '--episodes', EPISODES, '--out', out, '--redis', redis.url, '--prefix', prefix, '--workers', '1', '--lock-ms', '3000']);
     try {
-      await waitFor('a first episode', () => /episode 1\//.test(build.stderr) || build.child.exitCode !== null, 120_000);
+      await waitFor('a first episode', () => /episodes 1\//.test(build.stderr) || build.child.exitCode !== null, 120_000);
       await redis.shutdownSave();
       await sleep(1500);
       await redis.start();
-      await waitFor('a second episode', () => /episode 2\//.test(build.stderr) || build.child.exitCode !== null, 120_000);
+      await waitFor('a second episode', () => /episodes 2\//.test(build.stderr) || build.child.exitCode !== null, 120_000);
       await redis.crash(true);
       await sleep(1500);
       await redis.start();
       const r = await waitFor('the build to finish', () => (build.child.exitCode !== null ? build.exited : null), 300_000, 500);
-      t.diagnostic(r.stderr.trim().split('\n').filter((l) => !l.startsWith('episode')).join(' | '));
+      t.diagnostic(r.stderr.trim().split('\n').filter((l) => !l.startsWith('episodes ')).join(' | '));
       assert.equal(r.status, 0, r.stderr);
       assert.match(r.stderr, /Redis lost build [0-9a-f]{16}; started run 2/, 'the waiting build noticed the lost data and re-enqueued the rest');
       assertSameDataset(out);

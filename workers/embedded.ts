@@ -1,5 +1,6 @@
 // The embedded runner: a whole build in this process and N local child processes, no Redis — the same stages as a
-// queued build's flow. Episodes are handed out by index to the children (each keeps its own renderer and physics);
+// queued build's flow. Episodes are handed out by index to the children (each keeps its own renderer and physics;
+// this process never opens the GPU, so it can filter the children's stderr, generators/rendering/driver-noise.ts);
 // a shard group is packed here (workers/shard-job.ts) as soon as its last episode is committed, one group at a
 // time, while the children render on; finalize runs once every group has committed. The same jobs in the same
 // dependency order as the queue, so the bytes are the same.
@@ -10,8 +11,8 @@ import type { BuildConfig } from '../schemas/config.js';
 import { buildId } from '../schemas/identity.js';
 import type { PackResult } from '../export/assemble.js';
 import type { FragmentInfo } from '../export/fragment.js';
-import { processEpisode } from './episode-job.js';
 import { finalizeBuild } from './finalize-job.js';
+import { pipeChildStderr } from '../generators/rendering/driver-noise.js';
 import { shardGroups, type ShardGroup } from '../schemas/identity.js';
 import { packShardGroup } from './shard-job.js';
 import { workDirOf, writeBuildMarker } from './work-dir.js';
@@ -37,7 +38,8 @@ type Runner = (index: number) => Promise<FragmentInfo>;
 const childPath = fileURLToPath(new URL(`./episode-child${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url));
 
 function childRunner(config: BuildConfig, workDir: string): { run: Runner; close: () => void } {
-  const child: ChildProcess = fork(childPath, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child: ChildProcess = fork(childPath, [], { stdio: ['ignore', 'inherit', 'pipe', 'ipc'] });
+  pipeChildStderr(child);
   const waiting = new Map<number, { resolve: (f: FragmentInfo) => void; reject: (e: Error) => void }>();
   let exited: Error | null = null;
   child.on('message', (m: { index: number; info?: FragmentInfo; error?: string }) => {
@@ -96,9 +98,7 @@ export async function runEmbeddedBuild(config: BuildConfig, outDir: string, opts
   await writeBuildMarker(outDir, buildId(config));
   const total = config.episodes;
   const progress: BuildProgress = { done: 0, failed: 0, total };
-  const runners = opts.workers <= 1
-    ? [{ run: ((i: number) => processEpisode(config, i, workDir)) as Runner, close: () => {} }]
-    : Array.from({ length: opts.workers }, () => childRunner(config, workDir));
+  const runners = Array.from({ length: Math.max(1, opts.workers) }, () => childRunner(config, workDir));
   const groups = groupPacker(config, outDir);
   let next = 0;
   try {

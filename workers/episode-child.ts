@@ -1,6 +1,6 @@
 // A local episode worker process of the embedded runner: receives {config, workDir, index}, answers with the
 // committed fragment's info or the error text.
-import './orphan-guard.js';
+import '../core/orphan-guard.js';
 import type { BuildConfig } from '../schemas/config.js';
 import { processEpisode } from './episode-job.js';
 

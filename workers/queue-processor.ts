@@ -6,7 +6,7 @@
 // The worker (workers/queue-worker.ts) has already checked the payload and looked up the run's record in Redis (a
 // build's config, a convert's spec, an import's model list); it sends `{payload, configJson, failedForGood}`. All
 // are checked again here: a child never trusts its input.
-import './orphan-guard.js';
+import '../core/orphan-guard.js';
 import { rm } from 'node:fs/promises';
 import type { SandboxedJob } from 'bullmq';
 import { parseBuildConfig, type BuildConfig } from '../schemas/config.js';

@@ -13,15 +13,51 @@ import { ROBOT_STATIONS } from '../../assets/robots/index.js';
 /** Free space kept around an object a task will grasp: an open finger and its approach beside it. */
 const FINGER_ROOM = 0.03;
 
-
 function draw(config: BuildConfig, candidates: readonly string[], rng: Rng, shapes: BuildConfig['scene']['shapes'], size: [number, number]): ObjectDraw {
   return config.scene.objects === 'library' ? drawLibraryObject(candidates, rng) : drawPrimitive(shapes, rng, size);
 }
 
+/** A configured camera, its position moved by `offset` (the per-episode jitter; none by default). */
+export function cameraAt(cfg: BuildConfig['cameras'][number], offset: Vec3 = [0, 0, 0]): CameraSpec {
+  const position: Vec3 = [cfg.position[0] + offset[0], cfg.position[1] + offset[1], cfg.position[2] + offset[2]];
+  return { name: cfg.name, width: cfg.width, height: cfg.height, fovYDeg: cfg.fov_y_deg, position, target: [...cfg.target], near: 0.02, far: 5 };
+}
+
 function sampleCamera(cfg: BuildConfig['cameras'][number], rng: Rng): CameraSpec {
   const j = cfg.position_jitter;
-  const position: Vec3 = [cfg.position[0] + rng.uniform(-j, j), cfg.position[1] + rng.uniform(-j, j), cfg.position[2] + rng.uniform(-j, j)];
-  return { name: cfg.name, width: cfg.width, height: cfg.height, fovYDeg: cfg.fov_y_deg, position, target: [...cfg.target], near: 0.02, far: 5 };
+  return cameraAt(cfg, [rng.uniform(-j, j), rng.uniform(-j, j), rng.uniform(-j, j)]);
+}
+
+/** The table: a fixed slab whose top is z = 0 (core/scene.ts TABLE_SIZE), in `material`. */
+export function tableObject(material: SceneObject['material']): SceneObject {
+  return {
+    id: TABLE_ID, name: 'table', category: 'table', synonyms: ['table'], assetId: 'primitive/table',
+    shape: { kind: 'box', size: TABLE_SIZE }, material, body: 'fixed', mass: 0, friction: 0.6, restitution: 0.05,
+    pose: { position: [0, 0, -TABLE_SIZE[2] / 2], quaternion: [0, 0, 0, 1] }, annotated: false,
+  };
+}
+
+/** Where an object stands on the table in a scene being sampled: its centre, footprint radius and wanted free space. */
+export interface Placed {
+  x: number;
+  y: number;
+  r: number;
+  gap: number;
+}
+
+/**
+ * Up to `want` free spots for an object of footprint radius `r` that wants `gap` of free space around it, drawn
+ * uniformly in the drop area (x then y per try, 200 tries): inside the area, as far from every placed object as
+ * either's gap asks, and where `reachable` says.
+ */
+export function freeSpots(placed: readonly Placed[], r: number, gap: number, area: readonly [number, number], rng: Rng, want = 1, reachable: (x: number, y: number) => boolean = () => true): { x: number; y: number }[] {
+  const spots: { x: number; y: number }[] = [];
+  for (let tries = 0; tries < 200 && spots.length < want; tries++) {
+    const x = rng.uniform(-area[0] + r, area[0] - r);
+    const y = rng.uniform(-area[1] + r, area[1] - r);
+    if (reachable(x, y) && placed.every((p) => Math.hypot(p.x - x, p.y - y) > p.r + r + Math.max(p.gap, gap))) spots.push({ x, y });
+  }
+  return spots;
 }
 
 /** The scripted pusher: a vertical rod whose lower tip is the tool-centre point. */
@@ -31,12 +67,7 @@ export const PUSHER_HOME: Vec3 = [-0.3, 0, 0.3];
 export function sampleScene(config: BuildConfig, rng: Rng): Scene {
   const objects: SceneObject[] = [];
   const table = rng.pick(TABLE_COLORS);
-  objects.push({
-    id: TABLE_ID, name: 'table', category: 'table', synonyms: ['table'], assetId: 'primitive/table',
-    shape: { kind: 'box', size: TABLE_SIZE }, material: { colorName: table.name, rgb: table.rgb, roughness: rng.uniform(0.6, 0.9), metalness: 0 },
-    body: 'fixed', mass: 0, friction: 0.6, restitution: 0.05,
-    pose: { position: [0, 0, -TABLE_SIZE[2] / 2], quaternion: [0, 0, 0, 1] }, annotated: false,
-  });
+  objects.push(tableObject({ colorName: table.name, rgb: table.rgb, roughness: rng.uniform(0.6, 0.9), metalness: 0 }));
   objects.push({
     id: PUSHER_ID, name: 'pusher', category: 'pusher', synonyms: ['pusher', 'rod'], assetId: 'primitive/pusher',
     shape: { ...PUSHER_SHAPE }, material: { colorName: 'silver', rgb: [0.75, 0.75, 0.78], roughness: 0.35, metalness: 0.3 },
@@ -52,7 +83,7 @@ export function sampleScene(config: BuildConfig, rng: Rng): Scene {
   const count = Math.max(rng.int(objects_min, objects_max), pools.length);
   const station = pools.length > 0 ? ROBOT_STATIONS[config.task.robot] : null;
   // `gap`: the free space an object wants around it (a task's object: room for the fingers beside it)
-  const placed: { x: number; y: number; r: number; gap: number }[] = [];
+  const placed: Placed[] = [];
   const names = new Set<string>();
   for (let k = 0; k < count; k++) {
     const from = pools[k] ?? candidates;
@@ -84,12 +115,7 @@ export function sampleScene(config: BuildConfig, rng: Rng): Scene {
       return dist >= station.reach[0] && dist <= station.reach[1];
     };
     const gap = required && !d.roles?.length ? FINGER_ROOM : 0.015;
-    const spots: { x: number; y: number }[] = [];
-    for (let tries = 0; tries < 200 && spots.length < (required && k === 0 ? 8 : 1); tries++) {
-      const x = rng.uniform(-area[0] + r, area[0] - r);
-      const y = rng.uniform(-area[1] + r, area[1] - r);
-      if (reachable(x, y) && placed.every((p) => Math.hypot(p.x - x, p.y - y) > p.r + r + Math.max(p.gap, gap))) spots.push({ x, y });
-    }
+    const spots = freeSpots(placed, r, gap, area, rng, required && k === 0 ? 8 : 1, reachable);
     if (spots.length === 0) return false;
     const spot = spots.reduce((a, b) => (Math.abs(b.y) > Math.abs(a.y) ? b : a));
     placed.push({ ...spot, r, gap });

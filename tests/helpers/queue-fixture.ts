@@ -47,8 +47,7 @@ export function startCli(args: string[], env: NodeJS.ProcessEnv = {}): Proc {
   p.exited = new Promise((resolve) => {
     child.on('exit', (code, signal) => {
       procs.delete(child);
-      const stderr = p.stderr.split('\n').filter((l) => !l.startsWith('Warning: maxDynamic')).join('\n');
-      resolve({ status: code ?? (signal ? -1 : null), stdout: p.stdout, stderr });
+      resolve({ status: code ?? (signal ? -1 : null), stdout: p.stdout, stderr: p.stderr });
     });
   });
   return p;

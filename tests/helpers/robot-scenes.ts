@@ -1,6 +1,8 @@
 // Scenes for robot demo tests and the demo benchmark: seeded procedural primitives plus, until the asset library
 // provides bowls and trays to the sampler, an open tray built from five boxes (floor and four walls) as one mesh
-// object whose collider is those five convex parts.
+// object whose collider is those five convex parts. The table, the cameras and the free-spot search are the scene
+// sampler's own (generators/scene/sample.ts); only the draw of primitives is fixed here, so these scenes stay what
+// the robot tests were tuned on while the sampler's draws grow.
 import { presetConfig } from '../../schemas/presets.js';
 import type { BuildConfig } from '../../schemas/config.js';
 import type { Vec3 } from '../../core/math.js';
@@ -8,7 +10,8 @@ import { quatFromAxisAngle, quatMultiply } from '../../core/math.js';
 import { Rng } from '../../core/random.js';
 import { OBJECT_COLORS } from '../../generators/scene/palette.js';
 import type { Scene, SceneObject, Shape } from '../../core/scene.js';
-import { shapeHalfExtents } from '../../core/scene.js';
+import { FIRST_OBJECT_ID, shapeHalfExtents } from '../../core/scene.js';
+import { cameraAt, freeSpots, type Placed, tableObject } from '../../generators/scene/sample.js';
 
 function boxMesh(center: Vec3, size: Vec3, positions: number[], indices: number[]): Float32Array {
   const base = positions.length / 3;
@@ -81,8 +84,8 @@ export function robotTestScene(seed: number, opts: { container?: boolean; reach?
   const [ax, ay] = opts.area ?? config.scene.area;
   const scene = tableScene([]);
   scene.seed = seed;
-  scene.cameras = config.cameras.map((c) => ({ name: c.name, width: c.width, height: c.height, fovYDeg: c.fov_y_deg, position: [...c.position], target: [...c.target], near: 0.02, far: 5 }));
-  const placed: { x: number; y: number; r: number }[] = [];
+  scene.cameras = config.cameras.map((c) => cameraAt(c));
+  const placed: Placed[] = [];
   const names = new Set<string>();
   const count = rng.int(3, 8);
   for (let k = 0; k < count; k++) {
@@ -94,16 +97,12 @@ export function robotTestScene(seed: number, opts: { container?: boolean; reach?
     const quaternion = quatMultiply(quatFromAxisAngle([0, 0, 1], rng.uniform(-Math.PI, Math.PI)), lying ? quatFromAxisAngle([1, 0, 0], Math.PI / 2) : [0, 0, 0, 1]);
     const h = shapeHalfExtents(shape);
     const r = Math.hypot(h[0], h[1], lying ? h[2] : 0);
-    let spot: { x: number; y: number } | undefined;
-    for (let t = 0; t < 200 && !spot; t++) {
-      const x = rng.uniform(-ax + r, ax - r), y = rng.uniform(-ay + r, ay - r);
-      if (placed.every((p) => Math.hypot(p.x - x, p.y - y) > p.r + r + 0.015)) spot = { x, y };
-    }
+    const [spot] = freeSpots(placed, r, 0.015, [ax, ay], rng);
     if (!spot) break;
-    placed.push({ ...spot, r });
+    placed.push({ ...spot, r, gap: 0.015 });
     names.add(name);
     scene.objects.push({
-      id: 3 + k, name, category, synonyms, assetId: `primitive/${category}`, shape,
+      id: FIRST_OBJECT_ID + k, name, category, synonyms, assetId: `primitive/${category}`, shape,
       material: { colorName: color.name, rgb: color.rgb, roughness: rng.uniform(0.3, 0.8), metalness: 0 },
       body: 'dynamic', mass: 0, friction: rng.uniform(0.5, 0.8), restitution: 0.05,
       pose: { position: [spot.x, spot.y, (lying ? h[1] : h[2]) + 0.003], quaternion }, annotated: true,
@@ -123,15 +122,11 @@ export function robotTestScene(seed: number, opts: { container?: boolean; reach?
   return scene;
 }
 
-/** A bare table with the given objects (ids from 3), no cameras: for physics-only tests. */
+/** A bare table with the given objects (ids from FIRST_OBJECT_ID), no cameras: for physics-only tests. */
 export function tableScene(objects: { shape: SceneObject['shape']; position: Vec3; mass?: number; friction?: number; name?: string }[]): Scene {
-  const table: SceneObject = {
-    id: 1, name: 'table', category: 'table', synonyms: ['table'], assetId: 'primitive/table', shape: { kind: 'box', size: [1.4, 1.2, 0.05] },
-    material: { colorName: 'white', rgb: [0.8, 0.8, 0.8], roughness: 0.8, metalness: 0 }, body: 'fixed', mass: 0, friction: 0.6, restitution: 0.05,
-    pose: { position: [0, 0, -0.025], quaternion: [0, 0, 0, 1] }, annotated: false,
-  };
+  const table = tableObject({ colorName: 'white', rgb: [0.8, 0.8, 0.8], roughness: 0.8, metalness: 0 });
   const objs: SceneObject[] = objects.map((o, k) => ({
-    id: 3 + k, name: o.name ?? `red block ${k + 1}`, category: 'block', synonyms: ['block'], assetId: 'test/block', shape: o.shape,
+    id: FIRST_OBJECT_ID + k, name: o.name ?? `red block ${k + 1}`, category: 'block', synonyms: ['block'], assetId: 'test/block', shape: o.shape,
     material: { colorName: 'red', rgb: [0.8, 0.1, 0.1], roughness: 0.5, metalness: 0 }, body: 'dynamic', mass: o.mass ?? 0, friction: o.friction ?? 0.6,
     restitution: 0.05, pose: { position: o.position, quaternion: [0, 0, 0, 1] }, annotated: true,
   }));
