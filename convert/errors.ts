@@ -5,7 +5,3 @@ import { PlaceError } from '../core/errors.js';
 export class InputError extends PlaceError {
   override name = 'InputError';
 }
-
-export function isInputError(e: unknown): e is InputError {
-  return e instanceof InputError;
-}

@@ -18,33 +18,12 @@ export function mat4Multiply(a: Mat4, b: Mat4): Mat4 {
   return o;
 }
 
-/** Rotation about a unit axis by `angle`, as a rigid transform. */
-export function axisAngleMat4(axis: Vec3, angle: number): Mat4 {
-  const [x, y, z] = axis;
-  const c = Math.cos(angle), s = Math.sin(angle), t = 1 - c;
-  return [
-    t * x * x + c, t * x * y - s * z, t * x * z + s * y, 0,
-    t * x * y + s * z, t * y * y + c, t * y * z - s * x, 0,
-    t * x * z - s * y, t * y * z + s * x, t * z * z + c, 0,
-    0, 0, 0, 1,
-  ];
-}
-
-export function translationMat4(v: Vec3): Mat4 {
-  return [1, 0, 0, v[0], 0, 1, 0, v[1], 0, 0, 1, v[2], 0, 0, 0, 1];
-}
-
 export function mat4Position(m: Mat4): Vec3 {
   return [m[3], m[7], m[11]];
 }
 
 export function mat4Rotation(m: Mat4): Mat3 {
   return [m[0], m[1], m[2], m[4], m[5], m[6], m[8], m[9], m[10]];
-}
-
-/** Column `c` of the rotation part: the frame's x (0), y (1) or z (2) axis in the parent frame. */
-export function mat4Axis(m: Mat4, c: 0 | 1 | 2): Vec3 {
-  return [m[c], m[4 + c], m[8 + c]];
 }
 
 /** Unit quaternion of a row-major rotation matrix (Shepperd's method: stable for every rotation). */
@@ -75,14 +54,6 @@ export function mat4ToPose(m: Mat4): Pose {
 }
 
 export { poseToMat4 };
-
-export function composePoses(a: Pose, b: Pose): Pose {
-  return mat4ToPose(mat4Multiply(poseToMat4(a), poseToMat4(b)));
-}
-
-export function quatConjugate(q: Quat): Quat {
-  return [-q[0], -q[1], -q[2], q[3]];
-}
 
 /** URDF `rpy` (fixed axes X, Y, Z — the SPEC's extrinsic XYZ) as a quaternion. */
 export function rpyToQuat(rpy: Vec3): Quat {

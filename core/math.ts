@@ -14,8 +14,6 @@ export interface Pose {
   quaternion: Quat;
 }
 
-export const IDENTITY_QUAT: Quat = [0, 0, 0, 1];
-
 export function add(a: Vec3, b: Vec3): Vec3 {
   return [a[0] + b[0], a[1] + b[1], a[2] + b[2]];
 }

@@ -95,12 +95,6 @@ export const TABLE_SIZE: Vec3 = [1.4, 1.2, 0.05];
 /** Half the table top's extent in x and y: where objects, drop areas and pushes must stay. */
 export const TABLE_HALF: readonly [number, number] = [TABLE_SIZE[0] / 2, TABLE_SIZE[1] / 2];
 
-export function objectById(scene: Scene, id: number): SceneObject {
-  const o = scene.objects.find((x) => x.id === id);
-  if (!o) throw new Error(`scene has no object with id ${id}`);
-  return o;
-}
-
 /** Radius of the footprint about the local z axis, standing as modelled (what must fit inside a bowl's walls). */
 export function shapeFootprintRadius(shape: Shape): number {
   switch (shape.kind) {

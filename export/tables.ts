@@ -1,5 +1,4 @@
 // Rows (schemas/records.ts) ↔ Arrow record batches and IPC stream bytes, for the three kinds of table of a dataset.
-import type { RecordBatch } from 'apache-arrow';
 import type { EpisodeRecord, Stage1Sample, Stage2Frame } from '../schemas/records.js';
 import { stage1FromRecord, stage1Schema, stage1ToRecord } from '../schemas/stage1.js';
 import {
@@ -11,14 +10,10 @@ import {
   type Stage2Layout,
 } from '../schemas/stage2.js';
 import { episodeFromRecord, episodesSchema, episodeToRecord } from '../schemas/episodes.js';
-import { ipcToRecords, recordsToIpc, toRecordBatch } from './arrow-codec.js';
+import { ipcToRecords, recordsToIpc } from './arrow-codec.js';
 
 /** Rows per record batch inside a stream: small enough that 32-bit binary offsets never overflow with big images. */
 export const BATCH_ROWS = 256;
-
-export function stage1RecordBatch(rows: readonly Stage1Sample[]): RecordBatch {
-  return toRecordBatch(stage1Schema(), rows.map(stage1ToRecord));
-}
 
 export function stage1ToIpc(rows: readonly Stage1Sample[]): Uint8Array {
   return recordsToIpc(stage1Schema(), rows.map(stage1ToRecord), BATCH_ROWS);
@@ -34,11 +29,6 @@ function layoutFor(frames: readonly Stage2Frame[], layout?: Stage2Layout): Stage
   return l;
 }
 
-export function stage2RecordBatch(frames: readonly Stage2Frame[], layout?: Stage2Layout): RecordBatch {
-  const l = layoutFor(frames, layout);
-  return toRecordBatch(stage2SchemaFor(l), frames.map((f) => stage2ToRecord(f, l)));
-}
-
 export function stage2ToIpc(frames: readonly Stage2Frame[], layout?: Stage2Layout): Uint8Array {
   const l = layoutFor(frames, layout);
   return recordsToIpc(stage2SchemaFor(l), frames.map((f) => stage2ToRecord(f, l)), BATCH_ROWS);
@@ -48,10 +38,6 @@ export function stage2FromIpc(bytes: Uint8Array): { layout: Stage2Layout; frames
   const { schema, records } = ipcToRecords(bytes);
   const layout = stage2LayoutFromSchema(schema);
   return { layout, frames: records.map((r) => stage2FromRecord(r, layout)) };
-}
-
-export function episodesRecordBatch(rows: readonly EpisodeRecord[]): RecordBatch {
-  return toRecordBatch(episodesSchema(), rows.map(episodeToRecord));
 }
 
 export function episodesToIpc(rows: readonly EpisodeRecord[]): Uint8Array {

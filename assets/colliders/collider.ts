@@ -4,7 +4,6 @@
 import type { Vec3 } from '../../core/math.js';
 import type { Shape } from '../../core/scene.js';
 import type { ColliderKind } from '../core/asset.js';
-import { type Aabb, aabbOfPoints } from '../geometry/mesh.js';
 import { hullOf } from './hull.js';
 
 export type PrimitiveShape = Exclude<Shape, { kind: 'mesh' }>;
@@ -15,10 +14,6 @@ export type Collider =
 
 export function colliderKind(c: Collider): ColliderKind {
   return c.kind;
-}
-
-export function colliderPartCount(c: Collider): number {
-  return c.kind === 'primitive' ? 1 : c.parts.length;
 }
 
 /** Volume in m³ (parts may overlap a little at joints; the overlap is small by construction). */
@@ -35,26 +30,6 @@ export function primitiveVolume(s: PrimitiveShape): number {
     case 'cone':
       return (Math.PI * s.radius ** 2 * s.height) / 3;
   }
-}
-
-export function primitiveAabb(s: PrimitiveShape): Aabb {
-  let h: Vec3;
-  switch (s.kind) {
-    case 'box':
-      h = [s.size[0] / 2, s.size[1] / 2, s.size[2] / 2];
-      break;
-    case 'sphere':
-      h = [s.radius, s.radius, s.radius];
-      break;
-    case 'cylinder':
-    case 'cone':
-      h = [s.radius, s.radius, s.height / 2];
-      break;
-    case 'capsule':
-      h = [s.radius, s.radius, s.height / 2 + s.radius];
-      break;
-  }
-  return { min: [-h[0], -h[1], -h[2]], max: h };
 }
 
 /** Volume and centre of mass of a uniform-density collider; per-part volumes for distributing mass over parts. */
@@ -76,8 +51,4 @@ export function colliderMassProperties(c: Collider): { volume: number; centroid:
   }
   if (volume > 0) for (let k = 0; k < 3; k++) centroid[k] /= volume;
   return { volume, centroid, partVolumes };
-}
-
-export function colliderAabb(c: Collider): Aabb {
-  return c.kind === 'primitive' ? primitiveAabb(c.shape) : aabbOfPoints(...c.parts);
 }

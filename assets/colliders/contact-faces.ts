@@ -4,59 +4,13 @@
 // it rocks, sinks at one corner, and whatever is put on it finds no support. So every planar face with more than
 // four vertices is reduced to the largest quad of its vertices, and the other vertices of that face are pulled
 // inward along its normal by a 5° chamfer (a smaller tilt would be merged back into the face by parry's coplanarity
-// tolerance). Faces are found the way parry finds them: adjacent hull triangles whose normals differ by less than
-// acos(1 - sqrt(f32::EPSILON)) ≈ 1.5° are one face, so a finely tessellated curve can be one big "face" too.
+// tolerance). Faces are the hull's planar faces (hull.ts planarFaces: triangles on one plane, normals within ~0.8°);
+// parry merges adjacent triangles within acos(1 - sqrt(f32::EPSILON)) ≈ 1.5°, so a finely tessellated curve can be
+// one big "face" to it as well.
 // The bounding box does not change: the quad stays on the face's plane.
 import type { Vec3 } from '../../core/math.js';
-import { type Hull, hullOf, planarFaces } from './hull.js';
+import { hullOf, planarFaces } from './hull.js';
 
-/** parry merges adjacent triangles when n1·n2 > 1 - sqrt(f32::EPSILON); a little wider here to be safe. */
-const MERGE_COS = 1 - 1e-3;
-
-interface Face {
-  normal: Vec3;
-  /** hull vertex indices (into Hull.vertices / 3) */
-  verts: number[];
-}
-
-/** Hull triangles grouped into faces as parry groups them (adjacency + normal tolerance, transitively). */
-export function parryFaces(h: Hull): Face[] {
-  const nt = h.triangles.length / 3;
-  const parent = Array.from({ length: nt }, (_, i) => i);
-  const find = (i: number): number => (parent[i] === i ? i : (parent[i] = find(parent[i])));
-  const edges = new Map<string, number>();
-  for (let t = 0; t < nt; t++) {
-    for (let k = 0; k < 3; k++) {
-      const a = h.triangles[t * 3 + k], b = h.triangles[t * 3 + ((k + 1) % 3)];
-      const key = a < b ? `${a},${b}` : `${b},${a}`;
-      const o = edges.get(key);
-      if (o === undefined) {
-        edges.set(key, t);
-        continue;
-      }
-      const n1 = h.normals[t], n2 = h.normals[o];
-      if (n1[0] * n2[0] + n1[1] * n2[1] + n1[2] * n2[2] > MERGE_COS) parent[find(t)] = find(o);
-    }
-  }
-  const groups = new Map<number, { n: Vec3; v: Set<number> }>();
-  for (let t = 0; t < nt; t++) {
-    const r = find(t);
-    let g = groups.get(r);
-    if (!g) {
-      g = { n: [0, 0, 0], v: new Set() };
-      groups.set(r, g);
-    }
-    const n = h.normals[t];
-    for (let k = 0; k < 3; k++) {
-      g.n[k] += n[k];
-      g.v.add(h.triangles[t * 3 + k]);
-    }
-  }
-  return [...groups.values()].map((g) => {
-    const l = Math.hypot(...g.n) || 1;
-    return { normal: [g.n[0] / l, g.n[1] / l, g.n[2] / l], verts: [...g.v] };
-  });
-}
 
 const CHAMFER = Math.tan((5 * Math.PI) / 180);
 

@@ -133,10 +133,6 @@ export function transformInPlace(points: Float32Array, r: number[] | null, t: Ve
   }
 }
 
-export function scaleInPlace(points: Float32Array, s: number): void {
-  for (let i = 0; i < points.length; i++) points[i] *= s;
-}
-
 /** Signed volume by the divergence theorem; meaningful for closed, consistently wound meshes only. */
 export function signedVolume(m: Pick<MeshData, 'positions' | 'indices'>): number {
   const p = m.positions;

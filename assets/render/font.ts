@@ -43,7 +43,3 @@ export function drawText(img: Uint8Array, w: number, h: number, x: number, y: nu
     cx += GLYPH_W;
   }
 }
-
-export function textWidth(text: string): number {
-  return text.length * GLYPH_W;
-}

@@ -18,8 +18,6 @@ export interface ReaderOptions {
   toleranceS?: number;
 }
 
-export const DEFAULT_READER_OPTIONS: ReaderOptions = { imageFormat: 'jpeg' };
-
 /** Columns that say where a row is rather than what the robot did. */
 export const BOOKKEEPING = new Set(['index', 'episode_index', 'frame_index', 'task_index', 'timestamp']);
 
