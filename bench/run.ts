@@ -11,6 +11,7 @@ const runs: [string, string[]][] = [
   ['demos.ts', ['--seeds', '50']],
   ['demos.ts', ['--scenes', 'library', '--seeds', '50']],
   ['queue.ts', []],
+  ['workers.ts', ['4']],
 ];
 let failed = 0;
 for (const [file, args] of runs) {
