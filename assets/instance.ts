@@ -3,12 +3,13 @@
 // the mesh with its convex collider parts).
 import type { Vec3 } from '../core/math.js';
 import type { Rng } from '../core/random.js';
-import type { Material, Shape } from '../core/scene.js';
+import type { Material, Shape, TextureRef } from '../core/scene.js';
 import { type AssetEntry, type Role, assetRef } from './core/asset.js';
 import { type Collider, colliderMassProperties } from './colliders/collider.js';
 import type { MeshData } from './geometry/mesh.js';
 import { colorRgb } from './materials/palette.js';
-import type { TextureKind } from './materials/textures.js';
+import { resolveInside } from './core/paths.js';
+import { TEXTURE_KINDS, type TextureKind } from './materials/textures.js';
 
 /** The geometry behind an entry (regenerated for procedural assets, read from the GLB for imported ones). */
 export interface AssetGeometry {
@@ -46,8 +47,8 @@ export interface AssetInstance {
   /** per-vertex sRGB (mesh shapes): the chosen colour, or a part's fixed accent (stem, cap, tyre) */
   vertexColors?: Float32Array;
   uvs?: Float32Array;
-  /** procedural texture to tint with the colour (see materials/textures.ts), or an imported texture file */
-  texture?: { kind: TextureKind; seed: number } | { file: string };
+  /** the surface image: a procedural pattern drawn in the colour (materials/textures.ts), or an imported texture file */
+  texture?: TextureRef;
 }
 
 export interface InstanceChoice {
@@ -62,7 +63,11 @@ function boxCorners(size: Vec3): Float32Array {
   return Float32Array.from(p);
 }
 
-export function instantiate(entry: AssetEntry, geom: AssetGeometry, choice: InstanceChoice | Rng = {}): AssetInstance {
+/**
+ * An entry made concrete: colour and material drawn by `choice`, Shape, mass, collider parts. An imported texture is
+ * a file of the library at `libraryRoot`: the instance names it by its absolute path.
+ */
+export function instantiate(entry: AssetEntry, geom: AssetGeometry, choice: InstanceChoice | Rng = {}, libraryRoot = ''): AssetInstance {
   const c: InstanceChoice = 'next' in choice ? { rng: choice as Rng } : choice;
   const colorName = c.colorName ?? (c.rng ? c.rng.pick(entry.colorChoices) : entry.colorName);
   if (!entry.colorChoices.includes(colorName)) {
@@ -100,11 +105,17 @@ export function instantiate(entry: AssetEntry, geom: AssetGeometry, choice: Inst
       vertexColors[i] = a === undefined || Number.isNaN(a) ? rgb[i % 3] : a;
     }
   }
-  const texture = entry.material.texture
-    ? entry.source.kind === 'imported'
-      ? { file: entry.material.texture }
-      : { kind: entry.material.texture as TextureKind, seed: parseInt(entry.hash.slice(0, 8), 16) }
-    : undefined;
+  let texture: TextureRef | undefined;
+  if (entry.material.texture) {
+    if (entry.source.kind === 'imported') {
+      const file = resolveInside(libraryRoot || '.', entry.material.texture);
+      if (!file) throw new Error(`${entry.id}: texture path "${entry.material.texture}" leaves the library root`);
+      texture = { file: libraryRoot ? file : entry.material.texture };
+    }
+    else if ((TEXTURE_KINDS as readonly string[]).includes(entry.material.texture)) {
+      texture = { pattern: entry.material.texture as TextureKind, seed: parseInt(entry.hash.slice(0, 8), 16), rgb };
+    } else throw new Error(`${entry.id}: unknown texture pattern "${entry.material.texture}"`);
+  }
   return {
     assetId: entry.id,
     assetRef: assetRef(entry),
@@ -129,4 +140,30 @@ export function instantiate(entry: AssetEntry, geom: AssetGeometry, choice: Inst
     ...(shape.kind === 'mesh' ? { uvs: mesh.uvs } : {}),
     ...(texture ? { texture } : {}),
   };
+}
+
+/**
+ * What a renderer draws for an instance: its Shape and its Material, texture included. One definition for scenes
+ * (generators/scene/objects.ts) and thumbnails. On a textured mesh the image carries the colour; accent parts (a stem,
+ * a cap, a handle: triangles whose vertices all have a colour of their own) keep their vertex colours and show no
+ * image: they go last in the index list, after `texturedTriangles`.
+ */
+export function instanceAppearance(a: AssetInstance): { shape: Shape; material: Material } {
+  const material: Material = a.texture ? { ...a.material, texture: a.texture } : a.material;
+  if (a.shape.kind !== 'mesh') return { shape: a.shape, material };
+  if (!a.texture) return { shape: a.vertexColors ? { ...a.shape, colors: a.vertexColors } : a.shape, material };
+  const withUvs = { ...a.shape, ...(a.uvs ? { uvs: a.uvs } : {}) };
+  if (!a.vertexColors) return { shape: withUvs, material };
+  // vertex colours are float32: the base colour as stored there
+  const base = a.material.rgb.map(Math.fround);
+  const vc = a.vertexColors;
+  const accent = (i: number) => vc[i * 3] !== base[0] || vc[i * 3 + 1] !== base[1] || vc[i * 3 + 2] !== base[2];
+  const idx = a.shape.indices;
+  const textured: number[] = [];
+  const plain: number[] = [];
+  for (let t = 0; t < idx.length; t += 3) (accent(idx[t]) && accent(idx[t + 1]) && accent(idx[t + 2]) ? plain : textured).push(idx[t], idx[t + 1], idx[t + 2]);
+  if (plain.length === 0) return { shape: withUvs, material };
+  const colors = new Float32Array(vc.length).fill(1);
+  for (let i = 0; i < vc.length / 3; i++) if (accent(i)) colors.set(vc.subarray(i * 3, i * 3 + 3), i * 3);
+  return { shape: { ...withUvs, indices: Uint32Array.from([...textured, ...plain]), colors, texturedTriangles: textured.length / 3 }, material };
 }

@@ -12,7 +12,7 @@ import { DEFAULT_TEST_SHARE, withSplits } from './core/splits.js';
 import { type AssetGeometry, type AssetInstance, type InstanceChoice, instantiate } from './instance.js';
 import { readStoredGlb } from './import/glb-store.js';
 import { generate } from './procedural/generate.js';
-import { type Texture, makeTexture } from './materials/textures.js';
+import { type Texture, type TextureKind, makeTexture } from './materials/textures.js';
 import sharp from 'sharp';
 import { FAMILIES, family } from './procedural/index.js';
 
@@ -143,7 +143,7 @@ export class AssetLibrary {
    */
   async textureImage(inst: AssetInstance, size = 256): Promise<Texture | null> {
     if (!inst.texture) return null;
-    if ('kind' in inst.texture) return makeTexture(inst.texture.kind, inst.material.rgb, inst.texture.seed, size);
+    if ('pattern' in inst.texture) return makeTexture(inst.texture.pattern as TextureKind, inst.texture.rgb, inst.texture.seed, size);
     const { data, info } = await sharp(inst.texture.file).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
     return { width: info.width, height: info.height, rgba: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
   }
@@ -151,10 +151,7 @@ export class AssetLibrary {
   /** An entry made concrete for one scene: colour and material drawn by `choice`, Shape, mass, collider parts. */
   instantiate(entry: AssetEntry | string, choice: InstanceChoice | Rng = {}): AssetInstance {
     const e = typeof entry === 'string' ? this.get(entry) : entry;
-    const inst = instantiate(e, this.geometry(e), choice);
-    // an imported texture is a library file: hand out its absolute path
-    if (inst.texture && 'file' in inst.texture) inst.texture = { file: resolveInside(this.root, inst.texture.file)! };
-    return inst;
+    return instantiate(e, this.geometry(e), choice, this.root);
   }
 }
 

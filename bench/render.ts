@@ -17,6 +17,7 @@ import { Renderer, shutdownRendering } from '../generators/rendering/index.js';
 import { acquireGpu } from '../generators/rendering/device.js';
 import { GeometryCache } from '../generators/rendering/geometry.js';
 import { MaterialCache } from '../generators/rendering/materials.js';
+import { TextureCache } from '../generators/rendering/textures.js';
 import { INSTANCE_ID_KEY, SceneSync } from '../generators/rendering/sceneSync.js';
 import { CameraRig } from '../generators/rendering/threeCamera.js';
 import { CAMERAS, tableScene } from '../tests/helpers/renderScenes.js';
@@ -44,7 +45,7 @@ renderer.setScene(scene);
 // The baselines draw the very same three.js scene (same meshes, materials, lights, shadows) on the same device.
 const gpu = await acquireGpu();
 const three = gpu.three;
-const sync = new SceneSync(new GeometryCache(), new MaterialCache(), { shadowMapSize: 512 });
+const sync = new SceneSync(new GeometryCache(), new MaterialCache(), new TextureCache(), { shadowMapSize: 512 });
 sync.setScene(scene);
 const rig = new CameraRig();
 const colorTargets = new Map<string, RenderTarget>();

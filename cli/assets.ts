@@ -8,6 +8,7 @@ import { intArg, pathArg, workersArg } from './args.js';
 import { shown } from '../core/errors.js';
 import { type AssetProblem, type Split, formatProblem } from '../assets/core/asset.js';
 import { updateIndex } from '../assets/catalog.js';
+import { DEFAULT_MAX_TEXTURE_SIZE } from '../assets/import/import-model.js';
 import { readIndex } from '../assets/core/index-file.js';
 import { discoverModels, importPath } from '../assets/import/batch.js';
 import { type AssetLibrary, defaultLibraryRoot, loadLibrary } from '../assets/library.js';
@@ -47,9 +48,18 @@ function problems(ps: AssetProblem[], io: Out): void {
   for (const p of ps) io.err(`error ${formatProblem(p)}`);
 }
 
-export function list(flags: { library?: string; json?: boolean; split?: Split; category?: string; testShare?: number }, io: Out = stdio): void {
+type Source = 'procedural' | 'imported';
+const sourceArg = (v: string): Source => {
+  if (v !== 'procedural' && v !== 'imported') throw new InvalidArgumentError('--source must be procedural or imported');
+  return v;
+};
+const filterOf = (flags: { split?: Split; category?: string; source?: Source }) => ({
+  ...(flags.split ? { split: flags.split } : {}), ...(flags.category ? { category: flags.category } : {}), ...(flags.source ? { source: flags.source } : {}),
+});
+
+export function list(flags: { library?: string; json?: boolean; split?: Split; category?: string; source?: Source; testShare?: number }, io: Out = stdio): void {
   const lib = library(flags.library, flags.testShare);
-  const entries = lib.assets({ ...(flags.split ? { split: flags.split } : {}), ...(flags.category ? { category: flags.category } : {}) });
+  const entries = lib.assets(filterOf(flags));
   if (flags.json) {
     io.out(JSON.stringify({ root: lib.root, version: lib.version, testShare: lib.testShare, invalid: lib.invalid, assets: entries }, null, 1));
     return;
@@ -76,6 +86,8 @@ export async function validate(path: string | undefined, flags: { library?: stri
 export interface ImportFlags {
   library?: string;
   category?: string;
+  textureSize?: number;
+  maxTriangles?: number;
   concurrency?: number;
   thumbnails?: boolean;
   /** worker threads (embedded) or, with --redis, the number of local worker processes */
@@ -94,6 +106,8 @@ export async function importCmd(path: string, flags: ImportFlags, io: Out = stdi
     gpuThumbnails,
     libraryRoot: root,
     ...(flags.category ? { category: flags.category } : {}),
+    ...(flags.textureSize ? { maxTextureSize: flags.textureSize } : {}),
+    ...(flags.maxTriangles ? { maxTriangles: flags.maxTriangles } : {}),
     ...(flags.concurrency ? { concurrency: flags.concurrency } : {}),
     thumbnails: flags.thumbnails !== false,
     workers: flags.workers !== false,
@@ -118,6 +132,8 @@ async function queuedImport(path: string, root: string, flags: ImportFlags, io: 
     skipped,
     importRoot,
     ...(flags.category ? { category: flags.category } : {}),
+    ...(flags.textureSize ? { maxTextureSize: flags.textureSize } : {}),
+    ...(flags.maxTriangles ? { maxTriangles: flags.maxTriangles } : {}),
     thumbnails: flags.thumbnails !== false,
   };
   const id = importRunId(rec, root);
@@ -154,9 +170,9 @@ async function queuedImport(path: string, root: string, flags: ImportFlags, io: 
   return s.failed.length === 0 ? 0 : 1;
 }
 
-export async function preview(flags: { out: string; library?: string; split?: Split; category?: string; columns: number; limit?: number }, io: Out = stdio): Promise<void> {
+export async function preview(flags: { out: string; library?: string; split?: Split; category?: string; source?: Source; columns: number; limit?: number }, io: Out = stdio): Promise<void> {
   const lib = library(flags.library);
-  let entries = lib.assets({ ...(flags.split ? { split: flags.split } : {}), ...(flags.category ? { category: flags.category } : {}) });
+  let entries = lib.assets(filterOf(flags));
   if (flags.limit !== undefined) entries = entries.slice(0, flags.limit);
   if (entries.length === 0) throw new Error('no assets match: nothing to preview');
   const tr = await thumbnailRenderer(gpuThumbnails);
@@ -192,6 +208,7 @@ export function registerAssets(program: Command, io: Out = stdio): void {
     .option('--json', 'machine-readable: the index entries and the invalid counts')
     .option('--split <split>', 'only train or test', splitArg)
     .option('--category <name>', 'only this category')
+    .option('--source <kind>', 'only procedural or imported assets (the scans are imported)', sourceArg)
     .option('--test-share <x>', 're-split with this share held out per category', shareArg)
     .action((flags) => list(flags, io));
 
@@ -210,6 +227,8 @@ export function registerAssets(program: Command, io: Out = stdio): void {
     .argument('<path>', 'a model file or a folder (searched recursively)', pathArg('PATH'))
     .option(...libOpt)
     .option('--category <name>', 'category of every model (else a sidecar <model>.json / assets.csv, else the file name)')
+    .option('--texture-size <px>', 'downscale textures larger than this once, at import', intArg('--texture-size', 16, 16384), DEFAULT_MAX_TEXTURE_SIZE)
+    .option('--max-triangles <n>', 'simplify meshes of more triangles to about this many (default: keep them)', intArg('--max-triangles', 100))
     .option('--concurrency <n>', 'models imported at once (default: CPU count)', workersArg('--concurrency', 1))
     .option('--no-thumbnails', 'do not render thumbnails')
     .option('--no-workers', 'import in this thread instead of worker threads')
@@ -229,6 +248,7 @@ export function registerAssets(program: Command, io: Out = stdio): void {
     .option(...libOpt)
     .option('--split <split>', 'only train or test', splitArg)
     .option('--category <name>', 'only this category')
+    .option('--source <kind>', 'only procedural or imported assets (the scans are imported)', sourceArg)
     .option('--columns <n>', 'thumbnails per row', intArg('--columns', 1), 12)
     .option('--limit <n>', 'at most this many assets', intArg('--limit', 1))
     .action(async (flags) => preview(flags, io));

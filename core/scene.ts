@@ -21,7 +21,19 @@ export type Shape =
       convexParts?: Float32Array[];
       /** per-vertex sRGB 0..1 (xyz-aligned with positions): accents such as stems, caps, tyres */
       colors?: Float32Array;
+      /** per-vertex texture coordinates, glTF's convention: (0, 0) is the image's top-left corner, v runs down */
+      uvs?: Float32Array;
+      /** with a textured material: only the first this many triangles show the texture, the rest (accent parts: a
+       * stem, a cap, a handle) only their vertex colours; absent: all of them */
+      texturedTriangles?: number;
     };
+
+/**
+ * An image on a surface. `file`: an imported asset's base-colour texture (PNG, JPEG or WebP); the colour is in the
+ * image, and the material's `rgb` only names it. `pattern`: a procedural texture (assets/materials/textures.ts) drawn
+ * in `rgb` from `seed`, identical wherever it is made.
+ */
+export type TextureRef = { file: string } | { pattern: string; seed: number; rgb: Vec3 };
 
 export interface Material {
   /** a colour name a sentence can use: "red", "dark blue" */
@@ -30,6 +42,8 @@ export interface Material {
   rgb: Vec3;
   roughness: number;
   metalness: number;
+  /** with a texture the surface shows the image (times the per-vertex colours), not `rgb` */
+  texture?: TextureRef;
 }
 
 export type BodyKind = 'fixed' | 'dynamic' | 'kinematic';

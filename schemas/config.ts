@@ -65,6 +65,8 @@ export const BuildConfigSchema = z.strictObject({
       objects: z.enum(['library', 'primitives']).default('library'),
       /** which held-out share of the library to draw from: `test` for unseen-object evaluation */
       asset_split: z.enum(['train', 'test']).default('train'),
+      /** which assets to draw: the procedural families, the imported ones (the built-in YCB scans and your imports), or both */
+      asset_source: z.enum(['any', 'procedural', 'imported']).default('any'),
       /** library categories to draw from (default: every graspable category that fits the table) */
       categories: z.array(z.string().min(1).max(64)).min(1).max(CONFIG_LIMITS.categories).optional(),
       objects_min: int(1, 30).default(3),

@@ -30,6 +30,8 @@ export const ImportRecordSchema = z.strictObject({
   skipped: z.array(ProblemSchema),
   importRoot: z.string().min(1),
   category: z.string().min(1).optional(),
+  maxTextureSize: z.number().int().min(16).optional(),
+  maxTriangles: z.number().int().min(100).optional(),
   thumbnails: z.boolean(),
 });
 export type ImportRecord = z.infer<typeof ImportRecordSchema>;
@@ -62,7 +64,8 @@ export async function importItem(rec: ImportRecord, id: string, libraryRoot: str
   if (index >= rec.models.length) throw new UnrecoverableJobError(`model index ${index} is outside import ${id} (${rec.models.length} models)`);
   const file = resultPath(importStagingOf(libraryRoot, id), index);
   if (existsSync(file)) return { index, success: (JSON.parse(await readFile(file, 'utf8')) as ImportResult).ok };
-  const r = await importModel(rec.models[index], { libraryRoot, importRoot: rec.importRoot, ...(rec.category ? { category: rec.category } : {}) });
+  const { category, maxTextureSize, maxTriangles } = rec;
+  const r = await importModel(rec.models[index], { libraryRoot, importRoot: rec.importRoot, ...(category ? { category } : {}), ...(maxTextureSize ? { maxTextureSize } : {}), ...(maxTriangles ? { maxTriangles } : {}) });
   await writeFileAtomic(file, JSON.stringify(r));
   return { index, success: r.ok };
 }

@@ -2,6 +2,7 @@
 // and the exact bytes of its render mesh and collider. Episodes record it, so a changed asset is a different asset.
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../../schemas/identity.js';
+import { TEXTURE_RECIPE } from '../materials/textures.js';
 import type { AssetEntry } from './asset.js';
 import type { Collider } from '../colliders/collider.js';
 import type { MeshData } from '../geometry/mesh.js';
@@ -15,6 +16,8 @@ export function contentHash(entry: AssetEntry, mesh: Pick<MeshData, 'positions' 
   const h = createHash('sha256');
   const { split: _split, hash: _hash, ...meta } = entry;
   h.update(canonicalJson(meta));
+  // a procedural texture is made by code: its recipe version stands for its pixels
+  if (entry.material.texture && entry.source.kind === 'procedural') h.update(`texture-recipe:${TEXTURE_RECIPE}`);
   h.update(bytes(mesh.positions));
   h.update(bytes(mesh.indices));
   if (mesh.uvs) h.update(bytes(mesh.uvs));

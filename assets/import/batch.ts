@@ -235,7 +235,7 @@ export async function finishImport(results: readonly ImportResult[], libraryRoot
       for (const e of entries) {
         if (e.source.kind !== 'imported' || !e.source.thumbnail) continue;
         const stored = readStoredGlb(join(libraryRoot, e.source.file));
-        const rgba = await tr.render(instantiate(e, { mesh: stored.mesh, collider: stored.collider, exactPrimitive: false }));
+        const rgba = await tr.render(instantiate(e, { mesh: stored.mesh, collider: stored.collider, exactPrimitive: false }, {}, libraryRoot));
         writeFileSync(join(libraryRoot, e.source.thumbnail), await encodeThumbnail(rgba));
       }
     } finally {
@@ -252,7 +252,8 @@ export async function importPath(path: string, opts: BatchOptions): Promise<Batc
   const { models, skipped } = discoverModels(path);
   const failed: AssetProblem[] = [...skipped];
   const importRoot = statSync(resolve(path)).isDirectory() ? resolve(path) : dirname(resolve(path));
-  const one: ImportOptions = { libraryRoot: opts.libraryRoot, importRoot, ...(opts.category ? { category: opts.category } : {}) };
+  const { category, maxTextureSize, maxTriangles } = opts;
+  const one: ImportOptions = { libraryRoot: opts.libraryRoot, importRoot, ...(category ? { category } : {}), ...(maxTextureSize ? { maxTextureSize } : {}), ...(maxTriangles ? { maxTriangles } : {}) };
   const n = opts.concurrency ?? availableParallelism();
   const wp = opts.workers !== false && models.length > 1 && n > 1 ? await workerPool(Math.min(n, models.length)) : null;
   let results: ImportResult[];

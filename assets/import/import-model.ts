@@ -4,7 +4,8 @@
 // writes into its own new folder, so any number run in parallel and a queue worker can run it as it is.
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import sharp from 'sharp';
+import sharp, { type Metadata } from 'sharp';
+import { MeshoptSimplifier } from 'meshoptimizer';
 import type { Mat3, Vec3 } from '../../core/math.js';
 import { type AssetEntry, type AssetProblem, type Role } from '../core/asset.js';
 import { sha256 } from '../core/hash.js';
@@ -29,7 +30,13 @@ export interface ImportOptions {
   category?: string;
   /** folder an import of many models started from (for an assets.csv there) */
   importRoot?: string;
+  /** a texture wider or taller than this (pixels) is downscaled once, here (default 1024) */
+  maxTextureSize?: number;
+  /** a mesh of more triangles is simplified to about this many (meshoptimizer; default: kept as it is) */
+  maxTriangles?: number;
 }
+
+export const DEFAULT_MAX_TEXTURE_SIZE = 1024;
 
 export interface Imported {
   ok: true;
@@ -108,7 +115,8 @@ async function dominantSurfaceColor(bytes: Uint8Array, mesh: MeshData): Promise<
     const u = (U[a * 2] + U[b * 2] + U[c * 2]) / 3, v = (U[a * 2 + 1] + U[b * 2 + 1] + U[c * 2 + 1]) / 3;
     const fu = u - Math.floor(u), fv = v - Math.floor(v);
     // uv (0,0) is the image's bottom-left corner
-    const px = Math.min(w - 1, Math.floor(fu * w)), py = Math.min(h - 1, Math.floor((1 - fv) * h));
+    // uvs follow glTF: (0, 0) is the image's top-left
+    const px = Math.min(w - 1, Math.floor(fu * w)), py = Math.min(h - 1, Math.floor(fv * h));
     const o = (py * w + px) * 3;
     const n = nearestColorName([img.data[o] / 255, img.data[o + 1] / 255, img.data[o + 2] / 255]);
     votes.set(n, (votes.get(n) ?? 0) + area);
@@ -127,9 +135,38 @@ export function importedHash(entry: AssetEntry, digest: string): string {
   return sha256(canonicalJson(meta) + digest);
 }
 
+/** The texture as stored: as it came when it fits `max` × `max`, else downscaled to fit (opaque images as JPEG, q90). */
+async function fitTexture(t: NonNullable<RawModel['texture']>, max: number, warnings: string[]): Promise<NonNullable<RawModel['texture']>> {
+  let meta: Metadata;
+  try {
+    meta = await sharp(t.bytes).metadata();
+  } catch {
+    fail('unreadable', 'texture image cannot be decoded');
+  }
+  if ((meta.width ?? 0) <= max && (meta.height ?? 0) <= max) return t;
+  const img = sharp(t.bytes).resize({ width: max, height: max, fit: 'inside' });
+  warnings.push(`texture ${meta.width}x${meta.height} downscaled to fit ${max}x${max}`);
+  // a photographic texture is a tenth the size as JPEG; one with transparency stays PNG
+  if (meta.hasAlpha) return { ...t, bytes: new Uint8Array(await img.png().toBuffer()), ext: 'png', mime: 'image/png' };
+  return { ...t, bytes: new Uint8Array(await img.jpeg({ quality: 90 }).toBuffer()), ext: 'jpg', mime: 'image/jpeg' };
+}
+
+/** The mesh simplified to about `maxTriangles` (uv seams and borders kept), its unused vertices dropped. */
+async function simplified(mesh: MeshData, maxTriangles: number, warnings: string[]): Promise<MeshData> {
+  const triangles = mesh.indices.length / 3;
+  if (triangles <= maxTriangles) return mesh;
+  await MeshoptSimplifier.ready;
+  // uvs weigh in, so a texture stays where it was painted; 1 % of the mesh's size is the most a surface may move
+  const [indices] = MeshoptSimplifier.simplifyWithAttributes(mesh.indices, mesh.positions, 3, mesh.uvs, 2, [0.5, 0.5], null, maxTriangles * 3, 0.01);
+  const out = referencedOnly({ ...mesh, indices }) as MeshData;
+  warnings.push(`mesh simplified from ${triangles} to ${indices.length / 3} triangles`);
+  return out;
+}
+
 /** Does the work; throws AssetError. */
 async function importOne(path: string, opts: ImportOptions): Promise<Imported> {
   const raw = checkRawMesh(await readModel(path));
+  if (raw.texture) raw.texture = await fitTexture(raw.texture, opts.maxTextureSize ?? DEFAULT_MAX_TEXTURE_SIZE, raw.warnings);
   const side: Sidecar = readSidecar(path, opts.importRoot);
   const words = side.name ? side.name.toLowerCase().split(/\s+/) : nameWords(path);
   const category = opts.category ?? side.category ?? categoryFromWords(words);
@@ -140,12 +177,13 @@ async function importOne(path: string, opts: ImportOptions): Promise<Imported> {
   const warnings = [...raw.warnings];
 
   // normalise: up axis, units, category size
-  const mesh: MeshData = {
+  let mesh: MeshData = {
     positions: raw.positions.slice(),
     indices: raw.indices,
     normals: raw.normals ?? computeNormals(raw),
     uvs: raw.uvs ?? new Float32Array((raw.positions.length / 3) * 2),
   };
+  if (opts.maxTriangles) mesh = await simplified(mesh, opts.maxTriangles, warnings);
   const up = side.up ?? raw.up;
   const r = upRotation(up);
   if (r) {
@@ -191,7 +229,7 @@ async function importOne(path: string, opts: ImportOptions): Promise<Imported> {
   const cv = colliderMassProperties(collider).volume;
   const mv = Math.abs(signedVolume(mesh));
   const volume = mv > 0 && mv <= cv * 1.05 && mv > cv * 0.02 ? mv : cv * (container ? 0.25 : 0.8);
-  const mass = Math.round((side.mass ?? volume * density) * 1e4) / 1e4;
+  const mass = Math.round((side.mass ?? raw.mass ?? volume * density) * 1e4) / 1e4;
 
   // colour: sidecar, else the texture's dominant colour (MTL Kd is mostly an exporter default then), else the base
   if (side.color && !COLORS[side.color]) fail('bad-metadata', `colour "${side.color}" is not a palette name (${Object.keys(COLORS).join(', ')})`);

@@ -29,6 +29,8 @@ export interface RawModel {
   up: '+y' | '+z';
   /** metres per unit when the format says (glTF: metres); null when it must be guessed */
   unit: number | null;
+  /** kg, when the file says (a URDF's <inertial><mass>) */
+  mass?: number;
   warnings: string[];
 }
 
@@ -73,6 +75,8 @@ function readObj(path: string, warnings: string[]): RawModel {
   const dir = dirname(path);
   const obj = parseObj(text);
   if (obj.badFaces > 0) warnings.push(`${obj.badFaces} faces with indices out of range were skipped`);
+  // OBJ's v runs up from the image's bottom; stored meshes use glTF's convention, v down from the top
+  if (obj.uvs) for (let i = 1; i < obj.uvs.length; i += 2) obj.uvs[i] = 1 - obj.uvs[i];
   let baseColor: Vec3 = [0.8, 0.8, 0.8];
   let texture: RawModel['texture'] = null;
   for (const lib of obj.mtllibs) {
@@ -211,6 +215,15 @@ async function readUrdf(path: string, warnings: string[]): Promise<RawModel & { 
   const fmt = formatOf(meshPath);
   if (fmt !== 'obj' && fmt !== 'glb' && fmt !== 'gltf') fail('unknown-format', `URDF mesh ${baseNameAnywhere(meshPath)} is not OBJ or glTF`);
   const inner = fmt === 'obj' ? readObj(meshPath, warnings) : await readGltf(meshPath, fmt, warnings);
+  // collision meshes (CoACD .stl parts, say) are not read: the importer makes the collider it knows grasps and rests
+  const collision = [...text.matchAll(/<collision[\s\S]*?<\/collision>/g)].map((c) => /filename\s*=\s*"([^"]+)"/.exec(c[0])?.[1]).filter((f): f is string => !!f);
+  if (collision.length > 0) {
+    const missing = collision.filter((f) => !existsSync(join(dir, f.replace(/^package:\/\//, ''))));
+    warnings.push(`${collision.length} <collision> mesh${collision.length === 1 ? '' : 'es'} ignored${missing.length ? ` (${missing.length} missing, e.g. ${baseNameAnywhere(missing[0])})` : ''}: the importer's own collider is used`);
+  }
+  const massText = /<inertial[\s\S]*?<mass\s+value\s*=\s*"([^"]+)"/.exec(text)?.[1];
+  const mass = massText === undefined ? NaN : Number(massText);
+  if (Number.isFinite(mass) && mass > 0) inner.mass = mass;
   // a URDF's own colour when the mesh has none
   const rgba = /<color\s+rgba\s*=\s*"([^"]+)"/.exec(visual)?.[1];
   if (rgba && !inner.texture) {

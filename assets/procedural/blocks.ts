@@ -219,13 +219,13 @@ function basket(variant: number, rng: Rng): Built {
 }
 
 export const BLOCK_FAMILIES: Family[] = [
-  { category: 'box', synonyms: ['carton', 'package'], roles: ['support'], materialClass: 'cardboard', colors: ['brown', 'light brown', 'white', 'red', 'blue'], sizeRange: [0.08, 0.35], variants: 6, build: box },
-  { category: 'cube', synonyms: ['toy cube', 'square block'], roles: [], materialClass: 'wood', colors: ['red', 'green', 'blue', 'yellow', 'orange', 'purple', 'pink', 'cyan', 'white', 'black'], sizeRange: [0.02, 0.08], variants: 6, build: cube },
-  { category: 'block', synonyms: ['building block', 'toy block', 'brick'], roles: [], materialClass: 'wood', colors: ['red', 'green', 'blue', 'yellow', 'orange', 'purple', 'light brown'], sizeRange: [0.03, 0.16], variants: 6, build: block },
+  { category: 'box', synonyms: ['carton', 'package'], roles: ['support'], materialClass: 'cardboard', colors: ['brown', 'light brown', 'white', 'red', 'blue'], texture: 'box-print', sizeRange: [0.08, 0.35], variants: 6, build: box },
+  { category: 'cube', synonyms: ['toy cube', 'square block'], roles: [], materialClass: 'wood', colors: ['red', 'green', 'blue', 'yellow', 'orange', 'purple', 'pink', 'cyan', 'white', 'black'], texture: 'wood-grain', sizeRange: [0.02, 0.08], variants: 6, build: cube },
+  { category: 'block', synonyms: ['building block', 'toy block', 'brick'], roles: [], materialClass: 'wood', colors: ['red', 'green', 'blue', 'yellow', 'orange', 'purple', 'light brown'], texture: 'wood-grain', sizeRange: [0.03, 0.16], variants: 6, build: block },
   { category: 'sponge', synonyms: ['scrubber', 'kitchen sponge'], roles: [], materialClass: 'foam', colors: ['yellow', 'green', 'blue', 'pink', 'orange'], texture: 'sponge-pores', sizeRange: [0.08, 0.16], variants: 6, build: sponge },
   { category: 'book', synonyms: ['paperback', 'hardcover', 'novel'], roles: ['support'], materialClass: 'paper', colors: ['red', 'blue', 'green', 'black', 'white', 'dark blue', 'dark red', 'yellow', 'purple'], texture: 'book-cover', sizeRange: [0.14, 0.33], variants: 6, build: book },
   { category: 'remote', synonyms: ['remote control', 'controller', 'clicker'], roles: [], materialClass: 'plastic', colors: ['black', 'dark gray', 'white', 'gray', 'silver'], sizeRange: [0.1, 0.24], variants: 6, density: 700, build: remote },
   { category: 'cutting board', synonyms: ['chopping board', 'board'], roles: ['support'], materialClass: 'wood', colors: ['light brown', 'brown', 'dark brown', 'white', 'green'], texture: 'wood-grain', sizeRange: [0.2, 0.42], variants: 6, build: cuttingBoard },
-  { category: 'tray', synonyms: ['serving tray', 'platter'], roles: ['container', 'support'], materialClass: 'plastic', colors: ['black', 'white', 'brown', 'red', 'blue', 'gray'], sizeRange: [0.25, 0.5], variants: 6, build: tray },
+  { category: 'tray', synonyms: ['serving tray', 'platter'], roles: ['container', 'support'], materialClass: 'plastic', colors: ['black', 'white', 'brown', 'red', 'blue', 'gray'], texture: 'wood-grain', sizeRange: [0.25, 0.5], variants: 6, build: tray },
   { category: 'basket', synonyms: ['hamper', 'wicker basket'], roles: ['container'], materialClass: 'wicker', colors: ['light brown', 'brown', 'beige', 'dark brown', 'white'], texture: 'wicker', sizeRange: [0.18, 0.4], variants: 6, build: basket },
 ];

@@ -174,7 +174,7 @@ export const PRODUCE_FAMILIES: Family[] = [
   { category: 'orange', synonyms: ['citrus', 'fruit'], roles: [], materialClass: 'fruit', colors: ['orange'], texture: 'peel', sizeRange: [0.055, 0.1], variants: 6, build: orange },
   { category: 'lemon', lying: true, synonyms: ['citrus', 'fruit'], roles: [], materialClass: 'fruit', colors: ['yellow', 'light yellow'], texture: 'peel', sizeRange: [0.05, 0.1], variants: 6, build: lemon },
   { category: 'pear', synonyms: ['fruit', 'pome'], roles: [], materialClass: 'fruit', colors: ['light green', 'yellow', 'green', 'brown'], texture: 'peel', sizeRange: [0.07, 0.13], variants: 6, build: pear },
-  { category: 'banana', lying: true, synonyms: ['fruit', 'plantain'], roles: [], materialClass: 'fruit', colors: ['yellow', 'light green'], sizeRange: [0.12, 0.26], variants: 6, build: banana },
-  { category: 'carrot', lying: true, synonyms: ['vegetable', 'root'], roles: [], materialClass: 'vegetable', colors: ['orange'], sizeRange: [0.08, 0.24], variants: 6, build: carrot },
-  { category: 'eggplant', lying: true, synonyms: ['aubergine', 'vegetable', 'brinjal'], roles: [], materialClass: 'vegetable', colors: ['dark purple', 'purple'], sizeRange: [0.1, 0.28], variants: 6, build: eggplant },
+  { category: 'banana', lying: true, synonyms: ['fruit', 'plantain'], roles: [], materialClass: 'fruit', colors: ['yellow', 'light green'], texture: 'peel', sizeRange: [0.12, 0.26], variants: 6, build: banana },
+  { category: 'carrot', lying: true, synonyms: ['vegetable', 'root'], roles: [], materialClass: 'vegetable', colors: ['orange'], texture: 'peel', sizeRange: [0.08, 0.24], variants: 6, build: carrot },
+  { category: 'eggplant', lying: true, synonyms: ['aubergine', 'vegetable', 'brinjal'], roles: [], materialClass: 'vegetable', colors: ['dark purple', 'purple'], texture: 'peel', sizeRange: [0.1, 0.28], variants: 6, build: eggplant },
 ];

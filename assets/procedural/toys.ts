@@ -102,7 +102,7 @@ function toyCar(variant: number, rng: Rng): Built {
 
 export const TOY_FAMILIES: Family[] = [
   { category: 'ball', synonyms: ['toy ball', 'sphere'], roles: [], materialClass: 'rubber', colors: ['red', 'yellow', 'blue', 'green', 'orange', 'white', 'pink', 'light green'], sizeRange: [0.03, 0.1], variants: 6, build: ball },
-  { category: 'can', synonyms: ['tin', 'tin can', 'soda can'], roles: [], materialClass: 'tin', colors: ['red', 'silver', 'blue', 'green', 'yellow', 'white', 'black'], texture: 'label-stripes', sizeRange: [0.06, 0.17], variants: 6, build: can },
+  { category: 'can', synonyms: ['tin', 'tin can', 'soda can'], roles: [], materialClass: 'tin', colors: ['red', 'silver', 'blue', 'green', 'yellow', 'white', 'black'], texture: 'label', sizeRange: [0.06, 0.17], variants: 6, build: can },
   { category: 'marker', lying: true, synonyms: ['pen', 'felt-tip pen', 'highlighter'], roles: [], materialClass: 'plastic', colors: ['black', 'red', 'blue', 'green', 'yellow', 'orange', 'pink'], sizeRange: [0.1, 0.17], variants: 6, density: 600, build: marker },
   { category: 'toy car', synonyms: ['car', 'model car', 'toy vehicle'], roles: [], materialClass: 'plastic', colors: ['red', 'blue', 'yellow', 'green', 'white', 'black', 'orange', 'silver'], sizeRange: [0.07, 0.16], variants: 6, density: 600, build: toyCar },
 ];

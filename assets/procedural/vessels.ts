@@ -196,8 +196,8 @@ export const VESSEL_FAMILIES: Family[] = [
   { category: 'bowl', synonyms: ['dish', 'soup bowl'], roles: ['container'], materialClass: 'ceramic', colors: ['white', 'blue', 'green', 'red', 'beige', 'dark blue', 'gray'], sizeRange: [0.11, 0.2], variants: 6, build: bowl },
   { category: 'plate', synonyms: ['dinner plate', 'side plate'], roles: ['support'], materialClass: 'ceramic', colors: ['white', 'beige', 'light blue', 'gray', 'green', 'black'], sizeRange: [0.15, 0.3], variants: 6, build: plate },
   { category: 'pot', synonyms: ['cooking pot', 'saucepan', 'stockpot'], roles: ['container'], materialClass: 'metal', colors: ['silver', 'gray', 'black', 'red'], texture: 'brushed-metal', sizeRange: [0.17, 0.3], variants: 6, density: 3200, build: pot },
-  { category: 'pan', synonyms: ['frying pan', 'skillet'], roles: ['container'], materialClass: 'metal', colors: ['black', 'silver', 'dark gray', 'red'], sizeRange: [0.3, 0.48], variants: 6, density: 3000, build: pan },
-  { category: 'jar', synonyms: ['glass jar', 'jam jar'], roles: [], materialClass: 'glass', colors: ['white', 'light green', 'light blue', 'yellow', 'red'], sizeRange: [0.07, 0.17], variants: 6, density: 700, build: jar },
-  { category: 'bottle', synonyms: ['water bottle', 'flask'], roles: [], materialClass: 'plastic', colors: ['blue', 'green', 'light blue', 'white', 'dark green', 'red', 'orange'], sizeRange: [0.15, 0.32], variants: 6, density: 500, build: bottle },
+  { category: 'pan', synonyms: ['frying pan', 'skillet'], roles: ['container'], materialClass: 'metal', colors: ['black', 'silver', 'dark gray', 'red'], texture: 'brushed-metal', sizeRange: [0.3, 0.48], variants: 6, density: 3000, build: pan },
+  { category: 'jar', synonyms: ['glass jar', 'jam jar'], roles: [], materialClass: 'glass', colors: ['white', 'light green', 'light blue', 'yellow', 'red'], texture: 'label', sizeRange: [0.07, 0.17], variants: 6, density: 700, build: jar },
+  { category: 'bottle', synonyms: ['water bottle', 'flask'], roles: [], materialClass: 'plastic', colors: ['blue', 'green', 'light blue', 'white', 'dark green', 'red', 'orange'], texture: 'label', sizeRange: [0.15, 0.32], variants: 6, density: 500, build: bottle },
 ];
 

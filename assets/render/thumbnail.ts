@@ -4,7 +4,7 @@
 import sharp from 'sharp';
 import type { Vec3 } from '../../core/math.js';
 import type { Scene, SceneObject } from '../../core/scene.js';
-import type { AssetInstance } from '../instance.js';
+import { type AssetInstance, instanceAppearance } from '../instance.js';
 import { rasterize } from './raster.js';
 
 export const THUMB_SIZE = 128;
@@ -67,7 +67,7 @@ class SoftwareThumbnails implements ThumbnailRenderer {
 /** A one-object scene for a thumbnail: the asset standing on z = 0 at the origin. */
 export function thumbScene(a: AssetInstance): Scene {
   const obj: SceneObject = {
-    id: 1, name: a.name, category: a.category, synonyms: a.synonyms, assetId: a.assetId, shape: a.shape, material: a.material,
+    id: 1, name: a.name, category: a.category, synonyms: a.synonyms, assetId: a.assetId, ...instanceAppearance(a),
     body: 'fixed', mass: a.mass, friction: a.friction, restitution: a.restitution,
     pose: { position: [0, 0, a.size[2] / 2], quaternion: [0, 0, 0, 1] }, annotated: true,
   };

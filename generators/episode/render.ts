@@ -22,6 +22,7 @@ export interface RenderedStep {
  * caller holds an earlier one: what a step shows must be read from `step`, never from `scene`.
  */
 export async function* renderSteps(renderer: Renderer, scene: Scene, rec: EpisodeRecording, inFlight = IN_FLIGHT): AsyncGenerator<RenderedStep> {
+  await renderer.loadTextures(scene);
   renderer.setScene(scene);
   const pending = new Map<number, Promise<FrameBuffers[]>>();
   const submit = (k: number) => {

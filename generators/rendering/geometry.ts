@@ -62,8 +62,8 @@ export class GeometryCache {
       }
       case 'mesh':
         // keyed by the array itself: an asset library that loads a mesh once shares it across episodes; a
-        // coloured instance carries its own colour array, hence its own geometry
-        return { geometry: this.cache.get(shape.colors ?? shape.positions, () => meshGeometry(shape)), scale: [1, 1, 1] };
+        // coloured or textured instance carries its own colour and uv arrays, hence its own geometry
+        return { geometry: this.cache.get(shape.colors ?? shape.uvs ?? shape.positions, () => meshGeometry(shape)), scale: [1, 1, 1] };
     }
   }
 }
@@ -87,6 +87,12 @@ function meshGeometry(shape: Extract<Shape, { kind: 'mesh' }>): BufferGeometry {
     const lin = new Float32Array(shape.colors.length);
     for (let i = 0; i < lin.length; i++) lin[i] = srgbToLinear(shape.colors[i]);
     g.setAttribute('color', new BufferAttribute(lin, 3));
+  }
+  if (shape.uvs !== undefined && shape.uvs.length === (shape.positions.length / 3) * 2) g.setAttribute('uv', new BufferAttribute(shape.uvs, 2));
+  if (shape.texturedTriangles !== undefined) {
+    // material 0 (textured) for the first triangles, material 1 (vertex colours only) for the accent parts after them
+    g.addGroup(0, shape.texturedTriangles * 3, 0);
+    g.addGroup(shape.texturedTriangles * 3, shape.indices.length - shape.texturedTriangles * 3, 1);
   }
   g.computeBoundingSphere();
   return g;

@@ -1,9 +1,11 @@
-// Scene materials → PBR node materials, one per distinct (rgb, roughness, metalness). Objects of the same
+// Scene materials → PBR node materials, one per distinct (rgb, roughness, metalness, texture). Objects of the same
 // look share a material, so they share a compiled pipeline; the instance id is not a material property (it
-// comes from each mesh's userData in the MRT pass), which is what makes this sharing possible.
+// comes from each mesh's userData in the MRT pass), which is what makes this sharing possible. Materials with the same
+// texture share its one GPU texture (textures.ts).
 import { Color, MeshStandardNodeMaterial, SRGBColorSpace } from 'three/webgpu';
 import type { Material } from '../../core/scene.js';
 import { GenerationalCache } from './cache.js';
+import { type TextureCache, textureKey } from './textures.js';
 
 export class MaterialCache {
   private readonly cache = new GenerationalCache<string, MeshStandardNodeMaterial>();
@@ -20,10 +22,14 @@ export class MaterialCache {
     this.cache.clear();
   }
 
-  /** With `vertexColors` the mesh's colour attribute carries the colour (accents included), so the material is white. */
-  forMaterial(m: Material, vertexColors = false): MeshStandardNodeMaterial {
-    const [r, g, b] = vertexColors ? [1, 1, 1] : m.rgb;
-    const key = `${r},${g},${b},${m.roughness},${m.metalness},${vertexColors}`;
+  /**
+   * With `vertexColors` the mesh's colour attribute carries the colour (accents included), and with a texture the
+   * image does: the material's own colour is white then.
+   */
+  forMaterial(m: Material, textures: TextureCache, vertexColors = false): MeshStandardNodeMaterial {
+    const [r, g, b] = vertexColors || m.texture ? [1, 1, 1] : m.rgb;
+    const tex = m.texture ? textureKey(m.texture) : '';
+    const key = `${r},${g},${b},${m.roughness},${m.metalness},${vertexColors},${tex}`;
     return this.cache.get(key, () => {
       const mat = new MeshStandardNodeMaterial({
         // Material.rgb is sRGB; three shades in linear light and the colour target encodes back to sRGB
@@ -31,6 +37,7 @@ export class MaterialCache {
         roughness: m.roughness,
         metalness: m.metalness,
         vertexColors,
+        ...(m.texture ? { map: textures.forRef(m.texture) } : {}),
       });
       mat.name = m.colorName;
       return mat;

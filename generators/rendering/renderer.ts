@@ -7,6 +7,7 @@ import type { Scene } from '../../core/scene.js';
 import { acquireGpu, gpuLostReason, shutdownGpu, type GpuContext } from './device.js';
 import { GeometryCache } from './geometry.js';
 import { MaterialCache } from './materials.js';
+import { TextureCache } from './textures.js';
 import { createFrameTarget, createMrtNode } from './mrt.js';
 import { Readback } from './readback.js';
 import { SceneSync } from './sceneSync.js';
@@ -47,6 +48,7 @@ interface Shared {
   gpu: GpuContext;
   geometries: GeometryCache;
   materials: MaterialCache;
+  textures: TextureCache;
   readback: Readback;
   mrt: ReturnType<typeof createMrtNode>;
   targets: Map<string, RenderTarget>;
@@ -60,6 +62,7 @@ function sharedFor(gpu: GpuContext): Shared {
       gpu,
       geometries: new GeometryCache(),
       materials: new MaterialCache(),
+      textures: new TextureCache(),
       readback: new Readback(gpu.device, gpu.three),
       mrt: createMrtNode(),
       targets: new Map(),
@@ -95,7 +98,7 @@ export class Renderer {
   private disposed = false;
 
   private constructor(private readonly s: Shared, options: RendererOptions) {
-    this.sync = new SceneSync(s.geometries, s.materials, { shadowMapSize: options.shadowMapSize ?? 512 });
+    this.sync = new SceneSync(s.geometries, s.materials, s.textures, { shadowMapSize: options.shadowMapSize ?? 512 });
   }
 
   /** A renderer on the process-wide GPU device (created on first call). Throws RendererUnavailableError. */
@@ -127,7 +130,16 @@ export class Renderer {
     };
   }
 
-  /** (Re)builds the meshes and lights of `scene`. Object poses are read later, at every render(). */
+  /** Decodes the image files `scene`'s textures show (once per process and file); setScene needs them decoded. */
+  loadTextures(scene: Scene): Promise<void> {
+    this.assertLive();
+    return this.s.textures.load(scene);
+  }
+
+  /**
+   * (Re)builds the meshes and lights of `scene`. Object poses are read later, at every render(). Image-file textures
+   * must have been loaded (`loadTextures`); procedural ones are drawn here on first use.
+   */
   setScene(scene: Scene): void {
     this.assertLive();
     this.sync.setScene(scene);
@@ -196,6 +208,7 @@ export function shutdownRendering(): void {
     shared.readback.dispose();
     shared.geometries.dispose();
     shared.materials.dispose();
+    shared.textures.dispose();
     shared = null;
   }
   shutdownGpu();

@@ -8,6 +8,7 @@ import { shapeHalfExtents } from '../../core/scene.js';
 import { rotate } from '../../core/math.js';
 import type { GeometryCache } from './geometry.js';
 import type { MaterialCache } from './materials.js';
+import type { TextureCache } from './textures.js';
 import { Sun } from './sun.js';
 
 /** mesh.userData key the MRT id output reads (see mrt.ts) */
@@ -38,6 +39,7 @@ export class SceneSync {
   constructor(
     private readonly geometries: GeometryCache,
     private readonly materials: MaterialCache,
+    private readonly textures: TextureCache,
     options: SyncOptions,
   ) {
     this.sun = new Sun(options.shadowMapSize);
@@ -52,6 +54,7 @@ export class SceneSync {
     this.clearMeshes();
     this.geometries.nextGeneration();
     this.materials.nextGeneration();
+    this.textures.nextGeneration();
     const seen = new Set<number>();
     for (const obj of scene.objects) {
       if (!Number.isInteger(obj.id) || obj.id <= 0 || obj.id > MAX_INSTANCE_ID) {
@@ -60,7 +63,13 @@ export class SceneSync {
       if (seen.has(obj.id)) throw new Error(`object "${obj.name}": instance id ${obj.id} is used twice`);
       seen.add(obj.id);
       const { geometry, scale } = this.geometries.forShape(obj.shape);
-      const mesh = new Mesh(geometry, this.materials.forMaterial(obj.material, obj.shape.kind === 'mesh' && obj.shape.colors !== undefined));
+      const vertexColors = obj.shape.kind === 'mesh' && obj.shape.colors !== undefined;
+      const material = this.materials.forMaterial(obj.material, this.textures, vertexColors);
+      // a textured mesh with accent parts: those are drawn with the same material less the texture (geometry.ts groups)
+      const accents = obj.shape.kind === 'mesh' && obj.shape.texturedTriangles !== undefined && obj.material.texture
+        ? this.materials.forMaterial({ ...obj.material, texture: undefined }, this.textures, vertexColors)
+        : null;
+      const mesh = new Mesh(geometry, accents ? [material, accents] : material);
       mesh.name = obj.name;
       mesh.scale.set(scale[0], scale[1], scale[2]);
       // Whatever lies entirely at or below the table top (the table itself, a floor) can only shadow points

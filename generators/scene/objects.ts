@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { loadLibrary, type AssetLibrary } from '../../assets/library.js';
 import { LibraryError } from '../../assets/core/index-file.js';
 import type { AssetEntry } from '../../assets/core/asset.js';
+import { instanceAppearance } from '../../assets/instance.js';
 import { robotModel } from '../../assets/robots/index.js';
 import type { BuildConfig } from '../../schemas/config.js';
 import type { TaskPrimitive } from '../../schemas/tasks.js';
@@ -80,13 +81,14 @@ export function libraryCandidates(config: BuildConfig): string[] {
   const lib = sceneLibrary();
   const wanted = config.scene.categories;
   const receptacles = config.task.kind === 'pick_place';
-  const entries = lib.assets({ split: config.scene.asset_split, ...(wanted ? { category: wanted } : {}) }).filter((e) => {
+  const source = config.scene.asset_source;
+  const entries = lib.assets({ split: config.scene.asset_split, ...(wanted ? { category: wanted } : {}), ...(source !== 'any' ? { source } : {}) }).filter((e) => {
     const footprint = Math.hypot(e.size[0], e.size[1]);
     if (e.graspable && footprint <= MAX_FOOTPRINT) return true;
     return receptacles && e.roles.length > 0 && footprint <= MAX_RECEPTACLE;
   });
   if (entries.length === 0) {
-    throw new LibraryError(lib.root, `the asset library has no graspable ${config.scene.asset_split} assets${wanted ? ` in categories ${wanted.join(', ')}` : ''}`);
+    throw new LibraryError(lib.root, `the asset library has no graspable ${config.scene.asset_split}${source !== 'any' ? ` ${source}` : ''} assets${wanted ? ` in categories ${wanted.join(', ')}` : ''}`);
   }
   return entries.map((e) => e.id);
 }
@@ -171,10 +173,10 @@ export function drawLibraryObject(candidates: readonly string[], rng: Rng): Obje
   }
   const category = rng.pick([...byCategory.keys()].sort());
   const inst = lib.instantiate(rng.pick(byCategory.get(category)!), rng);
-  const shape: Shape = inst.shape.kind === 'mesh' && inst.vertexColors ? { ...inst.shape, colors: inst.vertexColors } : inst.shape;
+  const { shape, material } = instanceAppearance(inst);
   return {
     assetId: inst.assetRef, category: inst.category, synonyms: inst.synonyms, colorName: inst.colorName, shape,
-    material: inst.material, mass: inst.mass, ...(inst.colliderPartMasses ? { partMasses: inst.colliderPartMasses } : {}),
+    material, mass: inst.mass, ...(inst.colliderPartMasses ? { partMasses: inst.colliderPartMasses } : {}),
     friction: inst.friction, restitution: inst.restitution, size: inst.size, roles: [...inst.roles],
   };
 }

@@ -1,0 +1,78 @@
+// Scene textures → GPU textures, one per distinct image. A procedural pattern is drawn on first use
+// (assets/materials/textures.ts, a few ms for 256²); an image file is decoded by sharp (three's TextureLoader needs a
+// DOM) in `load`, which must have run for a scene before `setScene` draws it. Both become sRGB DataTextures with
+// mipmaps, shared by every object and material that shows the same image, and kept across scene rebuilds for a few
+// generations, as geometries and materials are: consecutive episodes that draw the same assets upload nothing.
+//
+// Images keep their rows top first and flipY is off, so a uv of (0, 0) samples the image's top-left texel: glTF's
+// convention, which imported meshes are stored in and patterns are drawn in.
+import sharp from 'sharp';
+import { DataTexture, LinearFilter, LinearMipmapLinearFilter, RGBAFormat, RepeatWrapping, SRGBColorSpace, UnsignedByteType } from 'three/webgpu';
+import type { Scene, TextureRef } from '../../core/scene.js';
+import { type Texture, type TextureKind, makeTexture } from '../../assets/materials/textures.js';
+import { GenerationalCache } from './cache.js';
+
+/** Images decoded from files, kept in CPU memory: a worker's library rarely has more textures than this in use. */
+const MAX_DECODED = 64;
+
+export function textureKey(ref: TextureRef): string {
+  return 'file' in ref ? `file:${ref.file}` : `pattern:${ref.pattern}:${ref.seed}:${ref.rgb.join(',')}`;
+}
+
+function dataTexture(img: Texture): DataTexture {
+  const t = new DataTexture(img.rgba, img.width, img.height, RGBAFormat, UnsignedByteType);
+  t.colorSpace = SRGBColorSpace;
+  t.flipY = false;
+  t.wrapS = RepeatWrapping;
+  t.wrapT = RepeatWrapping;
+  t.magFilter = LinearFilter;
+  t.minFilter = LinearMipmapLinearFilter;
+  t.generateMipmaps = true;
+  t.needsUpdate = true;
+  return t;
+}
+
+export class TextureCache {
+  // textures outlive more scene rebuilds than geometries: re-drawing a pattern costs milliseconds, not microseconds
+  private readonly gpu = new GenerationalCache<string, DataTexture>(8);
+  private readonly decoded = new Map<string, Texture>();
+
+  nextGeneration(): void {
+    this.gpu.nextGeneration();
+  }
+
+  get size(): number {
+    return this.gpu.size;
+  }
+
+  /** Decodes every image file `scene` shows that is not decoded yet. */
+  async load(scene: Scene): Promise<void> {
+    for (const o of scene.objects) {
+      const ref = o.material.texture;
+      if (!ref || !('file' in ref) || this.decoded.has(ref.file)) continue;
+      let img: Texture;
+      try {
+        const { data, info } = await sharp(ref.file).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+        img = { width: info.width, height: info.height, rgba: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
+      } catch (e) {
+        throw new Error(`texture ${ref.file} of "${o.name}" cannot be decoded: ${(e as Error).message.split('\n')[0]}`);
+      }
+      if (this.decoded.size >= MAX_DECODED) this.decoded.delete(this.decoded.keys().next().value!);
+      this.decoded.set(ref.file, img);
+    }
+  }
+
+  forRef(ref: TextureRef): DataTexture {
+    return this.gpu.get(textureKey(ref), () => {
+      if ('pattern' in ref) return dataTexture(makeTexture(ref.pattern as TextureKind, ref.rgb, ref.seed));
+      const img = this.decoded.get(ref.file);
+      if (!img) throw new Error(`texture ${ref.file} is not loaded: await renderer.loadTextures(scene) before setScene`);
+      return dataTexture(img);
+    });
+  }
+
+  dispose(): void {
+    this.gpu.clear();
+    this.decoded.clear();
+  }
+}

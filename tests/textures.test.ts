@@ -1,0 +1,116 @@
+// Textures end to end (issue 12): a YCB scan imported from the shared fixtures, rendered alone under neutral light
+// (sky and ground fill only, both grey, no sun), shows its texture: the mean colour of its id-mask pixels has the
+// chromaticity of the texture sampled at the uvs of its visible surface. Chromaticity (r, g, b over their sum, in
+// linear light) is what grey light cannot change: the shading scales every channel of a pixel alike, so it is the
+// texture's alone. Tolerance 0.01: what remains is the specular sheen (roughness 1 leaves a little), mip filtering and
+// 8-bit quantisation (measured together: 0.001); the same object rendered without its texture is 0.056 off.
+// Texturing leaves the id mask and the tight box exactly as they were.
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import sharp from 'sharp';
+import { importModel } from '../assets/import/import-model.js';
+import { instanceAppearance } from '../assets/instance.js';
+import { loadLibrary } from '../assets/library.js';
+import { cameraModel, type CameraSpec, projectWithDepth } from '../core/camera.js';
+import type { Vec3 } from '../core/math.js';
+import type { Scene, SceneObject } from '../core/scene.js';
+import { idRegions } from '../generators/annotation/boxes.js';
+import { Renderer, shutdownRendering, type FrameBuffers } from '../generators/rendering/index.js';
+import { fixture } from './helpers/fixtures.js';
+
+const SCAN = fixture('objects', 'ycb-scans', 'tomato_soup_can.urdf');
+const have = existsSync(SCAN) || 'the shared YCB scans are not next to this checkout';
+let work: string;
+let renderer: Renderer;
+
+before(async () => {
+  work = mkdtempSync(join(tmpdir(), 'asg-textures-'));
+  renderer = await Renderer.create();
+});
+after(() => {
+  renderer.dispose();
+  shutdownRendering();
+  rmSync(work, { recursive: true, force: true });
+});
+
+const lin = (c: number) => (c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4);
+const chroma = (s: Vec3): Vec3 => s.map((x) => x / (s[0] + s[1] + s[2])) as Vec3;
+
+async function render(obj: SceneObject, cam: CameraSpec): Promise<FrameBuffers> {
+  const scene: Scene = {
+    seed: 0, tableTopZ: 0, objects: [obj], cameras: [cam],
+    lighting: { sunDirection: [0, 0, -1], sunIntensity: 0, ambientIntensity: 1.5, background: [0, 0, 0] },
+  };
+  await renderer.loadTextures(scene);
+  renderer.setScene(scene);
+  const f = await renderer.render(cam);
+  // the frame's arrays are recycled by later renders: keep copies
+  return { ...f, rgba: f.rgba.slice(), depth: f.depth.slice(), ids: f.ids.slice() };
+}
+
+test('an imported scan renders with its texture: the colour of its pixels is the texture at its visible uvs', { skip: have === true ? false : have }, async () => {
+  const r = await importModel(SCAN, { libraryRoot: join(work, 'lib'), category: 'can', maxTextureSize: 512 });
+  assert.ok(r.ok, r.ok ? '' : r.problem.detail);
+  if (!r.ok) return;
+  const { updateIndex } = await import('../assets/catalog.js');
+  updateIndex(join(work, 'lib'), [r.entry]);
+  const lib = loadLibrary({ root: join(work, 'lib') });
+  const inst = lib.instantiate(r.entry.id);
+  const look = instanceAppearance(inst);
+  assert.ok(look.material.texture && 'file' in look.material.texture, 'an image texture');
+  assert.equal(look.shape.kind, 'mesh');
+  if (look.shape.kind !== 'mesh' || !look.material.texture || !('file' in look.material.texture)) return;
+  const shape = look.shape;
+
+  // alone, upright at the origin; matte, so the sheen stays small
+  const obj: SceneObject = {
+    id: 7, name: 'soup can', category: 'can', synonyms: [], assetId: inst.assetRef, shape,
+    material: { ...look.material, roughness: 1, metalness: 0 }, body: 'fixed', mass: 0.3, friction: 0.5, restitution: 0,
+    pose: { position: [0, 0, inst.size[2] / 2], quaternion: [0, 0, 0, 1] }, annotated: true,
+  };
+  const cam: CameraSpec = { name: 'c', width: 256, height: 256, fovYDeg: 40, position: [0.22, -0.18, 0.16], target: [0, 0, inst.size[2] / 2], near: 0.02, far: 5 };
+  const textured = await render(obj, cam);
+  const plain = await render({ ...obj, material: { ...obj.material, texture: undefined } }, cam);
+
+  // texturing changes no id and no box
+  assert.deepEqual(textured.ids, plain.ids, 'the id mask is the same with and without the texture');
+  const box = (f: FrameBuffers) => idRegions(f.ids, f.width, f.height).get(7)!.box;
+  assert.deepEqual(box(textured), box(plain));
+
+  // rendered: the mean linear colour of the object's pixels
+  const mean = (f: FrameBuffers): Vec3 => {
+    const s: Vec3 = [0, 0, 0];
+    for (let i = 0; i < f.ids.length; i++) if (f.ids[i] === 7) for (let k = 0; k < 3; k++) s[k] += lin(f.rgba[i * 4 + k] / 255);
+    return s;
+  };
+  // expected: the texture at the uv of every visible triangle's centre, weighted by its area on screen
+  const { data: tex, info } = await sharp(look.material.texture.file).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  const model = cameraModel(cam);
+  const P = shape.positions, U = shape.uvs!, I = shape.indices;
+  const at = (i: number): Vec3 => [P[i * 3], P[i * 3 + 1], P[i * 3 + 2] + inst.size[2] / 2];
+  const expected: Vec3 = [0, 0, 0];
+  let visibleTriangles = 0;
+  for (let t = 0; t < I.length; t += 3) {
+    const a = projectWithDepth(model, at(I[t])), b = projectWithDepth(model, at(I[t + 1])), c = projectWithDepth(model, at(I[t + 2]));
+    const area = ((b[0] - a[0]) * (c[1] - a[1]) - (b[1] - a[1]) * (c[0] - a[0])) / 2;
+    const cx = (a[0] + b[0] + c[0]) / 3, cy = (a[1] + b[1] + c[1]) / 3, cz = (a[2] + b[2] + c[2]) / 3;
+    const px = Math.floor(cx), py = Math.floor(cy);
+    if (px < 0 || py < 0 || px >= cam.width || py >= cam.height) continue;
+    const pix = py * cam.width + px;
+    // seen: the pixel under its centre shows the object at the triangle's own depth (not a surface in front of it)
+    if (textured.ids[pix] !== 7 || Math.abs(textured.depth[pix] - cz) > 0.004 || Math.abs(area) < 1e-3) continue;
+    visibleTriangles++;
+    const u = (U[I[t] * 2] + U[I[t + 1] * 2] + U[I[t + 2] * 2]) / 3, v = (U[I[t] * 2 + 1] + U[I[t + 1] * 2 + 1] + U[I[t + 2] * 2 + 1]) / 3;
+    const tx = Math.min(info.width - 1, Math.floor((u - Math.floor(u)) * info.width)), ty = Math.min(info.height - 1, Math.floor((v - Math.floor(v)) * info.height));
+    const o = (ty * info.width + tx) * 3;
+    for (let k = 0; k < 3; k++) expected[k] += Math.abs(area) * lin(tex[o + k] / 255);
+  }
+  assert.ok(visibleTriangles > 300, `${visibleTriangles} visible triangles`);
+  const got = chroma(mean(textured)), want = chroma(expected), grey = chroma(mean(plain));
+  const off = (x: Vec3, y: Vec3) => Math.max(...x.map((v, k) => Math.abs(v - y[k])));
+  assert.ok(off(got, want) < 0.01, `textured chromaticity ${got.map((x) => x.toFixed(3))} vs texture ${want.map((x) => x.toFixed(3))}`);
+  assert.ok(off(grey, want) > 0.03, `without its texture it would be ${grey.map((x) => x.toFixed(3))}: the check can tell`);
+});
