@@ -5,10 +5,13 @@
 //   primitives — seeded procedural primitives of tests/helpers/robot-scenes.ts (a tray added for put-in); a seed
 //                whose scene has nothing the task fits is n/a, not an attempt
 //   library    — what a build does: the demo preset with this robot and task, sampleScene(config, rng.fork('scene'))
-//                from the episode seed, then recordDemo(scene, config, rng.fork('demo')); every seed is an attempt
-// Writes its section of BENCHMARKS.md ("Demos" or "Demos on library scenes") unless --no-write.
-//   node --import tsx bench/demos.ts [--scenes primitives|library] [--seeds 50] [--robots panda,widowx250]
-//     [--tasks pick,place_on,...] [--widowx-area X,Y] [--json out.json] [--no-write]
+//                from the episode seed, then recordDemo(scene, config, rng.fork('demo')); every seed is an attempt.
+//                `--source imported` draws only the imported assets (the built-in YCB scans), `procedural` only the
+//                procedural families; the default draws both, as builds do
+// Writes its section of BENCHMARKS.md ("Demos", "Demos on library scenes", "Demos on scanned objects" for
+// --source imported, "Demos on procedural objects" for --source procedural) unless --no-write.
+//   node --import tsx bench/demos.ts [--scenes primitives|library] [--source any|procedural|imported] [--seeds 50]
+//     [--robots panda,widowx250] [--tasks pick,place_on,...] [--widowx-area X,Y] [--json out.json] [--no-write]
 import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { ROBOT_NAMES, robotModel, type RobotName } from '../assets/robots/index.js';
@@ -63,6 +66,8 @@ async function main() {
   if (scenes !== 'primitives' && scenes !== 'library') throw new Error(`--scenes is primitives or library, not ${scenes}`);
   const robots = arg('robots', ROBOT_NAMES.join(',')).split(',') as RobotName[];
   const tasks = arg('tasks', TASK_PRIMITIVES.join(',')).split(',') as TaskPrimitive[];
+  const source = arg('source', 'any') as BuildConfig['scene']['asset_source'];
+  if (!['any', 'procedural', 'imported'].includes(source)) throw new Error(`--source is any, procedural or imported, not ${source}`);
   const config = demoConfig();
   // the area objects are placed in (half extents) may be narrowed for the smaller WidowX 250
   const widowxArea = arg('widowx-area', config.scene.area.join(',')).split(',').map(Number) as [number, number];
@@ -81,7 +86,7 @@ async function main() {
         let cfg: BuildConfig = config;
         if (scenes === 'library') {
           // the build path of runEpisode: episode seed → scene stream → demo stream
-          cfg = { ...config, scene: { ...config.scene, area }, task: { ...config.task, robot, primitives: [task] } };
+          cfg = { ...config, scene: { ...config.scene, area, asset_source: source }, task: { ...config.task, robot, primitives: [task] } };
           const rng = new Rng(episodeSeed(cfg, s));
           scene = sampleScene(cfg, rng.fork('scene'));
           rec = (await recordDemo(scene, cfg, rng.fork('demo'))) as PickPlaceRecording;
@@ -119,7 +124,7 @@ async function main() {
   console.log(`all executed episodes: ${all.length}, cpu ms per episode mean ${mean(all).toFixed(0)}, median ${median(all).toFixed(0)}; load average ${load.toFixed(1)}`);
   const out = arg('json', '');
   if (out) writeFileSync(out, JSON.stringify(rows, null, 1));
-  if (!process.argv.includes('--no-write')) writeSection(scenes, seeds, rows, load);
+  if (!process.argv.includes('--no-write')) writeSection(scenes, source, seeds, rows, load);
 }
 
 const ROBOT_TITLES: Record<string, string> = { panda: 'Panda', widowx250: 'WidowX 250' };
@@ -127,8 +132,9 @@ const TASK_TITLES: Record<string, string> = {
   pick: 'pick up X', place_on: 'put X on Y', place_in: 'put X in Y', move_near: 'move X near Y', stack: 'stack X on Y', push_to: 'push X to a region',
 };
 
-function writeSection(scenes: string, seeds: number, rows: Row[], load: number): void {
+function writeSection(scenes: string, source: string, seeds: number, rows: Row[], load: number): void {
   const library = scenes === 'library';
+  const sourceArg = library && source !== 'any' ? ` --source ${source}` : '';
   const pct = (r: Row) => (r.attempts ? `${Math.round((100 * r.succeeded) / r.attempts)} %` : 'n/a');
   const reasons = (r: Row) => Object.entries(r.reasons).sort(([, a], [, b]) => b - a).map(([k, n]) => `${k.replace(/\|/g, '/')} ${n}`).join('; ') || '—';
   const sum = (v: number[]) => v.reduce((a, b) => a + b, 0);
@@ -140,7 +146,7 @@ function writeSection(scenes: string, seeds: number, rows: Row[], load: number):
   const pickPlace = rows.filter((r) => r.task === 'place_on' || r.task === 'place_in').flatMap((r) => r.cpuMs);
   const lines = [
     `Machine: \`nproc\` = ${cpus().length}, ${cpus()[0]?.model ?? '?'}; Node ${process.version}; one process, so one core; load average (1 min) ${load.toFixed(1)} at the end (a shared machine: CPU time is the steadier figure).`,
-    `Command: \`node --import tsx bench/demos.ts${library ? ' --scenes library' : ''} --seeds ${seeds}\` (\`--robots\`, \`--tasks\`, \`--json\` narrow or save it; \`npm run bench\` runs both scene kinds). Physics 240 Hz (Rapier deterministic build, length unit 0.1, resting bodies asleep, the held object kept awake), control and recording 10 Hz.`,
+    `Command: \`node --import tsx bench/demos.ts${library ? ' --scenes library' : ''}${sourceArg} --seeds ${seeds}\` (\`--robots\`, \`--tasks\`, \`--json\` narrow or save it; \`npm run bench\` runs both scene kinds). Physics 240 Hz (Rapier deterministic build, length unit 0.1, resting bodies asleep, the held object kept awake), control and recording 10 Hz.`,
     '',
     library
       ? 'Scenes: what a build does per episode — the `demo` preset with `task.robot` and `task.primitives: [<task>]`, `rng = new Rng(episodeSeed(config, seed))`, `sampleScene(config, rng.fork(\'scene\'))` (asset library, train split, task-ready draws for the configured primitives within the robot\'s reach), `recordDemo(scene, config, rng.fork(\'demo\'))`. **Every seed is an attempt**: a scene where nothing fits or nothing can be planned counts as a failure.'
@@ -154,7 +160,8 @@ function writeSection(scenes: string, seeds: number, rows: Row[], load: number):
     '',
     `All ${all.length} executed episodes: **${mean(all).toFixed(0)} ms CPU per episode on average** (median ${median(all).toFixed(0)}); put-on and put-in ${mean(pickPlace).toFixed(0)} ms (target ≤ 300 ms); planning + execution ÷ replay over the ${paired.length} paired episodes: ${(sum(paired.map((p) => p.episode)) / sum(paired.map((p) => p.replay))).toFixed(2)}.`,
   ];
-  writeBenchSection(library ? 'Demos on library scenes' : 'Demos', lines.join('\n'));
+  const title = !library ? 'Demos' : source === 'imported' ? 'Demos on scanned objects' : source === 'procedural' ? 'Demos on procedural objects' : 'Demos on library scenes';
+  writeBenchSection(title, lines.join('\n'));
 }
 
 main().catch((e) => {

@@ -1,7 +1,9 @@
 // Renderer throughput: one-pass MRT (sRGB colour + camera-frame depth + instance ids) read back to Node and
 // pipelined, against three/webgpu rendering the same scene colour-only with three's own readback, and against a
 // plain loop of three separate passes; plus sharp JPEG q90 encode time. Table + 20 primitives, 2 cameras, one
-// object moving every step (so the shadow map is redrawn every step, as in an episode).
+// object moving every step (so the shadow map is redrawn every step, as in an episode). And the same 20-object
+// layout with textured objects (YCB scans and procedurally textured library assets in their places), measured in the
+// same rounds: what textures cost per frame.
 //   node --import tsx bench/render.ts [SECONDS_PER_MEASUREMENT]
 // The variants are measured interleaved, several rounds, medians reported: on a shared machine the absolute
 // figures move with everyone else's load, the ratios much less. CPU ms per frame counts every thread of the
@@ -20,7 +22,10 @@ import { MaterialCache } from '../generators/rendering/materials.js';
 import { TextureCache } from '../generators/rendering/textures.js';
 import { INSTANCE_ID_KEY, SceneSync } from '../generators/rendering/sceneSync.js';
 import { CameraRig } from '../generators/rendering/threeCamera.js';
-import { CAMERAS, tableScene } from '../tests/helpers/renderScenes.js';
+import { CAMERAS, TABLE_TOP_Z, tableScene } from '../tests/helpers/renderScenes.js';
+import type { Scene, SceneObject } from '../core/scene.js';
+import { loadLibrary } from '../assets/library.js';
+import { instanceAppearance } from '../assets/instance.js';
 import { writeBenchSection } from './report.js';
 
 const SECONDS = Number(process.argv[2] ?? 2);
@@ -30,16 +35,33 @@ const IN_FLIGHT = 4;
 const SIZES: [number, number][] = [[256, 256], [640, 480]];
 
 const scene = tableScene(20, 42);
-const mover = scene.objects[5];
-const x0 = mover.pose.position[0];
+
+/** The same layout with a textured library asset standing where each primitive stood: scans and procedural ones. */
+function texturedScene(flat: Scene): Scene {
+  const lib = loadLibrary();
+  const scans = lib.assets({ source: 'imported' }).filter((e) => e.material.texture && Math.max(...e.size) < 0.16);
+  const patterned = lib.assets({ source: 'procedural' }).filter((e) => e.material.texture && Math.max(...e.size) < 0.16);
+  const objects = flat.objects.map((o, i): SceneObject => {
+    if (i === 0) return o;
+    const pool = i % 2 === 0 ? scans : patterned;
+    const inst = lib.instantiate(pool[(i * 7) % pool.length]);
+    return { ...o, ...instanceAppearance(inst), pose: { position: [o.pose.position[0], o.pose.position[1], TABLE_TOP_Z + inst.size[2] / 2], quaternion: o.pose.quaternion } };
+  });
+  return { ...flat, objects };
+}
+const textured = texturedScene(scene);
+const TEXTURED = 'one pass, MRT, pipelined, frames recycled, textured scene';
+
+const x0 = scene.objects[5].pose.position[0];
 let step = 0;
 /** what physics does between time steps: something moves, so shadows are redrawn */
 function advance(): void {
   step++;
-  mover.pose.position[0] = x0 + 0.03 * Math.sin(step * 0.05);
+  for (const s of [scene, textured]) s.objects[5].pose.position[0] = x0 + 0.03 * Math.sin(step * 0.05);
 }
 
 const renderer = await Renderer.create();
+await renderer.loadTextures(textured);
 renderer.setScene(scene);
 
 // The baselines draw the very same three.js scene (same meshes, materials, lights, shadows) on the same device.
@@ -157,7 +179,9 @@ interface Figure {
   cpuMs: number;
   threads: Record<string, number>;
 }
-async function measure(v: Variant, cams: CameraSpec[]): Promise<Figure> {
+async function measure(v: Variant, cams: CameraSpec[], on: Scene = scene): Promise<Figure> {
+  // a scene switch is not part of a frame: made before the clock starts, undone after it stops
+  if (on !== scene) renderer.setScene(on);
   counted = 0;
   const c0 = process.cpuUsage();
   const t0c = threadCpu();
@@ -167,26 +191,28 @@ async function measure(v: Variant, cams: CameraSpec[]): Promise<Figure> {
   const cpu = process.cpuUsage(c0);
   const t1c = threadCpu();
   const threads = Object.fromEntries(Object.keys(t1c).map((k) => [k, (t1c[k] - t0c[k]) / counted]));
+  if (on !== scene) renderer.setScene(scene);
   return { fps: (1000 * counted) / wall, cpuMs: (cpu.user + cpu.system) / 1000 / counted, threads };
 }
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-const variants: [string, Variant][] = [
+const variants: [string, Variant, Scene?][] = [
   ['one pass, MRT, pipelined', onePass(false)],
   ['one pass, MRT, pipelined, frames recycled', onePass(true)],
   ['colour only (three readRenderTargetPixelsAsync), pipelined', colorOnly],
   ['three separate passes, plain loop', threePasses],
+  [TEXTURED, onePass(true), textured],
 ];
 const load0 = loadavg()[0];
 const results = new Map<string, Figure[]>();
 for (const [w, h] of SIZES) {
   const cams = CAMERAS.map((c) => ({ ...c, width: w, height: h }));
-  for (const [, v] of variants) await measure(v, cams); // warm-up: pipelines, targets, JIT
+  for (const [, v, on] of variants) await measure(v, cams, on); // warm-up: pipelines, targets, JIT
   for (let round = 0; round < ROUNDS; round++) {
-    for (const [name, v] of variants) {
+    for (const [name, v, on] of variants) {
       const key = `${w}x${h} ${name}`;
       const list = results.get(key) ?? [];
-      list.push(await measure(v, cams));
+      list.push(await measure(v, cams, on));
       results.set(key, list);
       process.stdout.write(`${key}: ${list[list.length - 1].fps.toFixed(1)} fps\n`);
     }
@@ -226,6 +252,10 @@ const split = (key: string) => {
   return `JS thread ${t.js.toFixed(1)}, lavapipe raster threads ${t.raster.toFixed(1)}, other threads ${t.other.toFixed(1)} ms`;
 };
 const rows: string[] = [];
+const texturedCost = SIZES.map(([w, h]) => {
+  const flat = fig(`${w}x${h} ${variants[1][0]}`).cpuMs, tex = fig(`${w}x${h} ${TEXTURED}`).cpuMs;
+  return `${w}×${h}: ${tex.toFixed(2)} vs ${flat.toFixed(2)} CPU ms per frame, ×${(tex / flat).toFixed(2)}`;
+});
 for (const [w, h] of SIZES) {
   const base = fig(`${w}x${h} ${variants[2][0]}`);
   for (const [name] of variants) {
@@ -241,6 +271,8 @@ const lines = [
   '| size | variant | frames/s (median) | frames/s (best round) | × colour-only (fps) | CPU ms / frame | × colour-only (CPU) | fps if 2 cores were free |',
   '|---|---|---|---|---|---|---|---|',
   ...rows,
+  '',
+  `Textured scene (the same 20 places: ${textured.objects.slice(1).filter((o) => o.material.texture && 'file' in o.material.texture).length} YCB scans with 512² photo textures, ${textured.objects.slice(1).filter((o) => o.material.texture && 'pattern' in o.material.texture).length} library assets with 256² procedural textures; one pass, MRT, frames recycled) against the flat one: ${texturedCost.join('; ')} (budget ×1.3 at 256×256).`,
   '',
   `JPEG q90 encode with sharp, one frame at a time: ${SIZES.map(([w, h]) => `${w}×${h} ${jpegMs.get(`${w}x${h}`)?.toFixed(2)} ms`).join(', ')}.`,
   '',

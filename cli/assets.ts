@@ -170,9 +170,18 @@ async function queuedImport(path: string, root: string, flags: ImportFlags, io: 
   return s.failed.length === 0 ? 0 : 1;
 }
 
-export async function preview(flags: { out: string; library?: string; split?: Split; category?: string; source?: Source; columns: number; limit?: number }, io: Out = stdio): Promise<void> {
+export async function preview(flags: { out: string; library?: string; split?: Split; category?: string; source?: Source; columns: number; limit?: number; perCategory?: number }, io: Out = stdio): Promise<void> {
   const lib = library(flags.library);
   let entries = lib.assets(filterOf(flags));
+  if (flags.perCategory !== undefined) {
+    // at most N of each category from each source: the procedural family and the imported models side by side
+    const taken = new Map<string, number>();
+    entries = entries.filter((e) => {
+      const k = `${e.source.kind}/${e.category}`;
+      taken.set(k, (taken.get(k) ?? 0) + 1);
+      return taken.get(k)! <= flags.perCategory!;
+    });
+  }
   if (flags.limit !== undefined) entries = entries.slice(0, flags.limit);
   if (entries.length === 0) throw new Error('no assets match: nothing to preview');
   const tr = await thumbnailRenderer(gpuThumbnails);
@@ -251,6 +260,7 @@ export function registerAssets(program: Command, io: Out = stdio): void {
     .option('--source <kind>', 'only procedural or imported assets (the scans are imported)', sourceArg)
     .option('--columns <n>', 'thumbnails per row', intArg('--columns', 1), 12)
     .option('--limit <n>', 'at most this many assets', intArg('--limit', 1))
+    .option('--per-category <n>', 'at most this many of each category from each source (procedural, imported)', intArg('--per-category', 1))
     .action(async (flags) => preview(flags, io));
 
   assets

@@ -66,9 +66,11 @@ describe('task-ready library scenes', () => {
   });
 
   // the issue's acceptance on the build path (bench/demos.ts --scenes library measures 50 seeds): every seed is an
-  // attempt, a scene where nothing fits or nothing can be planned counts as a failure
+  // attempt, a scene where nothing fits or nothing can be planned counts as a failure. Twice the seeds of issue 4's
+  // version at the same rates (90 %, 83 %, 83 %, 75 %): with the scans in the library, six seeds were too few to tell
+  // a rate of 83 % from one of 100 % (one unlucky scene decided it)
   for (const robot of ['panda', 'widowx250'] as const) {
-    for (const [task, seeds, need] of [['pick', 10, 9], ['place_on', 6, 5], ['place_in', 6, 5], ['stack', 4, 3]] as const) {
+    for (const [task, seeds, need] of [['pick', 20, 18], ['place_on', 12, 10], ['place_in', 12, 10], ['stack', 8, 6]] as const) {
       test(`${robot} ${task} on library scenes: at least ${need} of ${seeds} seeds succeed`, async () => {
         const config = pickPlaceConfig(robot, [task]);
         const failures: string[] = [];

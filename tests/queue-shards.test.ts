@@ -10,7 +10,7 @@ import { Job, Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { parseBuildConfig } from '../schemas/config.js';
 import { presetConfig } from '../schemas/presets.js';
-import { buildId, shardGroups } from '../schemas/identity.js';
+import { buildId, episodeId, episodeSplit, shardGroups } from '../schemas/identity.js';
 import { writeFragment } from '../export/fragment.js';
 import { failedOutput } from '../workers/failed-episode.js';
 import { parsePayload } from '../workers/queue-jobs.js';
@@ -23,10 +23,11 @@ import {
 const root = tempDir('queue-shards');
 const configPath = join(root, 'shards.yaml');
 const reference = join(root, 'embedded');
-// 8 episodes, 40 % held out: groups train [0,1] [4,5] [7], validation [2,3] [6] — two splits, a short last group —
+// 8 episodes, 40 % held out, groups of 2: two splits with a short last group each (seed 3 gives train [0,1] [2,5] [6],
+// validation [3,4] [7]; which episode lands in which split moves with every new config key, the rules below do not),
 // and shards of 20 rows, so each group packs several parts (a smoke episode has ~45 frames)
 const config = parseBuildConfig({
-  ...presetConfig('smoke'), episodes: 8, splits: { validation: 0.4 }, output: { rows_per_shard: 20, episodes_per_shard_job: 2 },
+  ...presetConfig('smoke'), seed: 3, episodes: 8, splits: { validation: 0.4 }, output: { rows_per_shard: 20, episodes_per_shard_job: 2 },
 }, 'test');
 const id = buildId(config);
 const run1 = (s: string) => `${id}.r1.${s}`;
@@ -55,7 +56,17 @@ describe('queued builds: shard jobs', { timeout: 600_000 }, () => {
 
   test('the flow is build ← finalize ← shard(split, group) ← episodes, and the dataset is the embedded one', async () => {
     const groups = shardGroups(config);
-    assert.deepEqual(groups.map((g) => `${g.split}.${g.group}:${g.indices}`), ['train.0:0,1', 'train.1:4,5', 'train.2:7', 'validation.0:2,3', 'validation.1:6']);
+    // each split's episodes in index order, cut into runs of 2 (its last may be short); every episode in one group
+    assert.deepEqual(groups.map((g) => g.split), ['train', 'train', 'train', 'validation', 'validation'].slice(0, groups.length));
+    for (const split of ['train', 'validation']) {
+      const mine = groups.filter((g) => g.split === split);
+      assert.deepEqual(mine.map((g) => g.group), mine.map((_, i) => i));
+      const all = mine.flatMap((g) => g.indices);
+      assert.deepEqual(all, [...all].sort((a, b) => a - b));
+      assert.ok(mine.slice(0, -1).every((g) => g.indices.length === 2) && mine.at(-1)!.indices.length === 1, `${split}: ${mine.map((g) => g.indices).join(' | ')}`);
+      for (const i of all) assert.equal(episodeSplit(config, episodeId(id, i)), split);
+    }
+    assert.deepEqual(groups.flatMap((g) => g.indices).sort((a, b) => a - b), [0, 1, 2, 3, 4, 5, 6, 7]);
     const prefix = testPrefix('shards');
     const w = await startWorker(REDIS_6379, prefix);
     try {

@@ -9,7 +9,7 @@
 import type { Pose, Vec3 } from '../../core/math.js';
 import type { Rng } from '../../core/random.js';
 import type { Scene, SceneObject } from '../../core/scene.js';
-import { containerInterior, footprintRadius, topHalfSize, zRange } from '../scene/geometry.js';
+import { PUT_IN_CLEARANCE, containerInterior, footprintRadius, topHalfSize, zRange } from '../scene/geometry.js';
 
 import { TASK_PRIMITIVES, type TaskPrimitive } from '../../schemas/tasks.js';
 
@@ -174,7 +174,7 @@ export function taskCandidates(scene: Scene, primitive: TaskPrimitive, rng: Rng,
       // would choose, nor a reference to put something next to
       if (primitive === 'place_on' && isSupport(y) && !rolls(x) && fits) out.push({ x, y });
       if (primitive === 'stack' && isBlock(x) && isBlock(y) && fits) out.push({ x, y });
-      if (primitive === 'place_in' && isContainer(y) && footprintRadius(x) + 0.01 < containerInterior(y).innerHalf) out.push({ x, y });
+      if (primitive === 'place_in' && isContainer(y) && footprintRadius(x) + PUT_IN_CLEARANCE < containerInterior(y).innerHalf) out.push({ x, y });
       if (primitive === 'move_near' && !isContainer(y) && !rolls(x) && !rolls(y)) out.push({ x, y });
     }
   }

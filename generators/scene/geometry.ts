@@ -39,6 +39,9 @@ export function topHalfSize(o: SceneObject): number {
   return Math.min(h[0], h[1]);
 }
 
+/** what goes into a container keeps this much between itself and the wall */
+export const PUT_IN_CLEARANCE = 0.01;
+
 export interface ContainerInterior {
   floorZ: number;
   rimZ: number;

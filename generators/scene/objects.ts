@@ -10,7 +10,8 @@ import type { BuildConfig } from '../../schemas/config.js';
 import type { TaskPrimitive } from '../../schemas/tasks.js';
 import type { Vec3 } from '../../core/math.js';
 import type { Rng } from '../../core/random.js';
-import { type Material, type Shape, shapeFootprintRadius } from '../../core/scene.js';
+import { type Material, type SceneObject, type Shape, shapeFootprintRadius } from '../../core/scene.js';
+import { PUT_IN_CLEARANCE, containerInterior } from './geometry.js';
 import { OBJECT_COLORS } from './palette.js';
 
 /** What the sampler needs to place one object; ids, names and poses are the sampler's. */
@@ -115,7 +116,9 @@ export function taskReadyPools(config: BuildConfig, candidates: readonly string[
   const fitsArea = (e: AssetEntry) => e.size[0] <= 2 * ax && e.size[1] <= 2 * ay && footprint(e) <= MAX_RECEPTACLE;
   const holdable = entries.filter((e) => e.graspable && e.roles.length === 0 && e.graspWidth < opening - GRASP_SLACK && footprint(e) <= HOLDABLE_FOOTPRINT);
   // low containers: an arm reaching into a tall pot sweeps its rim
-  const container = entries.filter((e) => e.roles.includes('container') && !e.roles.includes('support') && fitsArea(e) && Math.min(e.size[0], e.size[1]) >= MIN_CONTAINER && e.size[2] <= MAX_RECEPTACLE_HEIGHT);
+  // and wide enough inside for what the put-in pool holds (a deep, narrow bowl is not, whatever its rim)
+  const container = entries.filter((e) => e.roles.includes('container') && !e.roles.includes('support') && fitsArea(e) && Math.min(e.size[0], e.size[1]) >= MIN_CONTAINER
+    && e.size[2] <= MAX_RECEPTACLE_HEIGHT && assetInnerHalf(lib, e) >= SMALL_RADIUS + PUT_IN_CLEARANCE);
   // a top every holdable fits on (put-on wants ¾ of X's footprint radius on it), low enough to reach over
   const support = entries.filter((e) => e.roles.includes('support') && !e.roles.includes('container') && fitsArea(e)
     && Math.min(e.size[0], e.size[1]) / 2 >= 0.75 * (HOLDABLE_FOOTPRINT / 2) && e.size[2] <= MAX_RECEPTACLE_HEIGHT);
@@ -161,6 +164,18 @@ function assetFootprintRadius(lib: AssetLibrary, e: AssetEntry): number {
   let r = radii.get(e.id);
   if (r === undefined) radii.set(e.id, (r = shapeFootprintRadius(lib.instantiate(e).shape)));
   return r;
+}
+
+const innerHalves = new Map<string, number>();
+/** Half the free square inside a container's walls, standing upright (generators/scene/geometry.ts containerInterior). */
+function assetInnerHalf(lib: AssetLibrary, e: AssetEntry): number {
+  let h = innerHalves.get(e.id);
+  if (h === undefined) {
+    const inst = lib.instantiate(e);
+    const upright = { shape: inst.shape, pose: { position: [0, 0, inst.size[2] / 2], quaternion: [0, 0, 0, 1] } } as SceneObject;
+    innerHalves.set(e.id, (h = containerInterior(upright).innerHalf));
+  }
+  return h;
 }
 
 /** A library object: category first, then a variant, so rare and common families are drawn alike. */
