@@ -59,6 +59,8 @@ function cpuMsSince(c0: NodeJS.CpuUsage): number {
 
 const median = (v: number[]) => (v.length ? [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)] : NaN);
 const mean = (v: number[]) => (v.length ? v.reduce((a, b) => a + b, 0) / v.length : NaN);
+/** A figure for the table: a row where nothing ran has none. */
+const figure = (v: number, digits: number) => (Number.isFinite(v) ? v.toFixed(digits) : '—');
 
 async function main() {
   const seeds = Number(arg('seeds', '50'));
@@ -140,7 +142,7 @@ function writeSection(scenes: string, source: string, seeds: number, rows: Row[]
   const sum = (v: number[]) => v.reduce((a, b) => a + b, 0);
   const ratio = (r: Row) => (r.paired.length ? (sum(r.paired.map((p) => p.episode)) / sum(r.paired.map((p) => p.replay))).toFixed(2) : '—');
   const table = rows.map((r) => `| ${ROBOT_TITLES[r.robot] ?? r.robot} | ${TASK_TITLES[r.task] ?? r.task} | ${r.succeeded} / ${r.attempts} | ${pct(r)} |`
-    + `${library ? '' : ` ${r.notApplicable} |`} ${mean(r.cpuMs).toFixed(0)} | ${ratio(r)} | ${mean(r.simSeconds).toFixed(1)} | ${reasons(r)} |`);
+    + `${library ? '' : ` ${r.notApplicable} |`} ${figure(mean(r.cpuMs), 0)} | ${ratio(r)} | ${figure(mean(r.simSeconds), 1)} | ${reasons(r)} |`);
   const paired = rows.flatMap((r) => r.paired);
   const all = rows.flatMap((r) => r.cpuMs);
   const pickPlace = rows.filter((r) => r.task === 'place_on' || r.task === 'place_in').flatMap((r) => r.cpuMs);

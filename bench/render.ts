@@ -50,14 +50,17 @@ function texturedScene(flat: Scene): Scene {
   return { ...flat, objects };
 }
 const textured = texturedScene(scene);
+/** The textured scene's meshes without their textures: what the meshes cost, so what the textures cost is the rest. */
+const bare: Scene = { ...textured, objects: textured.objects.map((o) => ({ ...o, material: { ...o.material, texture: undefined } })) };
 const TEXTURED = 'one pass, MRT, pipelined, frames recycled, textured scene';
+const BARE = 'one pass, MRT, pipelined, frames recycled, textured scene without textures';
 
 const x0 = scene.objects[5].pose.position[0];
 let step = 0;
 /** what physics does between time steps: something moves, so shadows are redrawn */
 function advance(): void {
   step++;
-  for (const s of [scene, textured]) s.objects[5].pose.position[0] = x0 + 0.03 * Math.sin(step * 0.05);
+  for (const s of [scene, textured, bare]) s.objects[5].pose.position[0] = x0 + 0.03 * Math.sin(step * 0.05);
 }
 
 const renderer = await Renderer.create();
@@ -201,6 +204,7 @@ const variants: [string, Variant, Scene?][] = [
   ['one pass, MRT, pipelined, frames recycled', onePass(true)],
   ['colour only (three readRenderTargetPixelsAsync), pipelined', colorOnly],
   ['three separate passes, plain loop', threePasses],
+  [BARE, onePass(true), bare],
   [TEXTURED, onePass(true), textured],
 ];
 const load0 = loadavg()[0];
@@ -253,8 +257,8 @@ const split = (key: string) => {
 };
 const rows: string[] = [];
 const texturedCost = SIZES.map(([w, h]) => {
-  const flat = fig(`${w}x${h} ${variants[1][0]}`).cpuMs, tex = fig(`${w}x${h} ${TEXTURED}`).cpuMs;
-  return `${w}×${h}: ${tex.toFixed(2)} vs ${flat.toFixed(2)} CPU ms per frame, ×${(tex / flat).toFixed(2)}`;
+  const flat = fig(`${w}x${h} ${variants[1][0]}`).cpuMs, tex = fig(`${w}x${h} ${TEXTURED}`).cpuMs, meshes = fig(`${w}x${h} ${BARE}`).cpuMs;
+  return `${w}×${h}: ${tex.toFixed(2)} CPU ms per frame against ${flat.toFixed(2)} flat, ×${(tex / flat).toFixed(2)}; the same meshes without textures ${meshes.toFixed(2)}, so the textures themselves ×${(tex / meshes).toFixed(2)}`;
 });
 for (const [w, h] of SIZES) {
   const base = fig(`${w}x${h} ${variants[2][0]}`);

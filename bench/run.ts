@@ -7,6 +7,7 @@ import { join } from 'node:path';
 const here = import.meta.dirname;
 const runs: [string, string[]][] = [
   ['render.ts', []],
+  ['library.ts', []],
   ['pipeline.ts', ['6']],
   ['demos.ts', ['--seeds', '50']],
   ['demos.ts', ['--scenes', 'library', '--seeds', '50']],

@@ -11,4 +11,4 @@ trap 'rm -rf "$stage"' EXIT
 cp -r "$src"/. "$stage"/
 cp assets/scans/ycb.csv "$stage/assets.csv"
 # re-importing a model replaces its entry; its folder is named by its content, so the same scan lands in the same one
-node bin/spatialgen.js assets import "$stage" --library assets/library --texture-size 512 --max-triangles 4000
+node bin/spatialgen.js assets import "$stage" --library assets/library --texture-size 512 --max-triangles 1500

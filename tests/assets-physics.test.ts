@@ -1,7 +1,9 @@
 // Every procedural asset in real Rapier (240 Hz, a fixed table whose top is z = 0, the product's damping):
 // dropped from 2 cm it comes to rest upright (+z within 10°) within 2 s; the collider Rapier built and the render
-// mesh have the same bounding box (within 5 % per axis); a 3 cm ball dropped into every container stays inside.
-// All variants of all families (~190 drops); the world uses a table-top length unit (see helpers/assets-physics.ts).
+// mesh have the same bounding box (within 5 % per axis); a 3 cm ball dropped into every container stays inside. Every
+// scan comes to rest within 3 s, upright unless it is a ball (balls roll off their flat base, as balls do).
+// All variants of all families (~190 drops) and the 41 scans (whose colliders get a flat base: rest.ts flattenBase);
+// the world uses a table-top length unit (see helpers/assets-physics.ts).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadLibrary } from '../assets/library.js';
@@ -36,6 +38,33 @@ for (const category of lib.categories()) {
     t.diagnostic(`worst tilt ${worstTilt.toFixed(2)}°, last at rest after ${latest.toFixed(2)} s, worst box difference ${(worstBox * 100).toFixed(2)} %`);
   });
 }
+
+test('every scan dropped on the table comes to rest within 3 s, upright unless it is a ball; collider and mesh boxes agree', async (t) => {
+  const scans = lib.assets({ source: 'imported' });
+  assert.ok(scans.length >= 41, `${scans.length} scans in the library`);
+  let worstTilt = 0, latest = 0, worstBox = 0;
+  for (const [i, e] of scans.entries()) {
+    const a = lib.instantiate(e);
+    const d = await dropOnTable(a, { height: 0.02, yaw: YAW[i % YAW.length], seconds: 3 });
+    // a ball rolls onto any side of itself; what matters is that it stops where it is put
+    if (e.category !== 'ball') {
+      assert.ok(d.tiltDeg < 10, `${e.id}: up axis ${d.tiltDeg.toFixed(1)}° from +z after 3 s`);
+      worstTilt = Math.max(worstTilt, d.tiltDeg);
+    }
+    assert.ok(d.linearSpeed < 0.01 && d.angularSpeed < 0.1, `${e.id}: still moving after 3 s (${d.linearSpeed.toFixed(4)} m/s, ${d.angularSpeed.toFixed(3)} rad/s)`);
+    assert.ok(d.restAt <= 3, `${e.id}: never came to rest`);
+    const c = await rapierColliderAabb(a);
+    const r = aabbOfPoints(lib.geometry(e).mesh.positions);
+    const ext = aabbSize(r);
+    for (let k = 0; k < 3; k++) {
+      const err = Math.max(Math.abs(c.min[k] - r.min[k]), Math.abs(c.max[k] - r.max[k])) / ext[k];
+      worstBox = Math.max(worstBox, err);
+      assert.ok(err <= 0.05, `${e.id}: collider box differs from the mesh box by ${(err * 100).toFixed(1)} % along ${'xyz'[k]}`);
+    }
+    latest = Math.max(latest, d.restAt);
+  }
+  t.diagnostic(`${scans.length} scans: worst tilt ${worstTilt.toFixed(2)}° (balls aside), last at rest after ${latest.toFixed(2)} s, worst box difference ${(worstBox * 100).toFixed(2)} %`);
+});
 
 test('a small ball dropped into every container stays inside', async (t) => {
   const containers = lib.assets({ roles: ['container'] });

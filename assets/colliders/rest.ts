@@ -4,6 +4,7 @@
 // the stable face closest to the modelled "down". For a mug that is its bottom, and nothing moves.
 import type { Mat3, Vec3 } from '../../core/math.js';
 import { type PlanarFace, hullOf, planarFaces } from './hull.js';
+import { largestQuad } from './contact-faces.js';
 
 type P2 = [number, number];
 
@@ -114,4 +115,47 @@ export function restingFace(points: Float32Array, com: Vec3, minMarginShare = 0.
   const n = chosen.f.normal;
   const rotation = n[2] < -0.99999 ? null : rotationBetween(n, [0, 0, -1]);
   return { normal: n, margin: chosen.margin, rotation };
+}
+
+/**
+ * The base of a scan. A scan's base is never one plane (noise, a rim, a label seam): what it would stand on is a ring
+ * of slivers it rocks between for seconds. The points within `band` (metres) above the lowest one are its footprint;
+ * the base is the largest quadrilateral inside their outline, on the lowest plane: parry stands a face on at most four
+ * vertices (contact-faces.ts), so four it gets. `above`: the points the base leaves as they are.
+ */
+function baseOf(points: Float32Array, band: number): { quad: P2[]; lo: number; above: number[] } | null {
+  let lo = Infinity;
+  for (let i = 2; i < points.length; i += 3) lo = Math.min(lo, points[i]);
+  const footprint: P2[] = [];
+  const above: number[] = [];
+  for (let i = 0; i < points.length; i += 3) {
+    if (points[i + 2] < lo + band) footprint.push([points[i], points[i + 1]]);
+    else above.push(points[i], points[i + 1], points[i + 2]);
+  }
+  const outline = convexHull2d(footprint);
+  if (outline.length < 4) return null;
+  return { quad: largestQuad(outline).map((k) => outline[k]), lo, above };
+}
+
+/** The collider points of a scan with its base (baseOf) in place of its footprint; the box does not change. */
+export function flattenBase(points: Float32Array, band: number): Float32Array {
+  const b = baseOf(points, band);
+  if (!b) return points;
+  return Float32Array.from([...b.above, ...b.quad.flatMap(([x, y]) => [x, y, b.lo])]);
+}
+
+/**
+ * Whether a scan stands as modelled: the centre of mass projects inside its base (baseOf) by at least half the margin
+ * the base's own centre has. A scan's modelled "up" is known (the file's or the sidecar's), but its bottom is rarely
+ * one exact plane, so `restingFace` alone would lay an upright can on its side; a banana modelled lying on a narrow
+ * strip of itself (a third of the margin) is better turned by `restingFace`.
+ */
+export function standsOnBase(points: Float32Array, com: Vec3, band: number, minMarginShare = 0.5): boolean {
+  const b = baseOf(points, band);
+  if (!b) return false;
+  const quad = convexHull2d(b.quad);
+  const cx = quad.reduce((t, q) => t + q[0], 0) / quad.length;
+  const cy = quad.reduce((t, q) => t + q[1], 0) / quad.length;
+  const margin = insideMargin(quad, [com[0], com[1]]);
+  return margin > 0 && margin >= minMarginShare * insideMargin(quad, [cx, cy]);
 }
