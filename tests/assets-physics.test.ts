@@ -7,11 +7,27 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadLibrary } from '../assets/library.js';
+import type { AssetEntry } from '../assets/core/asset.js';
+import type { AssetInstance } from '../assets/instance.js';
 import { aabbOfPoints, aabbSize } from '../assets/geometry/mesh.js';
 import { ballIntoContainer, dropOnTable, rapierColliderAabb } from './helpers/assets-physics.js';
 
 const lib = loadLibrary();
 const YAW = [0.3, 1.1, 2.5];
+
+/** The box Rapier's collider occupies vs the render mesh's: within 5 % of the extent per axis; the worst share. */
+async function assertBoxesAgree(e: AssetEntry, a: AssetInstance): Promise<number> {
+  const c = await rapierColliderAabb(a);
+  const r = aabbOfPoints(lib.geometry(e).mesh.positions);
+  const ext = aabbSize(r);
+  let worst = 0;
+  for (let k = 0; k < 3; k++) {
+    const err = Math.max(Math.abs(c.min[k] - r.min[k]), Math.abs(c.max[k] - r.max[k])) / ext[k];
+    worst = Math.max(worst, err);
+    assert.ok(err <= 0.05, `${e.id}: collider box differs from the mesh box by ${(err * 100).toFixed(1)} % along ${'xyz'[k]}`);
+  }
+  return worst;
+}
 
 for (const category of lib.categories()) {
   test(`${category}: every variant dropped on the table rests upright within 2 s; collider and mesh boxes agree`, async (t) => {
@@ -22,16 +38,7 @@ for (const category of lib.categories()) {
       assert.ok(d.tiltDeg < 10, `${e.id}: up axis ${d.tiltDeg.toFixed(1)}° from +z after 2 s`);
       assert.ok(d.linearSpeed < 0.01 && d.angularSpeed < 0.1, `${e.id}: still moving after 2 s (${d.linearSpeed.toFixed(4)} m/s, ${d.angularSpeed.toFixed(3)} rad/s)`);
       assert.ok(d.restAt <= 2, `${e.id}: never came to rest`);
-      // the box Rapier's collider occupies vs the render mesh's
-      const c = await rapierColliderAabb(a);
-      const g = lib.geometry(e);
-      const r = aabbOfPoints(g.mesh.positions);
-      const ext = aabbSize(r);
-      for (let k = 0; k < 3; k++) {
-        const err = Math.max(Math.abs(c.min[k] - r.min[k]), Math.abs(c.max[k] - r.max[k])) / ext[k];
-        worstBox = Math.max(worstBox, err);
-        assert.ok(err <= 0.05, `${e.id}: collider box differs from the mesh box by ${(err * 100).toFixed(1)} % along ${'xyz'[k]}`);
-      }
+      worstBox = Math.max(worstBox, await assertBoxesAgree(e, a));
       worstTilt = Math.max(worstTilt, d.tiltDeg);
       latest = Math.max(latest, d.restAt);
     }
@@ -53,14 +60,7 @@ test('every scan dropped on the table comes to rest within 3 s, upright unless i
     }
     assert.ok(d.linearSpeed < 0.01 && d.angularSpeed < 0.1, `${e.id}: still moving after 3 s (${d.linearSpeed.toFixed(4)} m/s, ${d.angularSpeed.toFixed(3)} rad/s)`);
     assert.ok(d.restAt <= 3, `${e.id}: never came to rest`);
-    const c = await rapierColliderAabb(a);
-    const r = aabbOfPoints(lib.geometry(e).mesh.positions);
-    const ext = aabbSize(r);
-    for (let k = 0; k < 3; k++) {
-      const err = Math.max(Math.abs(c.min[k] - r.min[k]), Math.abs(c.max[k] - r.max[k])) / ext[k];
-      worstBox = Math.max(worstBox, err);
-      assert.ok(err <= 0.05, `${e.id}: collider box differs from the mesh box by ${(err * 100).toFixed(1)} % along ${'xyz'[k]}`);
-    }
+    worstBox = Math.max(worstBox, await assertBoxesAgree(e, a));
     latest = Math.max(latest, d.restAt);
   }
   t.diagnostic(`${scans.length} scans: worst tilt ${worstTilt.toFixed(2)}° (balls aside), last at rest after ${latest.toFixed(2)} s, worst box difference ${(worstBox * 100).toFixed(2)} %`);
