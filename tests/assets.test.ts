@@ -103,13 +103,17 @@ test('the committed index is the deterministic output of the generators (content
 
 test('a configurable share of each category is held out as the test split', () => {
   const lib = loadLibrary();
+  // drawn apart per source: importing never moves a procedural asset, a category's only scan stays in train
   for (const c of lib.categories()) {
-    const all = lib.assets({ category: c });
-    const held = lib.assets({ category: c, split: 'test' });
-    assert.equal(held.length, testCount(all.length, 0.2), c);
+    for (const source of ['procedural', 'imported'] as const) {
+      const all = lib.assets({ category: c, source });
+      const held = lib.assets({ category: c, source, split: 'test' });
+      assert.equal(held.length, testCount(all.length, 0.2), `${c} (${source})`);
+    }
   }
+  assert.equal(lib.get('imp-bowl').split, 'train');
   const more = loadLibrary({ testShare: 0.5 });
-  assert.equal(more.assets({ category: 'mug', split: 'test' }).length, testCount(more.assets({ category: 'mug' }).length, 0.5));
+  assert.equal(more.assets({ category: 'mug', split: 'test' }).length, testCount(more.assets({ category: 'mug', source: 'procedural' }).length, 0.5));
   assert.ok(more.assets({ category: 'mug', split: 'test' }).length > lib.assets({ category: 'mug', split: 'test' }).length);
   // stable: the split depends on ids, not on what else is in the library
   const a = assignSplits([{ id: 'x-1', category: 'x' }, { id: 'x-2', category: 'x' }, { id: 'x-3', category: 'x' }, { id: 'x-4', category: 'x' }, { id: 'x-5', category: 'x' }], 0.2);

@@ -1,6 +1,8 @@
-// Held-out test split for unseen-object evaluation: within each category a fixed share of assets is `test`.
-// Which ones is decided by a hash of the id alone, so adding or re-hashing other assets moves at most a few,
-// and the same library gives the same split on every machine.
+// Held-out test split for unseen-object evaluation: within each category a fixed share of assets is `test`, drawn
+// separately for the procedural families and for imported models, so importing models never moves a procedural
+// asset between splits, and a scans-only build (scene.asset_source: imported) keeps a category's only scan (the
+// bowl, the die) in train instead of losing the category. Which ones is decided by a hash of the id alone, so adding
+// or re-hashing other assets moves at most a few, and the same library gives the same split on every machine.
 import { createHash } from 'node:crypto';
 import type { AssetEntry, Split } from './asset.js';
 
@@ -16,13 +18,16 @@ export function testCount(n: number, share: number): number {
   return Math.min(n - 1, Math.max(1, Math.round(share * n)));
 }
 
-/** Split per asset id. */
-export function assignSplits(entries: Pick<AssetEntry, 'id' | 'category'>[], share: number): Map<string, Split> {
+type SplitKey = Pick<AssetEntry, 'id' | 'category'> & { source?: { kind: string } };
+
+/** Split per asset id; a category's procedural and imported assets are drawn apart (see above). */
+export function assignSplits(entries: SplitKey[], share: number): Map<string, Split> {
   const byCat = new Map<string, string[]>();
   for (const e of entries) {
-    const l = byCat.get(e.category) ?? [];
+    const key = `${e.category}/${e.source?.kind ?? 'procedural'}`;
+    const l = byCat.get(key) ?? [];
     l.push(e.id);
-    byCat.set(e.category, l);
+    byCat.set(key, l);
   }
   const out = new Map<string, Split>();
   for (const ids of byCat.values()) {
@@ -33,7 +38,7 @@ export function assignSplits(entries: Pick<AssetEntry, 'id' | 'category'>[], sha
   return out;
 }
 
-export function withSplits<T extends Pick<AssetEntry, 'id' | 'category' | 'split'>>(entries: T[], share: number): T[] {
+export function withSplits<T extends SplitKey & Pick<AssetEntry, 'split'>>(entries: T[], share: number): T[] {
   const s = assignSplits(entries, share);
   return entries.map((e) => ({ ...e, split: s.get(e.id)! }));
 }

@@ -90,7 +90,7 @@ export function sampleScene(config: BuildConfig, rng: Rng): Scene {
     // a required object that finds no free spot is drawn again from its pool (a smaller one may fit) and, failing
     // that, left out; a free draw that finds none ends the scene (the table is full: fewer objects, not overlapping)
     let placedOne = false;
-    for (let attempt = 0; attempt < (pools[k] ? 4 : 1) && !placedOne; attempt++) placedOne = place(from, k);
+    for (let attempt = 0; attempt < (pools[k] ? 8 : 1) && !placedOne; attempt++) placedOne = place(from, k);
     if (!placedOne && !pools[k]) break;
   }
 
