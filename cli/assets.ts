@@ -1,16 +1,16 @@
 // `spatialgen assets list|validate|import|preview|reindex`: the asset library from the command line. Problems are
 // one line each (`<asset>: <reason>: <detail>`) and make the exit status non-zero; good assets are never held back
 // by bad ones.
-import { mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { intArg, pathArg, workersArg } from './args.js';
 import { shown } from '../core/errors.js';
 import { type AssetProblem, type Split, formatProblem } from '../assets/core/asset.js';
 import { updateIndex } from '../assets/catalog.js';
-import { DEFAULT_MAX_TEXTURE_SIZE } from '../assets/import/import-model.js';
+import { DEFAULT_MAX_TEXTURE_SIZE, modelChoices } from '../assets/import/import-model.js';
 import { readIndex } from '../assets/core/index-file.js';
-import { discoverModels, importPath } from '../assets/import/batch.js';
+import { discoverModels, importPath, importRootOf } from '../assets/import/batch.js';
 import { type AssetLibrary, defaultLibraryRoot, loadLibrary } from '../assets/library.js';
 import { type SheetCell, contactSheet } from '../assets/render/sheet.js';
 import { thumbnailRenderer } from '../assets/render/thumbnail.js';
@@ -98,6 +98,8 @@ export interface ImportFlags {
   progress?: boolean;
 }
 
+const choicesOf = (flags: ImportFlags) => modelChoices({ category: flags.category, maxTextureSize: flags.textureSize, maxTriangles: flags.maxTriangles });
+
 export async function importCmd(path: string, flags: ImportFlags, io: Out = stdio): Promise<number> {
   const root = resolve(flags.library ?? defaultLibraryRoot());
   if (flags.redis || process.env.REDIS_URL) return queuedImport(path, root, flags, io);
@@ -105,9 +107,7 @@ export async function importCmd(path: string, flags: ImportFlags, io: Out = stdi
   const r = await importPath(path, {
     gpuThumbnails,
     libraryRoot: root,
-    ...(flags.category ? { category: flags.category } : {}),
-    ...(flags.textureSize ? { maxTextureSize: flags.textureSize } : {}),
-    ...(flags.maxTriangles ? { maxTriangles: flags.maxTriangles } : {}),
+    ...choicesOf(flags),
     ...(flags.concurrency ? { concurrency: flags.concurrency } : {}),
     thumbnails: flags.thumbnails !== false,
     workers: flags.workers !== false,
@@ -126,14 +126,11 @@ async function queuedImport(path: string, root: string, flags: ImportFlags, io: 
   requireTarget(flags);
   readIndex(root); // before anything is enqueued: an unreadable index would leave the imported models unlisted
   const { models, skipped } = discoverModels(path);
-  const importRoot = statSync(resolve(path)).isDirectory() ? resolve(path) : dirname(resolve(path));
   const rec: ImportRecord = {
     models,
     skipped,
-    importRoot,
-    ...(flags.category ? { category: flags.category } : {}),
-    ...(flags.textureSize ? { maxTextureSize: flags.textureSize } : {}),
-    ...(flags.maxTriangles ? { maxTriangles: flags.maxTriangles } : {}),
+    importRoot: importRootOf(path),
+    ...choicesOf(flags),
     thumbnails: flags.thumbnails !== false,
   };
   const id = importRunId(rec, root);

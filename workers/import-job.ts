@@ -17,7 +17,7 @@ import { writeFileAtomic } from '../export/index.js';
 import { type AssetProblem, INVALID_REASONS } from '../assets/core/asset.js';
 import { finishImport } from '../assets/import/batch.js';
 import { gpuThumbnails } from '../generators/rendering/thumbnails.js';
-import { type ImportResult, type Imported, importModel } from '../assets/import/import-model.js';
+import { type ImportResult, type Imported, importModel, modelChoices } from '../assets/import/import-model.js';
 import type { ItemResult } from './queue-jobs.js';
 import { UnrecoverableJobError } from './job-errors.js';
 
@@ -64,8 +64,7 @@ export async function importItem(rec: ImportRecord, id: string, libraryRoot: str
   if (index >= rec.models.length) throw new UnrecoverableJobError(`model index ${index} is outside import ${id} (${rec.models.length} models)`);
   const file = resultPath(importStagingOf(libraryRoot, id), index);
   if (existsSync(file)) return { index, success: (JSON.parse(await readFile(file, 'utf8')) as ImportResult).ok };
-  const { category, maxTextureSize, maxTriangles } = rec;
-  const r = await importModel(rec.models[index], { libraryRoot, importRoot: rec.importRoot, ...(category ? { category } : {}), ...(maxTextureSize ? { maxTextureSize } : {}), ...(maxTriangles ? { maxTriangles } : {}) });
+  const r = await importModel(rec.models[index], { libraryRoot, importRoot: rec.importRoot, ...modelChoices(rec) });
   await writeFileAtomic(file, JSON.stringify(r));
   return { index, success: r.ok };
 }

@@ -13,7 +13,7 @@ import { readIndex } from '../core/index-file.js';
 import { instantiate } from '../instance.js';
 import { encodeThumbnail, type GpuThumbnails, thumbnailRenderer } from '../render/thumbnail.js';
 import { readStoredGlb } from './glb-store.js';
-import { type ImportOptions, type ImportResult, type Imported, importModel } from './import-model.js';
+import { type ImportOptions, type ImportResult, type Imported, importModel, modelChoices } from './import-model.js';
 import { MODEL_FORMATS, OTHER_MODEL_EXTENSIONS } from './model.js';
 
 export interface Discovery {
@@ -35,6 +35,11 @@ function urdfMeshes(urdf: string): string[] {
     if (p) out.push(p);
   }
   return out;
+}
+
+/** The folder an import of `path` starts from (where its assets.csv is looked for): `path`, or a file's folder. */
+export function importRootOf(path: string): string {
+  return statSync(resolve(path)).isDirectory() ? resolve(path) : dirname(resolve(path));
 }
 
 /** Every model file under `path` (a file or a folder, searched recursively, links followed once), in name order. */
@@ -251,9 +256,7 @@ export async function importPath(path: string, opts: BatchOptions): Promise<Batc
   readIndex(opts.libraryRoot);
   const { models, skipped } = discoverModels(path);
   const failed: AssetProblem[] = [...skipped];
-  const importRoot = statSync(resolve(path)).isDirectory() ? resolve(path) : dirname(resolve(path));
-  const { category, maxTextureSize, maxTriangles } = opts;
-  const one: ImportOptions = { libraryRoot: opts.libraryRoot, importRoot, ...(category ? { category } : {}), ...(maxTextureSize ? { maxTextureSize } : {}), ...(maxTriangles ? { maxTriangles } : {}) };
+  const one: ImportOptions = { libraryRoot: opts.libraryRoot, importRoot: importRootOf(path), ...modelChoices(opts) };
   const n = opts.concurrency ?? availableParallelism();
   const wp = opts.workers !== false && models.length > 1 && n > 1 ? await workerPool(Math.min(n, models.length)) : null;
   let results: ImportResult[];

@@ -38,6 +38,14 @@ export interface ImportOptions {
 
 export const DEFAULT_MAX_TEXTURE_SIZE = 1024;
 
+/** What one `assets import` asks of every model it imports: its flags, or a queued import's record. */
+export type ModelChoices = Pick<ImportOptions, 'category' | 'maxTextureSize' | 'maxTriangles'>;
+
+/** The choices that are set, and only those (an unset one means the default, not "none"). */
+export function modelChoices(c: ModelChoices): ModelChoices {
+  return { ...(c.category ? { category: c.category } : {}), ...(c.maxTextureSize ? { maxTextureSize: c.maxTextureSize } : {}), ...(c.maxTriangles ? { maxTriangles: c.maxTriangles } : {}) };
+}
+
 export interface Imported {
   ok: true;
   entry: AssetEntry;
@@ -114,7 +122,6 @@ async function dominantSurfaceColor(bytes: Uint8Array, mesh: MeshData): Promise<
     const area = Math.hypot(uy * vz - uz * vy, uz * vx - ux * vz, ux * vy - uy * vx);
     const u = (U[a * 2] + U[b * 2] + U[c * 2]) / 3, v = (U[a * 2 + 1] + U[b * 2 + 1] + U[c * 2 + 1]) / 3;
     const fu = u - Math.floor(u), fv = v - Math.floor(v);
-    // uv (0,0) is the image's bottom-left corner
     // uvs follow glTF: (0, 0) is the image's top-left
     const px = Math.min(w - 1, Math.floor(fu * w)), py = Math.min(h - 1, Math.floor(fv * h));
     const o = (py * w + px) * 3;
