@@ -7,6 +7,11 @@ export function shown(name: string): string {
   return /[\u0000-\u001f\u007f]/.test(name) ? JSON.stringify(name) : name;
 }
 
+/** Why a file operation failed, in a few words: its code (ENOENT, EACCES, ELOOP), else its message's first line. */
+export function fsCause(e: unknown): string {
+  return (e as NodeJS.ErrnoException).code ?? (e as Error).message.split('\n')[0];
+}
+
 // A problem with the user's input, said in one line that names the file or place at fault and what is wrong, so a
 // command can print it as is and exit non-zero. Each command family names its own subclass.
 export class PlaceError extends Error {

@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { PlaceError } from '../core/errors.js';
+import { PlaceError, fsCause } from '../core/errors.js';
 import { sha256File, sha256Hex } from './atomic.js';
 import { MANIFEST_FORMAT, type Manifest } from './manifest.js';
 
@@ -74,7 +74,7 @@ export async function readListed(dir: string, entry: Listed): Promise<Uint8Array
     bytes = new Uint8Array(await readFile(p));
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new DatasetInvalidError(p, code === 'ENOENT' ? 'listed in manifest.json but missing' : `cannot be read (${code ?? (e as Error).message})`);
+    throw new DatasetInvalidError(p, code === 'ENOENT' ? 'listed in manifest.json but missing' : `cannot be read (${fsCause(e)})`);
   }
   const bad = mismatch(p, { bytes: bytes.byteLength, sha256: sha256Hex(bytes) }, entry);
   if (bad) throw bad;

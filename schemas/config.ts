@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { ROBOT_NAMES, TASK_PRIMITIVES } from './tasks.js';
 import { COORD_FORMAT_HELP, parseCoordFormat } from './coord-format.js';
 import { TABLE_HALF } from '../core/scene.js';
+import { fsCause } from '../core/errors.js';
 
 // Limits on what a config may hold, so a config can never make a build run away with memory or time (a 50 MB
 // name, a million keys): the file itself, every free-text string, and every list. A value beyond them is refused in
@@ -243,7 +244,7 @@ export function loadBuildConfigFile(path: string): BuildConfig {
     text = readFileSync(path, 'utf8');
   } catch (e) {
     if (e instanceof ConfigError) throw e;
-    throw new ConfigError(`${path}: cannot read config (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    throw new ConfigError(`${path}: cannot read config (${fsCause(e)})`);
   }
   return parseConfigText(text, path);
 }

@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import { dirname, join } from 'node:path';
 import { type AssetEntry, type AssetIndex, AssetIndexSchema, INDEX_VERSION } from './asset.js';
 import { canonicalJson } from '../../schemas/identity.js';
-import { PlaceError } from '../../core/errors.js';
+import { PlaceError, fsCause } from '../../core/errors.js';
 
 export const INDEX_FILE = 'index.json';
 
@@ -45,7 +45,7 @@ export function readIndex(root: string): RawIndex {
   try {
     text = readFileSync(p, 'utf8');
   } catch (e) {
-    throw new LibraryError(p, `asset index cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    throw new LibraryError(p, `asset index cannot be read (${fsCause(e)})`);
   }
   let raw: unknown;
   try {

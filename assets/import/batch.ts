@@ -6,7 +6,7 @@ import { availableParallelism } from 'node:os';
 import { dirname, extname, join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { AssetEntry, AssetProblem } from '../core/asset.js';
-import { shown } from '../../core/errors.js';
+import { fsCause, shown } from '../../core/errors.js';
 import { resolveInside } from '../core/paths.js';
 import { updateIndex } from '../catalog.js';
 import { readIndex } from '../core/index-file.js';
@@ -62,7 +62,7 @@ export function discoverModels(path: string): Discovery {
       searched.add(real);
       names = readdirSync(d).sort();
     } catch (e) {
-      skipped.push({ asset: d, reason: 'unreadable', detail: `folder cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})` });
+      skipped.push({ asset: d, reason: 'unreadable', detail: `folder cannot be read (${fsCause(e)})` });
       return;
     }
     for (const name of names) {
@@ -72,7 +72,7 @@ export function discoverModels(path: string): Discovery {
       try {
         dir = statSync(p).isDirectory();
       } catch (e) {
-        skipped.push({ asset: p, reason: 'unreadable', detail: `cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})` });
+        skipped.push({ asset: p, reason: 'unreadable', detail: `cannot be read (${fsCause(e)})` });
         continue;
       }
       if (dir) walk(p);

@@ -12,6 +12,7 @@ import type { Material, Shape } from '../../core/scene.js';
 import { pose } from './build.js';
 import { type TriangleMesh, loadMesh } from './meshes.js';
 import { type XmlElement, child, childrenNamed, parseXml } from './xml.js';
+import { fsCause } from '../../core/errors.js';
 
 export interface UrdfOptions {
   /** directories of ROS packages for package://NAME/… URIs; package://dir/… with no such package resolves against the URDF's folder */
@@ -199,7 +200,7 @@ export async function loadUrdf(path: string, opts: UrdfOptions = {}): Promise<Ro
   try {
     text = await readFile(path, 'utf8');
   } catch (e) {
-    throw new UrdfError(`${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    throw new UrdfError(`${path}: cannot read (${fsCause(e)})`);
   }
   return parseUrdf(text, dirname(path), opts);
 }
