@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { loadLibrary, type AssetLibrary } from '../../assets/library.js';
 import { LibraryError } from '../../assets/core/index-file.js';
 import type { AssetEntry } from '../../assets/core/asset.js';
-import { instanceAppearance } from '../../assets/instance.js';
+import { type AssetInstance, instanceAppearance } from '../../assets/instance.js';
 import { robotModel } from '../../assets/robots/index.js';
 import type { BuildConfig } from '../../schemas/config.js';
 import type { TaskPrimitive } from '../../schemas/tasks.js';
@@ -158,25 +158,28 @@ const MIN_PLACEABLE_HEIGHT = 0.025;
 /** categories whose objects roll away from where they are put (a demonstrator puts them in things, not on them) */
 const ROLLING_CATEGORIES = new Set(['ball']);
 
-const radii = new Map<string, number>();
-/** The footprint radius of an asset's own shape (a ball's is half its width, a cube's half its diagonal). */
-function assetFootprintRadius(lib: AssetLibrary, e: AssetEntry): number {
-  let r = radii.get(e.id);
-  if (r === undefined) radii.set(e.id, (r = shapeFootprintRadius(lib.instantiate(e).shape)));
-  return r;
+/**
+ * A fact of an asset's own geometry, worked out once per asset and process (pools are recomputed for every scene):
+ * keyed by id and content hash, so a re-imported asset is measured anew.
+ */
+function perAsset(measure: (inst: AssetInstance) => number): (lib: AssetLibrary, e: AssetEntry) => number {
+  const known = new Map<string, number>();
+  return (lib, e) => {
+    const key = `${e.id}@${e.hash}`;
+    let v = known.get(key);
+    if (v === undefined) known.set(key, (v = measure(lib.instantiate(e))));
+    return v;
+  };
 }
 
-const innerHalves = new Map<string, number>();
+/** The footprint radius of an asset's own shape (a ball's is half its width, a cube's half its diagonal). */
+const assetFootprintRadius = perAsset((inst) => shapeFootprintRadius(inst.shape));
+
 /** Half the free square inside a container's walls, standing upright (generators/scene/geometry.ts containerInterior). */
-function assetInnerHalf(lib: AssetLibrary, e: AssetEntry): number {
-  let h = innerHalves.get(e.id);
-  if (h === undefined) {
-    const inst = lib.instantiate(e);
-    const upright = { shape: inst.shape, pose: { position: [0, 0, inst.size[2] / 2], quaternion: [0, 0, 0, 1] } } as SceneObject;
-    innerHalves.set(e.id, (h = containerInterior(upright).innerHalf));
-  }
-  return h;
-}
+const assetInnerHalf = perAsset((inst) => {
+  const upright = { shape: inst.shape, pose: { position: [0, 0, inst.size[2] / 2], quaternion: [0, 0, 0, 1] } } as SceneObject;
+  return containerInterior(upright).innerHalf;
+});
 
 /** A library object: category first, then a variant, so rare and common families are drawn alike. */
 export function drawLibraryObject(candidates: readonly string[], rng: Rng): ObjectDraw {
