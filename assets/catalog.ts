@@ -1,7 +1,7 @@
 // Writing the library index: the procedural families' entries (regenerated, deterministic) plus the imported
 // entries already in the index, splits recomputed over all of them. Import adds or replaces entries through here.
 import { mkdirSync, rmSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { AssetEntry, AssetIndex } from './core/asset.js';
 import { INDEX_VERSION } from './core/asset.js';
 import { readIndex, writeIndex } from './core/index-file.js';
@@ -57,8 +57,23 @@ function withIndexLock<T>(root: string, fn: () => T): T {
 /** Rewrites `<root>/index.json` (under the index lock); returns the index written. */
 export function updateIndex(root: string, imported: AssetEntry[] = [], testShare?: number): AssetIndex {
   return withIndexLock(root, () => {
+    const before = readIndex(root).index?.assets ?? [];
     const index = composeIndex(root, imported, testShare);
     writeIndex(root, index);
+    removeReplacedFolders(root, before, index.assets);
     return index;
   });
+}
+
+/**
+ * A re-imported model whose content changed lands in a new folder (folders are named by content): the folder its
+ * old entry named goes, once the new index no longer names it, so re-importing leaves no orphan models behind.
+ */
+function removeReplacedFolders(root: string, before: readonly AssetEntry[], after: readonly AssetEntry[]): void {
+  const folder = (e: AssetEntry) => (e.source.kind === 'imported' ? dirname(e.source.file) : null);
+  const named = new Set(after.map(folder));
+  for (const e of before) {
+    const f = folder(e);
+    if (f && /^imported\/[\w-][\w.-]*$/.test(f) && !named.has(f)) rmSync(join(root, f), { recursive: true, force: true });
+  }
 }

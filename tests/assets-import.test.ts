@@ -7,7 +7,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Document, NodeIO } from '@gltf-transform/core';
 import sharp from 'sharp';
 import { importPath } from '../assets/import/batch.js';
@@ -128,6 +128,15 @@ test('the fixtures import into a fresh library: normalised, with colliders, mass
   // re-importing the same files replaces the entries instead of adding copies
   await importPath(join(models, 'bullet3_banana'), { libraryRoot: root, thumbnails: false });
   assert.equal(readIndex(root).index!.assets.length, 186 + 3);
+  // ...and re-importing with other choices (a smaller texture: other content, another folder) leaves no orphan behind
+  const folderOf = (e: { source: { kind: string; file?: string } }) => dirname((e.source as { file: string }).file);
+  const before = readIndex(root).index!.assets.find((e) => e.id === banana.id)!;
+  await importPath(join(models, 'bullet3_banana'), { libraryRoot: root, thumbnails: false, maxTextureSize: 32 });
+  const after = readIndex(root).index!.assets.find((e) => e.id === banana.id)!;
+  assert.notEqual(folderOf(after), folderOf(before));
+  assert.ok(existsSync(join(root, folderOf(after))) && !existsSync(join(root, folderOf(before))), 'the replaced model\'s folder is gone');
+  for (const e of [mug, can]) assert.ok(existsSync(join(root, folderOf(e))), `${e.id} kept`);
+  assert.deepEqual(validateLibrary(root).problems, []);
 });
 
 test('imported assets behave in Rapier: the banana rests flat, a ball dropped into the imported mug stays inside', { skip: !have && 'shared fixtures not found' }, async () => {

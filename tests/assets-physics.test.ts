@@ -10,7 +10,8 @@ import { loadLibrary } from '../assets/library.js';
 import type { AssetEntry } from '../assets/core/asset.js';
 import type { AssetInstance } from '../assets/instance.js';
 import { aabbOfPoints, aabbSize } from '../assets/geometry/mesh.js';
-import { ballIntoContainer, dropOnTable, rapierColliderAabb } from './helpers/assets-physics.js';
+import { baseBand } from '../assets/import/import-model.js';
+import { ballIntoContainer, dropOnTable, restOn, rapierColliderAabb } from './helpers/assets-physics.js';
 
 const lib = loadLibrary();
 const YAW = [0.3, 1.1, 2.5];
@@ -64,6 +65,30 @@ test('every scan dropped on the table comes to rest within 3 s, upright unless i
     latest = Math.max(latest, d.restAt);
   }
   t.diagnostic(`${scans.length} scans: worst tilt ${worstTilt.toFixed(2)}° (balls aside), last at rest after ${latest.toFixed(2)} s, worst box difference ${(worstBox * 100).toFixed(2)} %`);
+});
+
+test('a scanned block, box or can put on a scanned support rests on its top, neither sunk into it nor sliding off', async (t) => {
+  // the YCB foam brick once sank 1.2 cm into the pudding box's bumpy top and slid (hull.ts extremePoints)
+  const scans = lib.assets({ source: 'imported' });
+  const supports = scans.filter((e) => e.roles.includes('support') && e.size[2] <= 0.1);
+  // what put-on would choose to put there: 2.5 cm or taller (objects.ts MIN_PLACEABLE_HEIGHT; the die is not)
+  const tops = scans.filter((e) => ['block', 'cube', 'box', 'can'].includes(e.category) && e.graspable && e.roles.length === 0 && e.size[2] >= 0.025);
+  let pairs = 0, worstSink = 0;
+  for (const y of supports) {
+    for (const x of tops) {
+      if (Math.hypot(x.size[0], x.size[1]) / 2 > Math.min(y.size[0], y.size[1]) / 2) continue;
+      const r = await restOn(lib.instantiate(y), lib.instantiate(x));
+      const sink = (y.size[2] + x.size[2]) / 2 - r.rise;
+      // each base is flattened up to its band above the scan's lowest point (import-model.ts baseBand), + 1 mm
+      const slack = baseBand(x.size) + baseBand(y.size) + 0.001;
+      assert.ok(Math.abs(sink) < slack, `${x.id} on ${y.id}: ${(sink * 1000).toFixed(1)} mm below resting on its top`);
+      assert.ok(r.drift < 0.01 && r.linearSpeed < 0.01, `${x.id} on ${y.id}: slid ${(r.drift * 100).toFixed(1)} cm, moving at ${r.linearSpeed.toFixed(3)} m/s`);
+      worstSink = Math.max(worstSink, Math.abs(sink) / slack);
+      pairs++;
+    }
+  }
+  assert.ok(pairs >= 4, `${pairs} pairs`);
+  t.diagnostic(`${pairs} pairs (${supports.length} supports): worst height error ${(worstSink * 100).toFixed(0)} % of its slack`);
 });
 
 test('a small ball dropped into every container stays inside', async (t) => {

@@ -78,6 +78,36 @@ export function hullPoints(points: Float32Array): Float32Array {
   return hullOf(points).vertices;
 }
 
+/**
+ * A scan's hull reduced to its extreme points in `directions` evenly spread directions (a Fibonacci sphere) and the
+ * six axes, plus every point on its lowest plane (the flat base rest.ts flattenBase made). A scan's hull has hundreds
+ * of vertices from millimetre noise: parry merges near-coplanar triangles (≈1.5°) into faces of many vertices and
+ * builds a contact patch from only four of them (contact-faces.ts), so the YCB foam brick put on the pudding box sank
+ * 1.2 cm into its bumpy top and slid; on 64 directions' hull it rests. Fewer vertices also make each contact cheaper.
+ * The bounding box does not change (the axis extremes are kept).
+ */
+export function extremePoints(points: Float32Array, directions = 64): Float32Array {
+  const dirs: Vec3[] = [[1, 0, 0], [-1, 0, 0], [0, 1, 0], [0, -1, 0], [0, 0, 1], [0, 0, -1]];
+  const golden = Math.PI * (3 - Math.sqrt(5));
+  for (let i = 0; i < directions; i++) {
+    const z = 1 - (2 * (i + 0.5)) / directions, r = Math.sqrt(1 - z * z);
+    dirs.push([r * Math.cos(golden * i), r * Math.sin(golden * i), z]);
+  }
+  let lo = Infinity;
+  for (let i = 2; i < points.length; i += 3) lo = Math.min(lo, points[i]);
+  const keep = new Set<number>();
+  for (let i = 0; i < points.length; i += 3) if (points[i + 2] === lo) keep.add(i);
+  for (const d of dirs) {
+    let best = 0, most = -Infinity;
+    for (let i = 0; i < points.length; i += 3) {
+      const v = points[i] * d[0] + points[i + 1] * d[1] + points[i + 2] * d[2];
+      if (v > most) { most = v; best = i; }
+    }
+    keep.add(best);
+  }
+  return Float32Array.from([...keep].sort((a, b) => a - b).flatMap((i) => [points[i], points[i + 1], points[i + 2]]));
+}
+
 export interface PlanarFace {
   normal: Vec3;
   /** signed distance of the plane from the origin along `normal` */

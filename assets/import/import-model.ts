@@ -12,7 +12,7 @@ import { sha256 } from '../core/hash.js';
 import { canonicalJson } from '../../schemas/identity.js';
 import { type Collider, colliderMassProperties } from '../colliders/collider.js';
 import { quadFaces } from '../colliders/contact-faces.js';
-import { hullOf } from '../colliders/hull.js';
+import { extremePoints, hullOf } from '../colliders/hull.js';
 import { flattenBase, restingFace, standsOnBase } from '../colliders/rest.js';
 import { cavityOf, decimateCloud, voxelDecompose } from '../colliders/voxel.js';
 import { type MeshData, aabbOfPoints, aabbSize, allFinite, computeNormals, referencedOnly, signedVolume, transformInPlace, triangleStats } from '../geometry/mesh.js';
@@ -138,8 +138,8 @@ async function dominantSurfaceColor(bytes: Uint8Array, mesh: MeshData): Promise<
  * is a footprint 2.9 cm across, so it stays where it was put. Measured on the 41 YCB scans dropped from 2 cm (tests/
  * assets-physics.test.ts): 1.5 % and 2 mm left the spray bottle falling over and a peach rolling away.
  */
-function baseBand(positions: Float32Array): number {
-  const largest = Math.max(...aabbSize(aabbOfPoints(positions)));
+export function baseBand(size: readonly number[]): number {
+  const largest = Math.max(...size);
   return Math.min(0.003, Math.max(0.0005, 0.03 * largest));
 }
 
@@ -229,13 +229,13 @@ async function importOne(path: string, opts: ImportOptions): Promise<Imported> {
     if (!cavity) warnings.push('no cavity found above the middle of the floor: things may not stay inside');
   } else {
     const h = hullOf(decimateCloud(mesh.positions));
-    const band = baseBand(mesh.positions);
+    const band = baseBand(aabbSize(aabbOfPoints(mesh.positions)));
     const rest = standsOnBase(h.vertices, h.centroid, band) ? { rotation: null } : restingFace(h.vertices, h.centroid);
     if (rest.rotation) {
       transformInPlace(mesh.positions, rest.rotation);
       transformInPlace(mesh.normals, rest.rotation);
     }
-    collider = { kind: 'hull', parts: [quadFaces(flattenBase(hullOf(decimateCloud(mesh.positions)).vertices, band))] };
+    collider = { kind: 'hull', parts: [quadFaces(extremePoints(flattenBase(hullOf(decimateCloud(mesh.positions)).vertices, band)))] };
   }
   const box = aabbOfPoints(mesh.positions);
   const c: Vec3 = [0, 1, 2].map((k) => -(box.min[k] + box.max[k]) / 2) as Vec3;
@@ -259,6 +259,8 @@ async function importOne(path: string, opts: ImportOptions): Promise<Imported> {
   const digest = sha256(
     canonicalJson({ category, size, mass, colorName }) +
       Buffer.from(mesh.positions.buffer, mesh.positions.byteOffset, mesh.positions.byteLength).toString('base64') +
+      // the collider is content too: the same mesh with another collider behaves otherwise in every episode
+      collider.parts.map((p) => Buffer.from(p.buffer, p.byteOffset, p.byteLength).toString('base64')).join('|') +
       (raw.texture ? sha256(raw.texture.bytes) : ''),
   );
   const name = words.join(' ');

@@ -93,6 +93,29 @@ export async function dropOnTable(a: AssetInstance, opts: { height?: number; yaw
   return res;
 }
 
+export interface StackResult {
+  /** the top object's centre above the support's, metres (resting on it: the sum of their half heights) */
+  rise: number;
+  /** how far the top object's centre ended from the support's, horizontally, metres */
+  drift: number;
+  linearSpeed: number;
+}
+
+/** Lets `support` settle on the table, then drops `top` from 1 cm above the support's top onto its centre; 2 s. */
+export async function restOn(support: AssetInstance, top: AssetInstance, yaw = 0.3): Promise<StackResult> {
+  const R = await rapier();
+  const world = newWorld(R);
+  table(R, world);
+  const s = addAsset(R, world, support, [0, 0, support.size[2] / 2 + 0.001], [0, 0, 0, 1]);
+  for (let i = 0; i < HZ / 2; i++) world.step();
+  const t = addAsset(R, world, top, [0, 0, support.size[2] + top.size[2] / 2 + 0.01], quatFromAxisAngle([0, 0, 1], yaw));
+  for (let i = 0; i < 2 * HZ; i++) world.step();
+  const a = s.body.translation(), b = t.body.translation(), v = t.body.linvel();
+  const res = { rise: b.z - a.z, drift: Math.hypot(b.x - a.x, b.y - a.y), linearSpeed: Math.hypot(v.x, v.y, v.z) };
+  world.free();
+  return res;
+}
+
 /** The collider's axis-aligned box in the object frame, measured from what Rapier built (hull vertices / shape). */
 export async function rapierColliderAabb(a: AssetInstance): Promise<{ min: Vec3; max: Vec3 }> {
   const R = await rapier();
