@@ -4,7 +4,7 @@
 // object moving every step (so the shadow map is redrawn every step, as in an episode). And the same 20-object
 // layout with textured objects (YCB scans and procedurally textured library assets in their places), measured in the
 // same rounds: what textures cost per frame.
-//   node --import tsx bench/render.ts [SECONDS_PER_MEASUREMENT]
+//   node --import tsx bench/render.ts [SECONDS_PER_MEASUREMENT]     (SPATIALGEN_BENCH_SECTION names the BENCHMARKS.md section)
 // The variants are measured interleaved, several rounds, medians reported: on a shared machine the absolute
 // figures move with everyone else's load, the ratios much less. CPU ms per frame counts every thread of the
 // process (JS, Dawn, lavapipe's queue and raster threads): the cost of a frame whatever the contention.
@@ -20,6 +20,7 @@ import { acquireGpu } from '../generators/rendering/device.js';
 import { GeometryCache } from '../generators/rendering/geometry.js';
 import { MaterialCache } from '../generators/rendering/materials.js';
 import { TextureCache } from '../generators/rendering/textures.js';
+import { EnvironmentCache } from '../generators/rendering/environment.js';
 import { INSTANCE_ID_KEY, SceneSync } from '../generators/rendering/sceneSync.js';
 import { CameraRig } from '../generators/rendering/threeCamera.js';
 import { CAMERAS, TABLE_TOP_Z, tableScene } from '../tests/helpers/renderScenes.js';
@@ -52,6 +53,12 @@ function texturedScene(flat: Scene): Scene {
 const textured = texturedScene(scene);
 /** The textured scene's meshes without their textures: what the meshes cost, so what the textures cost is the rest. */
 const bare: Scene = { ...textured, objects: textured.objects.map((o) => ({ ...o, material: { ...o.material, texture: undefined } })) };
+/** The flat scene in a room: an environment map lights it (and, in the second, stands behind the table). */
+const withEnvironment = (background: boolean): Scene => ({ ...scene, lighting: { ...scene.lighting, environment: { map: 'lab', rotation: 0.7, intensity: 0.5, background }, exposure: 1 } });
+const envLight = withEnvironment(false);
+const envFull = withEnvironment(true);
+const ENV_LIGHT = 'one pass, MRT, pipelined, frames recycled, environment light';
+const ENV_FULL = 'one pass, MRT, pipelined, frames recycled, environment light and background';
 const TEXTURED = 'one pass, MRT, pipelined, frames recycled, textured scene';
 const BARE = 'one pass, MRT, pipelined, frames recycled, textured scene without textures';
 
@@ -60,17 +67,18 @@ let step = 0;
 /** what physics does between time steps: something moves, so shadows are redrawn */
 function advance(): void {
   step++;
-  for (const s of [scene, textured, bare]) s.objects[5].pose.position[0] = x0 + 0.03 * Math.sin(step * 0.05);
+  for (const s of [scene, textured, bare, envLight, envFull]) s.objects[5].pose.position[0] = x0 + 0.03 * Math.sin(step * 0.05);
 }
 
 const renderer = await Renderer.create();
 await renderer.loadTextures(textured);
+await renderer.loadTextures(envFull);
 renderer.setScene(scene);
 
 // The baselines draw the very same three.js scene (same meshes, materials, lights, shadows) on the same device.
 const gpu = await acquireGpu();
 const three = gpu.three;
-const sync = new SceneSync(new GeometryCache(), new MaterialCache(), new TextureCache(), { shadowMapSize: 512 });
+const sync = new SceneSync(new GeometryCache(), new MaterialCache(), new TextureCache(), new EnvironmentCache(three), { shadowMapSize: 512 });
 sync.setScene(scene);
 const rig = new CameraRig();
 const colorTargets = new Map<string, RenderTarget>();
@@ -206,6 +214,8 @@ const variants: [string, Variant, Scene?][] = [
   ['three separate passes, plain loop', threePasses],
   [BARE, onePass(true), bare],
   [TEXTURED, onePass(true), textured],
+  [ENV_LIGHT, onePass(true), envLight],
+  [ENV_FULL, onePass(true), envFull],
 ];
 const load0 = loadavg()[0];
 const results = new Map<string, Figure[]>();
@@ -260,6 +270,10 @@ const texturedCost = SIZES.map(([w, h]) => {
   const flat = fig(`${w}x${h} ${variants[1][0]}`).cpuMs, tex = fig(`${w}x${h} ${TEXTURED}`).cpuMs, meshes = fig(`${w}x${h} ${BARE}`).cpuMs;
   return `${w}×${h}: ${tex.toFixed(2)} CPU ms per frame against ${flat.toFixed(2)} flat, ×${(tex / flat).toFixed(2)}; the same meshes without textures ${meshes.toFixed(2)}, so the textures themselves ×${(tex / meshes).toFixed(2)}`;
 });
+const environmentCost = SIZES.map(([w, h]) => {
+  const flat = fig(`${w}x${h} ${variants[1][0]}`).cpuMs, light = fig(`${w}x${h} ${ENV_LIGHT}`).cpuMs, full = fig(`${w}x${h} ${ENV_FULL}`).cpuMs;
+  return `${w}×${h}: ${full.toFixed(2)} CPU ms per frame against ${flat.toFixed(2)} flat, ×${(full / flat).toFixed(2)} (the light alone ${light.toFixed(2)}, ×${(light / flat).toFixed(2)})`;
+});
 for (const [w, h] of SIZES) {
   const base = fig(`${w}x${h} ${variants[2][0]}`);
   for (const [name] of variants) {
@@ -278,6 +292,8 @@ const lines = [
   '',
   `Textured scene (the same 20 places: ${textured.objects.slice(1).filter((o) => o.material.texture && 'file' in o.material.texture).length} YCB scans with 512² photo textures, ${textured.objects.slice(1).filter((o) => o.material.texture && 'pattern' in o.material.texture).length} library assets with 256² procedural textures; one pass, MRT, frames recycled) against the flat one: ${texturedCost.join('; ')} (budget ×1.3 at 256×256).`,
   '',
+  `Environment (the flat scene lit by the \`lab\` map, prefiltered once, and with it behind the table, slightly blurred; Neutral tone mapping in both as in every variant) against the flat one: ${environmentCost.join('; ')} (budget ×1.5 at 256×256).`,
+  '',
   `JPEG q90 encode with sharp, one frame at a time: ${SIZES.map(([w, h]) => `${w}×${h} ${jpegMs.get(`${w}x${h}`)?.toFixed(2)} ms`).join(', ')}.`,
   '',
   `Where a recycled one-pass frame's CPU goes (medians, per frame): ${SIZES.map(([w, h]) => `${w}×${h}: ${split(`${w}x${h} ${variants[1][0]}`)}`).join('; ')}.`,
@@ -288,6 +304,7 @@ const lines = [
   '- Fresh typed arrays per frame cost garbage collection: `Renderer.recycle(frame)` (optional, after encoding) saves ~1.6 ms per 256² frame and ~7 ms per 640×480 frame, as the table shows.',
   '- One MRT pass costs about what three\'s colour-only path costs (same rasterisation, one pass; three\'s readback makes a buffer and a map per call, ours copies all three attachments into one pooled buffer with one map); three separate passes cost 2–2.5× as much.',
 ];
-writeBenchSection('Render', lines.join('\n'));
+// on a GPU machine (scripts/gpu-check.sh) the figures go to their own section, beside lavapipe's
+writeBenchSection(process.env.SPATIALGEN_BENCH_SECTION ?? 'Render', lines.join('\n'));
 console.log(lines.join('\n'));
 process.exit(0);

@@ -125,7 +125,7 @@ export async function convertEpisode(spec: ConvertSpec, index: number): Promise<
       episode: {
         // the source names no task primitive; its text is the instruction
         episode_id: id, episode_index: ep.index, seed: spec.seed, split: ep.split, task: null, instruction: text, assets: [],
-        success: true, failure_reason: null, num_frames: ep.length, content_hash: '',
+        success: true, failure_reason: null, num_frames: ep.length, content_hash: '', environment: null,
       },
       frames: [],
       samples,

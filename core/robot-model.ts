@@ -34,6 +34,8 @@ export interface LinkGeometry {
   origin: Pose;
   shape: Shape;
   material?: Material;
+  /** a finer mesh drawn in place of `shape` (SceneObject.visual), at `origin` in the link frame */
+  look?: { shape: Extract<Shape, { kind: 'mesh' }>; material: Material; origin: Pose };
 }
 
 export interface RobotLink {

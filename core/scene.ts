@@ -33,7 +33,11 @@ export type Shape =
  * image, and the material's `rgb` only names it. `pattern`: a procedural texture (assets/materials/textures.ts) drawn
  * in `rgb` from `seed`, identical wherever it is made.
  */
-export type TextureRef = { file: string } | { pattern: string; seed: number; rgb: Vec3 };
+/**
+ * An image file, or a procedural pattern (assets/materials/textures.ts) drawn from a seed in a colour; `size` (texels,
+ * default 256) and `tiles` (repeats across u and v, default 1 × 1) for large surfaces such as the table top.
+ */
+export type TextureRef = { file: string } | { pattern: string; seed: number; rgb: Vec3; size?: number; tiles?: [number, number] };
 
 export interface Material {
   /** a colour name a sentence can use: "red", "dark blue" */
@@ -72,15 +76,37 @@ export interface SceneObject {
   annotated: boolean;
   /** what tasks may use it for: 'container' (put X in it), 'support' (put X on it) */
   roles?: string[];
+  /**
+   * What the renderer draws in place of `shape`: a finer mesh (a robot link's real one) at `origin` in the object's
+   * frame. Physics, planning and every annotation still use `shape`.
+   */
+  visual?: { shape: Extract<Shape, { kind: 'mesh' }>; material: Material; origin: Pose };
 }
 
 export interface Lighting {
   /** direction the sunlight travels, world frame */
   sunDirection: Vec3;
   sunIntensity: number;
+  /** the sun's colour temperature, kelvin (core/color.ts kelvinToLinearRgb); absent: white */
+  sunKelvin?: number;
   ambientIntensity: number;
-  /** sRGB 0..1 */
+  /** sRGB 0..1: what stands behind the table when no environment map does */
   background: Vec3;
+  /** image-based light from a built-in HDR map (assets/environments.ts); absent: the hemisphere fill lights the scene */
+  environment?: EnvironmentLight;
+  /** exposure of the tone mapping applied to the rendered colour (generators/rendering/mrt.ts); absent: none applied */
+  exposure?: number;
+}
+
+export interface EnvironmentLight {
+  /** built-in map name (assets/environments.ts) */
+  map: string;
+  /** turn of the map about the world's vertical axis, radians */
+  rotation: number;
+  /** scale of the map's radiance, for light and background alike */
+  intensity: number;
+  /** whether the map is also drawn behind the table (else the flat `background` colour) */
+  background: boolean;
 }
 
 export interface Scene {

@@ -1,7 +1,7 @@
 // Arrow type constructors shared by the stage-1, stage-2 and episodes schemas. SPEC: every field nullable and list
 // children named `item` — exactly what pyarrow / HF `datasets` build for `pa.list_(t)` and `pa.list_(t, n)`, so that
 // `Features.from_arrow_schema` accepts our `huggingface` metadata (it compares fields with `==`, names included).
-import { Binary, Bool, DataType, Field, FixedSizeList, Float32, Int32, Int64, List, Struct, Utf8 } from 'apache-arrow';
+import { Binary, Bool, DataType, Field, FixedSizeList, Float32, Float64, Int32, Int64, List, Struct, Utf8 } from 'apache-arrow';
 
 /** A nullable field: SPEC makes every field nullable, including list items and struct children. */
 export function field(name: string, type: DataType): Field {
@@ -12,6 +12,7 @@ export const utf8 = (): Utf8 => new Utf8();
 export const int64 = (): Int64 => new Int64();
 export const int32 = (): Int32 => new Int32();
 export const float32 = (): Float32 => new Float32();
+export const float64 = (): Float64 => new Float64();
 export const bool = (): Bool => new Bool();
 export const binary = (): Binary => new Binary();
 

@@ -40,11 +40,32 @@ export const CameraConfigSchema = z.strictObject({
   fov_y_deg: z.number().min(10).max(150),
   position: vec3,
   target: vec3,
+  /** `world`: fixed in the scene; `tcp`: a wrist camera riding on the robot's tool-centre point (position, target and
+   * up are then in the TCP frame: z along the fingers, y across their opening) */
+  mount: z.enum(['world', 'tcp']).default('world'),
+  /** the direction that is up in the image (world frame, or the TCP frame for a wrist camera); default world +z */
+  up: vec3.optional(),
   /** uniform jitter of the camera position per episode, metres (domain randomisation) */
   position_jitter: z.number().min(0).max(0.5).default(0),
-}).refine((c) => Math.hypot(c.target[0] - c.position[0], c.target[1] - c.position[1], c.target[2] - c.position[2]) > 0.01 + Math.sqrt(3) * c.position_jitter, {
+  /** uniform jitter of the point the camera looks at, metres */
+  target_jitter: z.number().min(0).max(0.5).default(0),
+  /** uniform jitter of the vertical field of view, ± degrees */
+  fov_jitter_deg: z.number().min(0).max(30).default(0),
+  /** uniform jitter of the principal point from the image centre, ± pixels in x and in y */
+  principal_jitter_px: z.number().min(0).max(200).default(0),
+}).refine((c) => Math.hypot(c.target[0] - c.position[0], c.target[1] - c.position[1], c.target[2] - c.position[2]) > 0.01 + Math.sqrt(3) * (c.position_jitter + c.target_jitter), {
   // a camera looking at its own position has no viewing direction: every T_world_to_cam would be NaN
-  message: 'target must be more than 1 cm (plus the position jitter) away from position: the camera looks from position at target',
+  message: 'target must be more than 1 cm (plus the position and target jitter) away from position: the camera looks from position at target',
+}).refine((c) => {
+  // the view direction and up must not be parallel: the image would have no defined up
+  const f = [c.target[0] - c.position[0], c.target[1] - c.position[1], c.target[2] - c.position[2]];
+  const u = c.up ?? [0, 0, 1];
+  const cx = f[1] * u[2] - f[2] * u[1], cy = f[2] * u[0] - f[0] * u[2], cz = f[0] * u[1] - f[1] * u[0];
+  return c.mount === 'world' && c.up === undefined ? true : Math.hypot(cx, cy, cz) > 0.05 * Math.hypot(...f) * Math.hypot(...u);
+}, { message: 'up must not point along the view (target - position): give a wrist camera an up across its view', path: ['up'] }).refine((c) => c.fov_y_deg - c.fov_jitter_deg >= 5 && c.fov_y_deg + c.fov_jitter_deg <= 170, {
+  message: 'fov_y_deg ± fov_jitter_deg must stay within 5..170 degrees', path: ['fov_jitter_deg'],
+}).refine((c) => c.principal_jitter_px < Math.min(c.width, c.height) / 2, {
+  message: 'principal_jitter_px must be less than half the image size', path: ['principal_jitter_px'],
 });
 
 export const SHAPE_KINDS = ['box', 'sphere', 'cylinder', 'capsule', 'cone'] as const;
@@ -78,6 +99,28 @@ export const BuildConfigSchema = z.strictObject({
       object_size: range(0.3, 'metres').default([0.035, 0.08]),
     })
     .refine((s) => s.objects_min <= s.objects_max, { message: 'objects_min must not exceed objects_max' })
+    .prefault({}),
+  environment: z
+    .strictObject({
+      /** image-based light: a built-in indoor HDR map per episode (`hdri`), or a flat sky colour and fill (`none`) */
+      map: z.enum(['hdri', 'none']).default('hdri'),
+      /** which maps and table surfaces: those seen in training, or the held-out ones (`test`) for unseen surroundings */
+      split: z.enum(['train', 'test']).default('train'),
+      /** scale of the map's light, drawn per episode */
+      map_intensity: range(4, 'scale').default([0.3, 0.7]),
+      /** draw the map behind the table too (else the flat colour) */
+      background: z.boolean().default(true),
+      /** the table top: a textured surface drawn per episode (wood, stone, laminate, fabric, metal…), or a plain colour */
+      table: z.enum(['surfaces', 'plain']).default('surfaces'),
+      /** the sun's intensity, drawn per episode */
+      sun_intensity: range(10, 'scale').default([2.2, 3.2]),
+      /** the sun's height above the horizon, degrees (its azimuth: any), drawn per episode */
+      sun_elevation_deg: z.tuple([z.number().min(5).max(90), z.number().min(5).max(90)]).refine(([a, b]) => a <= b, { message: '[min, max] in degrees: the first must not exceed the second' }).default([50, 75]),
+      /** the sun's colour temperature, kelvin (warm 3000 … daylight 6500 … overcast 8000), drawn per episode */
+      sun_kelvin: z.tuple([z.number().min(1500).max(15000), z.number().min(1500).max(15000)]).refine(([a, b]) => a <= b, { message: '[min, max] in kelvin: the first must not exceed the second' }).default([4000, 7000]),
+      /** tone-mapping exposure of the rendered colour, drawn per episode */
+      exposure: range(4, 'scale').default([0.85, 1.15]),
+    })
     .prefault({}),
   physics: z
     .strictObject({

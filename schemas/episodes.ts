@@ -1,8 +1,8 @@
 // episodes.arrow (SPEC §A dataset directory): one row per episode attempted, failed ones included with their reason.
 // Columns are the EpisodeRecord fields in declaration order.
 import type { Schema } from 'apache-arrow';
-import type { EpisodeRecord } from './records.js';
-import { bool, field, int64, listOf, utf8 } from './arrow-types.js';
+import type { EpisodeEnvironment, EpisodeRecord } from './records.js';
+import { bool, field, float64, int64, listOf, struct, utf8 } from './arrow-types.js';
 import { schemaWithHf } from './hf-features.js';
 
 let cached: Schema | null = null;
@@ -21,6 +21,21 @@ export function episodesSchema(): Schema {
     field('failure_reason', utf8()),
     field('num_frames', int64()),
     field('content_hash', utf8()),
+    field('environment', struct([
+      ['map', utf8()],
+      ['map_rotation', float64()],
+      ['map_intensity', float64()],
+      ['background', utf8()],
+      ['background_rgb', listOf(float64())],
+      ['table', utf8()],
+      ['table_pattern_seed', int64()],
+      ['table_roughness', float64()],
+      ['sun_direction', listOf(float64())],
+      ['sun_intensity', float64()],
+      ['sun_kelvin', float64()],
+      ['fill_intensity', float64()],
+      ['exposure', float64()],
+    ])),
   ]);
   return cached;
 }
@@ -38,6 +53,7 @@ export function episodeToRecord(e: EpisodeRecord): Record<string, unknown> {
     failure_reason: e.failure_reason,
     num_frames: e.num_frames,
     content_hash: e.content_hash,
+    environment: e.environment,
   };
 }
 
@@ -54,5 +70,6 @@ export function episodeFromRecord(r: Record<string, unknown>): EpisodeRecord {
     failure_reason: (r.failure_reason as string | null) ?? null,
     num_frames: r.num_frames as number,
     content_hash: r.content_hash as string,
+    environment: (r.environment as EpisodeEnvironment | null) ?? null,
   };
 }

@@ -62,7 +62,8 @@ export interface CameraFrame {
   /** 4×4 row-major, OpenCV axes */
   T_world_to_cam: number[];
   boxes: ObjectBox[];
-  trace_2d: [number, number][];
+  /** the tool's coming path in this view; null for a point behind the camera (a wrist camera's) */
+  trace_2d: ([number, number] | null)[];
   grasp_point: [number, number] | null;
   place_point: [number, number] | null;
 }
@@ -106,6 +107,35 @@ export interface EpisodeRecord {
   num_frames: number;
   /** sha256 over the episode's fragment content: equal for equal episodes whichever worker made them */
   content_hash: string;
+  /** the surroundings and light drawn for the episode; null when it has no scene (converted, failed before one) */
+  environment: EpisodeEnvironment | null;
+}
+
+/** episodes.arrow `environment`: every choice of an episode's surroundings and light, as drawn (core/scene.ts Lighting). */
+export interface EpisodeEnvironment {
+  /** built-in environment map (assets/environments.ts), null when none lit the scene */
+  map: string | null;
+  /** the map's turn about the world's z axis, radians */
+  map_rotation: number | null;
+  map_intensity: number | null;
+  /** `map` (the environment map stands behind the table) or `flat` (a plain colour) */
+  background: string;
+  /** sRGB 0..1, the flat colour (drawn also when the map stands in front of it) */
+  background_rgb: number[];
+  /** the table top (assets/environments.ts TABLE_SURFACES name, or a plain colour's name) */
+  table: string;
+  /** seed of the table's pattern; null for a plain table */
+  table_pattern_seed: number | null;
+  table_roughness: number;
+  /** direction sunlight travels, world frame */
+  sun_direction: number[];
+  sun_intensity: number;
+  /** the sun's colour temperature, kelvin; null: white */
+  sun_kelvin: number | null;
+  /** hemisphere fill intensity (0 when an environment map lights the scene) */
+  fill_intensity: number;
+  /** tone-mapping exposure of the rendered colour; null: not tone-mapped */
+  exposure: number | null;
 }
 
 /** What one episode job produces. */

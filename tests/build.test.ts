@@ -7,6 +7,11 @@ import { before, describe, test } from 'node:test';
 import { decodeGray16 } from '../generators/encode/images.js';
 import { FIRST_ROBOT_LINK_ID } from '../core/scene.js';
 import { readArrowStream } from './helpers/arrow-read.js';
+import { parseBuildConfig } from '../schemas/config.js';
+import { sampleScene } from '../generators/scene/sample.js';
+import { episodeEnvironment } from '../generators/episode/run.js';
+import { environmentMaps, tableSurfaces } from '../assets/environments.js';
+import { Rng } from '../core/random.js';
 import { spatialgen, tempDir } from './helpers/build-fixture.js';
 
 type Row = Record<string, any>;
@@ -68,6 +73,17 @@ describe('smoke build', () => {
     const episodes = readArrowStream(join(one, 'episodes.arrow'));
     assert.equal(episodes.numRows, 2);
     assert.equal(manifest.counts.episodes_attempted, 2);
+    // every choice of surroundings and light is recorded as the episode's own scene stream draws it, from the built-in
+    // maps and table surfaces of the split
+    const config = parseBuildConfig(manifest.config, 'manifest');
+    for (const e of episodes.rows()) {
+      const scene = sampleScene(config, new Rng(Number(e.seed)).fork('scene'));
+      const recorded = JSON.parse(JSON.stringify(e.environment));
+      assert.deepEqual(recorded, JSON.parse(JSON.stringify(episodeEnvironment(scene))));
+      assert.ok(environmentMaps('train').includes(recorded.map), recorded.map);
+      assert.ok(tableSurfaces('train').some((t) => t.name === recorded.table), recorded.table);
+      assert.equal(recorded.background, 'map');
+    }
   });
 
   test('every tight box encloses exactly its object\'s id pixels', async () => {
@@ -180,7 +196,7 @@ describe('smoke build', () => {
   });
 });
 
-test('the demo preset records pick-and-place with the arm visible in both cameras', async () => {
+test('the demo preset records pick-and-place with the arm visible in every camera; the wrist camera rides on the tool', async () => {
   const out = join(root, 'demo');
   const r = spatialgen(['build', '--preset', 'demo', '--out', out, '--episodes', '1', '--no-progress']);
   assert.equal(r.status, 0, r.stderr);
@@ -190,10 +206,48 @@ test('the demo preset records pick-and-place with the arm visible in both camera
   const rows = shardRows(out, 'stage2');
   assert.equal(rows.length, episode.num_frames);
   assert.ok(rows.some((row) => (row.action as number[])[6] === 1), 'the gripper closes');
-  for (const cam of ['base', 'side']) {
-    // robot links carry instance ids from 100 on
+  for (const cam of ['base', 'side', 'wrist']) {
+    // robot links carry instance ids from 100 on (the wrist camera sees its own fingers)
     const seg = await decodeGray16(rows[Math.floor(rows.length / 2)][`observation.segmentation.${cam}`].bytes);
     const armPixels = seg.data.filter((id) => id >= FIRST_ROBOT_LINK_ID).length;
     assert.ok(armPixels > 200, `arm pixels in ${cam}: ${armPixels}`);
   }
+
+  // the wrist camera rides on the tool: its pose changes with the TCP's and keeps its place on it; every stored
+  // trace, grasp and place point satisfies the SPEC formula with that frame's own K and T in front of the camera,
+  // and a point behind the camera is null
+  const centre = (T: number[]): number[] => [0, 1, 2].map((i) => -(T[i] * T[3] + T[4 + i] * T[7] + T[8 + i] * T[11]));
+  const camZ = (T: number[], p: number[]) => T[8] * p[0] + T[9] * p[1] + T[10] * p[2] + T[11];
+  const base = Array.from(rows[0]['robot.base_pose'] as number[]);
+  const offsets: number[] = [];
+  const poses = new Set<string>();
+  let inFront = 0, behind = 0;
+  for (const row of rows) {
+    const K = Array.from(row['camera.wrist.K'] as number[]);
+    const T = Array.from(row['camera.wrist.T_world_to_cam'] as number[]);
+    poses.add(T.map((v) => v.toFixed(4)).join(','));
+    // the TCP in the world: eef_pose is in the base frame, and this base stands unrotated (yaw 0) at base_pose
+    const tcp = Array.from(row['observation.eef_pose'] as number[]).slice(0, 3).map((v, k) => v + base[k]);
+    offsets.push(Math.hypot(...centre(T).map((c, k) => c - tcp[k])));
+    const trace3d = (row['annotations.trace_3d'] as number[][]).map((p) => Array.from(p));
+    const t2 = row['annotations.wrist.trace_2d'] as (number[] | null)[];
+    const points: [number[] | null, number[] | null][] = [
+      ...trace3d.map((p, j): [number[], number[] | null] => [p, t2[j] && Array.from(t2[j]!)]),
+      [row['annotations.grasp_point_3d'] && Array.from(row['annotations.grasp_point_3d'] as number[]), row['annotations.wrist.grasp_point'] && Array.from(row['annotations.wrist.grasp_point'] as number[])],
+    ];
+    for (const [p3, p2] of points) {
+      if (!p3) continue;
+      if (camZ(T, p3) <= 0) {
+        assert.equal(p2, null, `frame ${row.frame_index}: a point behind the wrist camera is stored as ${p2}`);
+        behind++;
+        continue;
+      }
+      const [u, v] = project(K, T, p3);
+      assert.ok(p2 && Math.abs(u - p2[0]) < 1e-3 && Math.abs(v - p2[1]) < 1e-3, `frame ${row.frame_index}: wrist point ${p2} vs ${u}, ${v}`);
+      inFront++;
+    }
+  }
+  assert.ok(poses.size > rows.length / 2, `the wrist camera moved: ${poses.size} poses in ${rows.length} frames`);
+  assert.ok(Math.max(...offsets) - Math.min(...offsets) < 1e-3, `the wrist camera keeps its place on the tool: ${Math.min(...offsets)}..${Math.max(...offsets)} m`);
+  assert.ok(inFront > 100, `${inFront} wrist points in front, ${behind} behind`);
 });

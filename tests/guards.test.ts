@@ -226,7 +226,9 @@ describe('configs that were accepted but wrong are refused (points 5, 6, 7, 9, 1
   test('6, 7: camera names are unique; a camera looks from somewhere else than its target', () => {
     refuses(`episodes: 2\ncameras:\n${CAMERA}${CAMERA}`, /cameras\.1\.name: camera name "base" is used twice/);
     refuses(`episodes: 2\ncameras:\n  - {name: top, width: 64, height: 64, fov_y_deg: 50, position: [0, 0, 1], target: [0, 0, 1]}\n`, /cameras\.0: target must be more than 1 cm .* away from position/);
-    refuses(`episodes: 2\ncameras:\n  - {name: top, width: 64, height: 64, fov_y_deg: 50, position: [0, 0, 1], target: [0, 0, 0.9], position_jitter: 0.1}\n`, /plus the position jitter/);
+    refuses(`episodes: 2\ncameras:\n  - {name: top, width: 64, height: 64, fov_y_deg: 50, position: [0, 0, 1], target: [0, 0, 0.9], position_jitter: 0.1}\n`, /plus the position and target jitter/);
+    refuses(`episodes: 2\ncameras:\n  - {name: w, mount: tcp, width: 64, height: 64, fov_y_deg: 50, position: [0, 0, -0.1], target: [0, 0, 0.1], up: [0, 0, 1]}\n`, /cameras\.0\.up: up must not point along the view/);
+    refuses(`episodes: 2\ncameras:\n  - {name: top, width: 64, height: 64, fov_y_deg: 150, fov_jitter_deg: 25, position: [0, 0, 1], target: [0, 0, 0]}\n`, /fov_y_deg ± fov_jitter_deg must stay within 5\.\.170/);
     refuses(`episodes: 2\ncameras:\n  - {name: top, width: 64, height: 64, fov_y_deg: 50, position: [.nan, 0, 1], target: [0, 0, 0]}\n`, /cameras\.0\.position\.0: .*NaN/);
   });
 
@@ -237,7 +239,7 @@ describe('configs that were accepted but wrong are refused (points 5, 6, 7, 9, 1
       state: [0], eef_pose: [0, 0, 0, 0, 0, 0, 1], base_pose: [0, 0, 0, 0, 0, 0, 1], action: [0, 0, 0, 0, 0, 0, 0], action_joint_position: [0], trace_3d: [], grasp_point_3d: null, place_point_3d: null,
     };
     const output = {
-      episode: { episode_id: 'e-000000', episode_index: 0, seed: 0, split: 'train', task: 'push', instruction: '', assets: [], success: true, failure_reason: null, num_frames: 1, content_hash: '' },
+      episode: { episode_id: 'e-000000', episode_index: 0, seed: 0, split: 'train', task: 'push', instruction: '', assets: [], success: true, failure_reason: null, num_frames: 1, content_hash: '', environment: null },
       frames: [frame], samples: [],
     };
     assert.equal(nonFiniteValue(output), 'frame 4: cameras.base.T_world_to_cam[11] is NaN');

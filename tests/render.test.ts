@@ -10,6 +10,9 @@ import type { Vec3 } from '../core/math.js';
 import type { Scene } from '../core/scene.js';
 import { Renderer, shutdownRendering, type FrameBuffers } from '../generators/rendering/index.js';
 import { LIGHTING, TABLE_TOP_Z, material, object, table, tableScene } from './helpers/renderScenes.js';
+import { robotModel } from '../assets/robots/index.js';
+import { addRobotToScene } from '../generators/demos/pick-place.js';
+import { FIRST_ROBOT_LINK_ID } from '../core/scene.js';
 
 let renderer: Renderer;
 
@@ -87,6 +90,8 @@ const PROJECTION_CAMERAS: CameraSpec[] = [
   { name: 'wide', width: 300, height: 170, fovYDeg: 45, position: [0.05, -0.8, 1.0], target: [0, 0, TABLE_TOP_Z + 0.05] },
   // straight down: camera.ts's degenerate-up rule must hold here too
   { name: 'top', width: 256, height: 192, fovYDeg: 50, position: [0, 0, TABLE_TOP_Z + 0.55], target: [0, 0, TABLE_TOP_Z] },
+  // a jittered camera: field of view off the round number, principal point off the centre (K's cx, cy)
+  { name: 'shifted', width: 256, height: 200, fovYDeg: 47.3, position: [0.66, -0.52, 1.2], target: [0.01, 0.02, TABLE_TOP_Z + 0.01], principalOffset: [13.4, -9.7] },
 ];
 
 async function checkProjections(cameras: CameraSpec[], radius: number): Promise<void> {
@@ -124,7 +129,7 @@ async function checkProjections(cameras: CameraSpec[], radius: number): Promise<
   }
 }
 
-test('1 cm sphere centroids land on camera.ts projections (256², non-square, straight down); depth ≈ z - r', async () => {
+test('1 cm sphere centroids land on camera.ts projections (256², non-square, straight down, principal point off centre); depth ≈ z - r', async () => {
   await checkProjections(PROJECTION_CAMERAS, SPHERE_R);
 });
 
@@ -226,6 +231,59 @@ test('same scene and seed give the same bytes', async () => {
   assert.ok(Buffer.from(a.depth.buffer).equals(Buffer.from(b.depth.buffer)), 'depth differs');
   assert.ok(Buffer.from(a.ids.buffer).equals(Buffer.from(b.ids.buffer)), 'ids differ');
   assert.ok(new Set(a.ids).size > 10, 'the scene shows its objects');
+});
+
+test('an environment map lights the scene and stands behind it: background depth and id stay 0, objects\' ids and depth unchanged', async () => {
+  const spec = { name: 'env', width: 200, height: 150, fovYDeg: 55, position: [0.9, -0.7, 0.9] as Vec3, target: [0, 0, TABLE_TOP_Z] as Vec3 };
+  const flat = tableScene(12, 77, [spec]);
+  const lit = (rotation: number): Scene => ({ ...flat, lighting: { ...flat.lighting, environment: { map: 'lab', rotation, intensity: 0.5, background: true }, exposure: 1 } });
+  renderer.setScene(flat);
+  const a = await renderer.render(spec);
+  await renderer.loadTextures(lit(0.4));
+  renderer.setScene(lit(0.4));
+  const b = await renderer.render(spec);
+  // the map is drawn behind the table as a mesh: it must not write its far-plane depth or any id
+  const background = [...b.ids.keys()].filter((i) => b.ids[i] === 0);
+  assert.ok(background.length > 1000, `${background.length} background pixels`);
+  assert.ok(background.every((i) => b.depth[i] === 0), 'background depth is 0');
+  assert.ok(Buffer.from(a.ids.buffer).equals(Buffer.from(b.ids.buffer)), 'the map changes no id');
+  assert.ok(Buffer.from(a.depth.buffer).equals(Buffer.from(b.depth.buffer)), 'the map changes no depth');
+  // the room shows: background pixels vary (the flat sky is one colour) and differ from the flat render
+  const lum = (f: FrameBuffers, i: number) => f.rgba[4 * i] + f.rgba[4 * i + 1] + f.rgba[4 * i + 2];
+  const values = new Set(background.map((i) => lum(b, i) >> 3));
+  assert.ok(values.size > 8, `${values.size} distinct background levels`);
+  assert.equal(new Set(background.map((i) => lum(a, i))).size, 1);
+  // turning the map turns the room behind the table; the same turn gives the same bytes
+  renderer.setScene(lit(2.4));
+  const c = await renderer.render(spec);
+  const moved = background.filter((i) => Math.abs(lum(b, i) - lum(c, i)) > 24).length;
+  assert.ok(moved > background.length / 4, `${moved} of ${background.length} background pixels changed with the turn`);
+  renderer.setScene(lit(0.4));
+  const d = await renderer.render(spec);
+  assert.ok(Buffer.from(b.rgba).equals(Buffer.from(d.rgba)), 'same map and turn, same pixels');
+});
+
+test('the Panda is drawn with its real meshes where its kinematic links are: white shells, dark joints', async () => {
+  const spec: CameraSpec = { name: 'arm', width: 240, height: 200, fovYDeg: 50, position: [0.4, -0.9, TABLE_TOP_Z + 0.7], target: [-0.3, 0, TABLE_TOP_Z + 0.35] };
+  const withArm = (drawMeshes: boolean): Scene => {
+    const s = scene([table()]);
+    addRobotToScene(s, robotModel('panda'), { position: [-0.45, 0, TABLE_TOP_Z], quaternion: [0, 0, 0, 1] });
+    if (!drawMeshes) s.objects = s.objects.map(({ visual: _, ...o }) => o);
+    return s;
+  };
+  const arm = (f: FrameBuffers) => new Set([...f.ids.keys()].filter((i) => f.ids[i] >= FIRST_ROBOT_LINK_ID));
+  renderer.setScene(withArm(true));
+  const real = await renderer.render(spec);
+  renderer.setScene(withArm(false));
+  const simple = await renderer.render(spec);
+  const a = arm(real), b = arm(simple);
+  const both = [...a].filter((i) => b.has(i)).length;
+  const iou = both / (a.size + b.size - both);
+  // the capsules are fitted to the collision meshes: the real silhouette overlaps theirs well, link by link in place
+  assert.ok(a.size > 2000 && iou > 0.6, `arm pixels ${a.size} (capsules ${b.size}), IoU ${iou.toFixed(2)}`);
+  const lum = (i: number) => (real.rgba[4 * i] + real.rgba[4 * i + 1] + real.rgba[4 * i + 2]) / 3;
+  const light = [...a].filter((i) => lum(i) > 140).length, dark = [...a].filter((i) => lum(i) < 70).length;
+  assert.ok(light > a.size * 0.2 && dark > a.size * 0.05, `white ${light}, dark ${dark} of ${a.size} arm pixels`);
 });
 
 test('pipelined: every frame shows the poses at its render() call, while earlier frames are in flight', async () => {

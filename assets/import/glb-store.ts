@@ -108,3 +108,22 @@ export function readStoredGlb(path: string): StoredModel & { images: string[] } 
     images: (json.images ?? []).map((i) => i.uri ?? '').filter((u) => u.length > 0),
   };
 }
+
+/**
+ * The first mesh of a GLB with per-vertex colours (robot render meshes, scripts/robot-visuals.ts): positions,
+ * normals, indices, and COLOR_0 turned from glTF's linear values into the sRGB that Shape `colors` holds.
+ */
+export function readColoredMesh(path: string): { positions: Float32Array; normals: Float32Array; indices: Uint32Array; colors: Float32Array } {
+  const { json, bin } = parseGlb(readFileSync(path));
+  const p = json.meshes?.[0]?.primitives[0];
+  if (!p || p.attributes.COLOR_0 === undefined || p.indices === undefined) throw new Error(`${path}: no coloured, indexed mesh`);
+  const positions = readAccessor(json, bin, p.attributes.POSITION) as Float32Array;
+  const linear = readAccessor(json, bin, p.attributes.COLOR_0) as Float32Array;
+  const colors = linear.map((c) => (c <= 0.0031308 ? 12.92 * c : 1.055 * c ** (1 / 2.4) - 0.055));
+  return {
+    positions,
+    normals: p.attributes.NORMAL !== undefined ? (readAccessor(json, bin, p.attributes.NORMAL) as Float32Array) : new Float32Array(positions.length),
+    indices: Uint32Array.from(readAccessor(json, bin, p.indices)),
+    colors,
+  };
+}

@@ -1,16 +1,16 @@
 // Procedural surface textures without a canvas: patterns computed into raw RGBA (deterministic in pattern, colour and
 // seed), drawn in the object's colour so that the colour a sentence names is still the colour most of the surface
-// shows. Wood grain, wicker, sponge pores, fruit peel (speckle and a gradient), brushed metal modulate the object's
-// colour; printed labels (a band with blocks of a second colour, stripes and rows of glyph-like marks), book covers
-// (a frame, a title block, page edges) and box print (a panel, marks, a barcode) add colours of their own, on less
-// than half of the surface.
+// shows. Wood grain, wicker, sponge pores, fruit peel (speckle and a gradient), brushed metal, and the table tops'
+// marble, stone, laminate and fabric modulate the object's colour; printed labels (a band with blocks of a second
+// colour, stripes and rows of glyph-like marks), book covers (a frame, a title block, page edges) and box print (a
+// panel, marks, a barcode) add colours of their own, on less than half of the surface.
 //
 // Texture coordinates follow glTF: (u, v) = (0, 0) is the image's top-left texel. Parts that keep a colour of their
 // own (a stem, a cap, a handle) show no texture (assets/instance.ts instanceAppearance).
 import sharp from 'sharp';
 import type { Vec3 } from '../../core/math.js';
 
-export const TEXTURE_KINDS = ['wood-grain', 'wicker', 'sponge-pores', 'label', 'book-cover', 'box-print', 'peel', 'brushed-metal'] as const;
+export const TEXTURE_KINDS = ['wood-grain', 'wicker', 'sponge-pores', 'label', 'book-cover', 'box-print', 'peel', 'brushed-metal', 'marble', 'stone', 'laminate', 'fabric'] as const;
 export type TextureKind = (typeof TEXTURE_KINDS)[number];
 
 /** Bumped whenever a pattern changes: it is part of every textured asset's content hash. */
@@ -111,6 +111,29 @@ function paint(kind: TextureKind, rgb: Vec3, u: number, v: number, seed: number)
     }
     case 'brushed-metal':
       return scale(rgb, 0.86 + 0.22 * (fbm(u * 2, v * 96, 2, seed, 3) - 0.5));
+    case 'marble': {
+      // dark veins where a warped sine crosses zero, on a faintly clouded ground
+      const warp = fbm(u * 3, v * 3, 3, seed, 5) * 7;
+      const vein = Math.abs(Math.sin((u * 2 + v * 3 + warp) * Math.PI));
+      const cloud = 0.06 * (fbm(u * 6, v * 6, 6, seed + 3) - 0.5);
+      return scale(rgb, 0.97 + cloud - 0.35 * Math.max(0, 0.12 - vein) / 0.12);
+    }
+    case 'stone': {
+      // granite: a mottled ground with dark and light grains
+      const g = hash2(Math.floor(u * 200), Math.floor(v * 200), seed);
+      const grain = g > 0.93 ? 0.55 : g < 0.05 ? 1.25 : 1;
+      return scale(rgb, (0.9 + 0.2 * (fbm(u * 16, v * 16, 16, seed, 3) - 0.5)) * grain);
+    }
+    case 'laminate':
+      // a pressed plastic sheet: fine fibres and a faint cloud, nearly uniform
+      return scale(rgb, 0.96 + 0.05 * (fbm(u * 8, v * 8, 8, seed, 2) - 0.5) + 0.04 * (fbm(u * 128, v * 8, 128, seed + 1, 2) - 0.5));
+    case 'fabric': {
+      // plain weave: threads alternating over and under, a little slub
+      const cu = Math.floor(u * 96), cv = Math.floor(v * 96);
+      const fu = u * 96 - cu, fv = v * 96 - cv;
+      const over = (cu + cv) % 2 === 0 ? Math.sin(fv * Math.PI) : Math.sin(fu * Math.PI);
+      return scale(rgb, 0.8 + 0.18 * over + 0.1 * (fbm(u * 12, v * 12, 12, seed) - 0.5));
+    }
     case 'label': {
       // the object's colour above and below a printed band; in the band a block of a second colour, stripes, print
       const band: [number, number] = [0.32 + 0.06 * hash2(1, 1, seed), 0.6 + 0.06 * hash2(2, 2, seed)];
@@ -150,14 +173,18 @@ function paint(kind: TextureKind, rgb: Vec3, u: number, v: number, seed: number)
   }
 }
 
-/** A `kind` texture drawn in `rgb` (sRGB 0..1) from `seed`. Deterministic in its arguments. */
-export function makeTexture(kind: TextureKind, rgb: Vec3, seed: number, size = TEXTURE_SIZE): Texture {
+/**
+ * A `kind` texture drawn in `rgb` (sRGB 0..1) from `seed`. Deterministic in its arguments. `tiles` repeats the
+ * pattern across the image (every pattern is periodic in u and v, so the repeats join without a seam): a table top a
+ * metre and more across wants its wood grain at the scale of a plank, not stretched over the whole slab.
+ */
+export function makeTexture(kind: TextureKind, rgb: Vec3, seed: number, size = TEXTURE_SIZE, tiles: readonly [number, number] = [1, 1]): Texture {
   const rgba = new Uint8Array(size * size * 4);
   for (let y = 0; y < size; y++) {
     for (let x = 0; x < size; x++) {
       const o = (y * size + x) * 4;
       rgba[o + 3] = 255;
-      const c = paint(kind, rgb, (x + 0.5) / size, (y + 0.5) / size, seed);
+      const c = paint(kind, rgb, (((x + 0.5) / size) * tiles[0]) % 1, (((y + 0.5) / size) * tiles[1]) % 1, seed);
       for (let k = 0; k < 3; k++) rgba[o + k] = Math.max(0, Math.min(255, Math.round(c[k] * 255)));
     }
   }

@@ -1,10 +1,16 @@
 // Franka Emika Panda with the Franka Hand, from Franka's published kinematics: the modified (Craig) DH table of the
 // FCI documentation, the datasheet's joint position, velocity and acceleration limits, flange at d = 0.107 m, hand
 // turned −45° about the flange axis, hand TCP 0.1034 m beyond the flange, fingers 0–40 mm each. Link geometry is
-// capsules and boxes sized from the collision meshes of the bullet3 Panda URDF (so it renders and collides where
-// the real links are, without mesh files).
+// capsules and boxes sized from the collision meshes of the bullet3 Panda URDF: what collides and what planning
+// checks. What is drawn is the arm's real look: the URDF's visual meshes (assets/robots/panda/*.glb, Apache-2.0,
+// made by scripts/robot-visuals.ts), white shells and dark joints, in the same link frames (the URDF's link frames are
+// the modified DH frames below).
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import type { Vec3 } from '../../core/math.js';
-import type { RobotModel } from '../../core/robot-model.js';
+import type { LinkGeometry, RobotLink, RobotModel } from '../../core/robot-model.js';
+import type { Shape } from '../../core/scene.js';
+import { readColoredMesh } from '../import/glb-store.js';
 import { boxAt, capsuleBetween, cylinderAt, joint, link, material, pose } from './build.js';
 
 /** Modified DH rows (a_{i−1}, d_i, α_{i−1}) for joints 1–7, then the flange (FCI docs, "Robot and interface specifications"). */
@@ -36,6 +42,33 @@ function mdhOrigin(a: number, d: number, alpha: number) {
   return pose([a, -d * Math.sin(alpha), d * Math.cos(alpha)], [alpha, 0, 0]);
 }
 
+/** `assets/robots/panda` of this checkout (or of the installed package). */
+function meshesRoot(): string {
+  const candidates = [new URL('./panda/', import.meta.url), new URL('../../../assets/robots/panda/', import.meta.url)];
+  return fileURLToPath(candidates.find((u) => existsSync(u)) ?? candidates[0]);
+}
+
+type MeshShape = Extract<Shape, { kind: 'mesh' }>;
+let meshes: Map<string, MeshShape> | null = null;
+
+/** The render meshes, read once per process (≈ 0.5 MB, ~15 000 triangles for the whole arm). */
+function pandaMeshes(): Map<string, MeshShape> {
+  if (meshes) return meshes;
+  meshes = new Map();
+  for (const name of ['link0', 'link1', 'link2', 'link3', 'link4', 'link5', 'link6', 'link7', 'hand', 'finger']) {
+    meshes.set(name, { kind: 'mesh', ...readColoredMesh(`${meshesRoot()}${name}.glb`) });
+  }
+  return meshes;
+}
+
+/** The link with its real mesh drawn in place of its (single) primitive; `turn` about z for the right finger's mirror. */
+function withLook(l: RobotLink, mesh: string, turn = 0): RobotLink {
+  const shell = material('white', [1, 1, 1], 0.4, 0.05);
+  const look = { shape: pandaMeshes().get(mesh)!, material: shell, origin: pose([0, 0, 0], [0, 0, turn]) };
+  const visuals: LinkGeometry[] = l.visuals.map((g, k) => (k === 0 ? { ...g, look } : g));
+  return { ...l, visuals, collisions: l.collisions };
+}
+
 export function pandaModel(): RobotModel {
   const white = material('white', [0.92, 0.92, 0.93], 0.45, 0.05);
   const grey = material('dark gray', [0.22, 0.22, 0.24], 0.5, 0.2);
@@ -48,15 +81,15 @@ export function pandaModel(): RobotModel {
     ['panda_link6', [0, 0, 0], [0.088, 0, 0], 0.045],
   ];
   const links = [
-    link('panda_link0', [cylinderAt([-0.02, 0, 0.07], 0.08, 0.14, white)]),
-    ...segments.map(([name, a, b, r]) => link(name, [capsuleBetween(a, b, r, name === 'panda_link6' ? grey : white)])),
-    link('panda_link7', [cylinderAt([0, 0, 0.075], 0.045, 0.064, grey)]),
+    withLook(link('panda_link0', [cylinderAt([-0.02, 0, 0.07], 0.08, 0.14, white)]), 'link0'),
+    ...segments.map(([name, a, b, r]) => withLook(link(name, [capsuleBetween(a, b, r, name === 'panda_link6' ? grey : white)]), name.replace('panda_', ''))),
+    withLook(link('panda_link7', [cylinderAt([0, 0, 0.075], 0.045, 0.064, grey)]), 'link7'),
     link('panda_link8', []),
     // the hand body stops short of the finger joints (z = 0.0584) so it never touches what the fingers hold
-    link('panda_hand', [boxAt([0, 0, 0.025], [0.06, 0.2, 0.06], white)]),
+    withLook(link('panda_hand', [boxAt([0, 0, 0.025], [0.06, 0.2, 0.06], white)]), 'hand'),
     // finger inner faces lie on their link frames' origin planes, so the opening is exactly q1 + q2
-    link('panda_leftfinger', [boxAt([0, 0.009, 0.027], [0.02, 0.018, 0.054], grey)]),
-    link('panda_rightfinger', [boxAt([0, -0.009, 0.027], [0.02, 0.018, 0.054], grey)]),
+    withLook(link('panda_leftfinger', [boxAt([0, 0.009, 0.027], [0.02, 0.018, 0.054], grey)]), 'finger'),
+    withLook(link('panda_rightfinger', [boxAt([0, -0.009, 0.027], [0.02, 0.018, 0.054], grey)]), 'finger', Math.PI),
   ];
   const joints = PANDA_MDH.map((r, i) =>
     joint(`panda_joint${i + 1}`, 'revolute', `panda_link${i}`, `panda_link${i + 1}`, mdhOrigin(r.a, r.d, r.alpha), [0, 0, 1], {

@@ -22,7 +22,8 @@ export interface AnnotatedView {
   instruction: string;
   targetIds: number[];
   trace3d: Vec3[];
-  trace2d: Vec2[];
+  /** null: behind the camera */
+  trace2d: (Vec2 | null)[];
   /** where the episode grasps / places, projected; null where there is none still to come at this frame */
   graspPoint: Vec2 | null;
   placePoint: Vec2 | null;
@@ -112,8 +113,8 @@ export function groundingSamples(view: AnnotatedView, rng: Rng, opts: GroundingO
   // trace: only where the tool moves and every point is in the picture
   let travel = 0;
   for (let i = 1; i < view.trace3d.length; i++) travel += norm(sub(view.trace3d[i], view.trace3d[i - 1]));
-  if (travel > 0.01 && view.trace2d.every((q) => inImage(view.camera, q))) {
-    const trace = view.trace2d.map((q) => [q[0], q[1]] as [number, number]);
+  if (travel > 0.01 && view.trace2d.every((q) => q !== null && inImage(view.camera, q))) {
+    const trace = (view.trace2d as Vec2[]).map((q) => [q[0], q[1]] as [number, number]);
     push('trace', question('trace', rng, vars), traceAnswer(trace, img, fmt), { trace });
   }
   return out;

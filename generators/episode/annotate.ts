@@ -4,8 +4,8 @@
 import type { BuildConfig } from '../../schemas/config.js';
 import { type CoordFormat, parseCoordFormat } from '../../schemas/coord-format.js';
 import type { CameraFrame, Stage1Sample, Stage2Frame } from '../../schemas/records.js';
-import { type CameraModel, cameraModel, project } from '../../core/camera.js';
-import type { Pose, Vec2, Vec3 } from '../../core/math.js';
+import { type CameraModel, cameraModel, mountedAt, projectInFront } from '../../core/camera.js';
+import type { Pose, Vec3 } from '../../core/math.js';
 import type { SceneObject } from '../../core/scene.js';
 import { episodeActions, inBase } from '../annotation/actions.js';
 import { idRegions, objectBoxes } from '../annotation/boxes.js';
@@ -25,7 +25,8 @@ export function objectsAt(objects: readonly SceneObject[], step: RecordedStep): 
 
 /** What every step of one episode shares: cameras, the answer format, and what the recording gives per step. */
 export class EpisodeAnnotator {
-  private readonly cams: CameraModel[];
+  /** world cameras' models, the same every step; null for a mounted (wrist) camera, whose model is per step */
+  private readonly fixedCams: (CameraModel | null)[];
   private readonly fmt: CoordFormat;
   private readonly baseTcp: Pose[];
   private readonly actions: number[][];
@@ -36,7 +37,7 @@ export class EpisodeAnnotator {
 
   constructor(private readonly config: BuildConfig, private readonly ep: SimulatedEpisode) {
     const rec = ep.recording;
-    this.cams = ep.scene.cameras.map(cameraModel);
+    this.fixedCams = ep.scene.cameras.map((c) => (c.mount === undefined ? cameraModel(c) : null));
     this.fmt = parseCoordFormat(config.stage1.coord_format);
     this.baseTcp = rec.steps.map((s) => inBase(rec.robotBase, s.tcp));
     this.actions = episodeActions(rec);
@@ -59,16 +60,20 @@ export class EpisodeAnnotator {
     const next = rec.steps[Math.min(k + 1, rec.steps.length - 1)];
     const cameras: Record<string, CameraFrame> = {};
     const samples: Stage1Sample[] = [];
-    this.cams.forEach((cam, c) => {
+    const cams = this.fixedCams.map((m, c) => m ?? cameraModel(mountedAt(ep.scene.cameras[c], step.tcp)));
+    cams.forEach((cam, c) => {
       const buf = buffers[c];
       const regions = idRegions(buf.ids, buf.width, buf.height);
       const boxes = objectBoxes(cam, objects, regions);
-      const trace2d = trace3d.map((p) => project(cam, p) as Vec2);
+      // points behind a (wrist) camera have no pixel: stored as null (core/camera.ts projectInFront)
+      const trace2d = trace3d.map((p) => projectInFront(cam, p));
+      const graspPoint = rec.graspPoint3d && projectInFront(cam, rec.graspPoint3d);
+      const placePoint = rec.placePoint3d && projectInFront(cam, rec.placePoint3d);
       cameras[cam.name] = {
         ...images[c], K: cam.K, T_world_to_cam: cam.T_world_to_cam, boxes,
-        trace_2d: trace2d.map((p) => [p[0], p[1]]),
-        grasp_point: rec.graspPoint3d && project(cam, rec.graspPoint3d),
-        place_point: rec.placePoint3d && project(cam, rec.placePoint3d),
+        trace_2d: trace2d.map((p) => p && [p[0], p[1]]),
+        grasp_point: graspPoint,
+        place_point: placePoint,
       };
       if (k % config.stage1.every_n_frames !== 0) return;
       samples.push(...groundingSamples(
@@ -77,8 +82,8 @@ export class EpisodeAnnotator {
           visiblePixels: new Map([...regions].map(([oid, r]) => [oid, r.pixels])), boxes, objects,
           instruction: rec.instruction, targetIds: rec.targetIds, trace3d, trace2d,
           // a grasp or place point is asked about only while it is still to come
-          graspPoint: rec.graspPoint3d && k < this.graspAt ? project(cam, rec.graspPoint3d) : null,
-          placePoint: rec.placePoint3d && k < this.releaseAt ? project(cam, rec.placePoint3d) : null,
+          graspPoint: k < this.graspAt ? graspPoint : null,
+          placePoint: k < this.releaseAt ? placePoint : null,
         },
         ep.stage1Rng.fork(`${k}/${cam.name}`),
         { coordFormat: this.fmt, minVisiblePixels: config.stage1.min_visible_pixels },

@@ -2,6 +2,7 @@
 // so that the GPU renders and reads back step k + IN_FLIGHT while the caller annotates and encodes step k. The one
 // render loop of the product: builds and bench/ both use it.
 import type { Scene } from '../../core/scene.js';
+import { mountedAt } from '../../core/camera.js';
 import { applyStep, type EpisodeRecording, type RecordedStep } from '../demos/recording.js';
 import type { FrameBuffers, Renderer } from '../rendering/index.js';
 
@@ -28,7 +29,8 @@ export async function* renderSteps(renderer: Renderer, scene: Scene, rec: Episod
   const submit = (k: number) => {
     if (k >= rec.steps.length) return;
     applyStep(scene, rec.steps[k]);
-    pending.set(k, Promise.all(scene.cameras.map((c) => renderer.render(c))));
+    // a wrist camera rides on the tool: its world camera is where the step's TCP puts it
+    pending.set(k, Promise.all(scene.cameras.map((c) => renderer.render(mountedAt(c, rec.steps[k].tcp)))));
   };
   for (let k = 0; k < inFlight; k++) submit(k);
   try {

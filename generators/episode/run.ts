@@ -4,12 +4,27 @@
 // and resume without changing a byte.
 import type { BuildConfig } from '../../schemas/config.js';
 import { episodeSplit } from '../../schemas/identity.js';
-import type { EpisodeOutput, Stage1Sample, Stage2Frame } from '../../schemas/records.js';
+import type { EpisodeEnvironment, EpisodeOutput, Stage1Sample, Stage2Frame } from '../../schemas/records.js';
+import { type Scene, TABLE_ID } from '../../core/scene.js';
 import { FrameEncoder } from '../encode/frame.js';
 import type { Renderer } from '../rendering/index.js';
 import { EpisodeAnnotator } from './annotate.js';
 import { renderSteps } from './render.js';
 import { simulateEpisode } from './simulate.js';
+
+/** What episodes.arrow records of a scene's surroundings and light: every drawn choice, so it can be traced and re-rendered. */
+export function episodeEnvironment(scene: Scene): EpisodeEnvironment {
+  const l = scene.lighting;
+  const env = l.environment;
+  const table = scene.objects.find((o) => o.id === TABLE_ID)?.material;
+  const pattern = table?.texture && 'pattern' in table.texture ? table.texture : null;
+  return {
+    map: env?.map ?? null, map_rotation: env?.rotation ?? null, map_intensity: env?.intensity ?? null,
+    background: env?.background ? 'map' : 'flat', background_rgb: [...l.background],
+    table: table?.colorName ?? '', table_pattern_seed: pattern?.seed ?? null, table_roughness: table?.roughness ?? 0,
+    sun_direction: [...l.sunDirection], sun_intensity: l.sunIntensity, sun_kelvin: l.sunKelvin ?? null, fill_intensity: env ? 0 : l.ambientIntensity, exposure: l.exposure ?? null,
+  };
+}
 
 export async function runEpisode(config: BuildConfig, index: number, renderer: Renderer): Promise<EpisodeOutput> {
   const ep = await simulateEpisode(config, index);
@@ -30,6 +45,7 @@ export async function runEpisode(config: BuildConfig, index: number, renderer: R
       episode_id: ep.id, episode_index: index, seed: ep.seed, split: episodeSplit(config, ep.id), task: rec.task, instruction: rec.instruction,
       assets: [...new Set(ep.scene.objects.filter((o) => o.annotated).map((o) => o.assetId))].sort(),
       success: rec.success, failure_reason: rec.failureReason, num_frames: frames.length, content_hash: '',
+      environment: episodeEnvironment(ep.scene),
     },
     frames,
     samples,

@@ -8,6 +8,7 @@ import { acquireGpu, gpuLostReason, shutdownGpu, type GpuContext } from './devic
 import { GeometryCache } from './geometry.js';
 import { MaterialCache } from './materials.js';
 import { TextureCache } from './textures.js';
+import { EnvironmentCache } from './environment.js';
 import { createFrameTarget, createMrtNode } from './mrt.js';
 import { Readback } from './readback.js';
 import { SceneSync } from './sceneSync.js';
@@ -49,6 +50,7 @@ interface Shared {
   geometries: GeometryCache;
   materials: MaterialCache;
   textures: TextureCache;
+  environments: EnvironmentCache;
   readback: Readback;
   mrt: ReturnType<typeof createMrtNode>;
   targets: Map<string, RenderTarget>;
@@ -63,6 +65,7 @@ function sharedFor(gpu: GpuContext): Shared {
       geometries: new GeometryCache(),
       materials: new MaterialCache(),
       textures: new TextureCache(),
+      environments: new EnvironmentCache(gpu.three),
       readback: new Readback(gpu.device, gpu.three),
       mrt: createMrtNode(),
       targets: new Map(),
@@ -98,7 +101,7 @@ export class Renderer {
   private disposed = false;
 
   private constructor(private readonly s: Shared, options: RendererOptions) {
-    this.sync = new SceneSync(s.geometries, s.materials, s.textures, { shadowMapSize: options.shadowMapSize ?? 512 });
+    this.sync = new SceneSync(s.geometries, s.materials, s.textures, s.environments, { shadowMapSize: options.shadowMapSize ?? 512 });
   }
 
   /** A renderer on the process-wide GPU device (created on first call). Throws RendererUnavailableError. */
@@ -130,10 +133,14 @@ export class Renderer {
     };
   }
 
-  /** Decodes the image files `scene`'s textures show (once per process and file); setScene needs them decoded. */
-  loadTextures(scene: Scene): Promise<void> {
+  /**
+   * Decodes the image files `scene`'s textures show and prefilters its environment map (once per process and file);
+   * setScene needs them.
+   */
+  async loadTextures(scene: Scene): Promise<void> {
     this.assertLive();
-    return this.s.textures.load(scene);
+    if (scene.lighting.environment) this.s.environments.load(scene.lighting.environment.map);
+    await this.s.textures.load(scene);
   }
 
   /**
@@ -159,7 +166,9 @@ export class Renderer {
     tick();
     this.sync.syncPoses();
     three.setRenderTarget(rt);
-    three.setMRT(this.s.mrt);
+    const exposure = this.scene.lighting.exposure;
+    if (exposure !== undefined) this.s.mrt.exposure.value = exposure;
+    three.setMRT(exposure === undefined ? this.s.mrt.plain : this.s.mrt.toned);
     try {
       three.render(this.sync.three, cam);
     } finally {
@@ -209,6 +218,7 @@ export function shutdownRendering(): void {
     shared.geometries.dispose();
     shared.materials.dispose();
     shared.textures.dispose();
+    shared.environments.dispose();
     shared = null;
   }
   shutdownGpu();

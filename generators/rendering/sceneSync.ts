@@ -2,14 +2,19 @@
 // from the caches), the sun (sun.ts), sky/ground fill as a hemisphere light.
 // Poses are copied at render time, so physics can move objects between renders without telling us; the shadow
 // map is redrawn only when something actually moved, so the cameras of one time step share one shadow pass.
-import { Color, HemisphereLight, Mesh, Scene as ThreeScene, SRGBColorSpace } from 'three/webgpu';
+import { Color, Group, HemisphereLight, LinearSRGBColorSpace, Mesh, type Object3D, Scene as ThreeScene, SRGBColorSpace } from 'three/webgpu';
+import { kelvinToLinearRgb } from '../../core/color.js';
 import type { Scene, SceneObject } from '../../core/scene.js';
 import { shapeHalfExtents } from '../../core/scene.js';
 import { rotate } from '../../core/math.js';
 import type { GeometryCache } from './geometry.js';
 import type { MaterialCache } from './materials.js';
 import type { TextureCache } from './textures.js';
+import type { EnvironmentCache } from './environment.js';
 import { Sun } from './sun.js';
+
+/** how much the environment map behind the table is blurred (three's backgroundBlurriness, 0..1) */
+const BACKGROUND_BLUR = 0.05;
 
 /** mesh.userData key the MRT id output reads (see mrt.ts) */
 export const INSTANCE_ID_KEY = 'instanceId';
@@ -23,7 +28,8 @@ export interface SyncOptions {
 
 interface Tracked {
   obj: SceneObject;
-  mesh: Mesh;
+  /** what is posed at obj.pose: the mesh, or a group holding a visual mesh at its origin (SceneObject.visual) */
+  node: Object3D;
   /** last pose copied, to notice motion */
   last: Float64Array;
 }
@@ -40,6 +46,7 @@ export class SceneSync {
     private readonly geometries: GeometryCache,
     private readonly materials: MaterialCache,
     private readonly textures: TextureCache,
+    private readonly environments: EnvironmentCache,
     options: SyncOptions,
   ) {
     this.sun = new Sun(options.shadowMapSize);
@@ -62,12 +69,14 @@ export class SceneSync {
       }
       if (seen.has(obj.id)) throw new Error(`object "${obj.name}": instance id ${obj.id} is used twice`);
       seen.add(obj.id);
-      const { geometry, scale } = this.geometries.forShape(obj.shape);
-      const vertexColors = obj.shape.kind === 'mesh' && obj.shape.colors !== undefined;
-      const material = this.materials.forMaterial(obj.material, this.textures, vertexColors);
+      const shape = obj.visual?.shape ?? obj.shape;
+      const look = obj.visual?.material ?? obj.material;
+      const { geometry, scale } = this.geometries.forShape(shape);
+      const vertexColors = shape.kind === 'mesh' && shape.colors !== undefined;
+      const material = this.materials.forMaterial(look, this.textures, vertexColors);
       // a textured mesh with accent parts: those are drawn with the same material less the texture (geometry.ts groups)
-      const accents = obj.shape.kind === 'mesh' && obj.shape.texturedTriangles !== undefined && obj.material.texture
-        ? this.materials.forMaterial({ ...obj.material, texture: undefined }, this.textures, vertexColors)
+      const accents = shape.kind === 'mesh' && shape.texturedTriangles !== undefined && look.texture
+        ? this.materials.forMaterial({ ...look, texture: undefined }, this.textures, vertexColors)
         : null;
       const mesh = new Mesh(geometry, accents ? [material, accents] : material);
       mesh.name = obj.name;
@@ -79,8 +88,16 @@ export class SceneSync {
       mesh.receiveShadow = true;
       if (mesh.castShadow) this.casters.push(obj);
       mesh.userData[INSTANCE_ID_KEY] = obj.id;
-      this.three.add(mesh);
-      this.tracked.push({ obj, mesh, last: new Float64Array(7).fill(NaN) });
+      let node: Object3D = mesh;
+      if (obj.visual) {
+        const { position: p, quaternion: q } = obj.visual.origin;
+        mesh.position.set(p[0], p[1], p[2]);
+        mesh.quaternion.set(q[0], q[1], q[2], q[3]);
+        node = new Group();
+        node.add(mesh);
+      }
+      this.three.add(node);
+      this.tracked.push({ obj, node, last: new Float64Array(7).fill(NaN) });
     }
     this.applyLighting(scene);
     this.shadowDirty = true;
@@ -93,8 +110,8 @@ export class SceneSync {
       const l = t.last;
       if (l[0] !== p[0] || l[1] !== p[1] || l[2] !== p[2] || l[3] !== q[0] || l[4] !== q[1] || l[5] !== q[2] || l[6] !== q[3]) {
         l[0] = p[0]; l[1] = p[1]; l[2] = p[2]; l[3] = q[0]; l[4] = q[1]; l[5] = q[2]; l[6] = q[3];
-        t.mesh.position.set(p[0], p[1], p[2]);
-        t.mesh.quaternion.set(q[0], q[1], q[2], q[3]);
+        t.node.position.set(p[0], p[1], p[2]);
+        t.node.quaternion.set(q[0], q[1], q[2], q[3]);
         this.shadowDirty = true;
       }
     }
@@ -116,7 +133,7 @@ export class SceneSync {
 
   private clearMeshes(): void {
     // geometries and materials belong to the caches; only the Mesh objects go
-    for (const t of this.tracked) this.three.remove(t.mesh);
+    for (const t of this.tracked) this.three.remove(t.node);
     this.tracked = [];
     this.casters = [];
   }
@@ -124,8 +141,27 @@ export class SceneSync {
   private applyLighting(scene: Scene): void {
     const L = scene.lighting;
     const bg = L.background;
+    const env = L.environment;
     this.three.background = new Color().setRGB(bg[0], bg[1], bg[2], SRGBColorSpace);
-    this.fill.intensity = L.ambientIntensity;
+    this.three.environment = null;
+    // with an environment map the room lights the scene; the hemisphere fill would light it twice
+    this.fill.intensity = env ? 0 : L.ambientIntensity;
+    if (env) {
+      const map = this.environments.get(env.map);
+      this.three.environment = map;
+      this.three.environmentIntensity = env.intensity;
+      // maps are y-up: a quarter turn about x stands them in our z-up world, then the episode's turn about z
+      this.three.environmentRotation.set(Math.PI / 2, 0, env.rotation, 'ZXY');
+      if (env.background) {
+        // the prefiltered cube, slightly blurred: a 1k map is ~160 px across a 55° view, soft at 640 px anyway
+        this.three.background = map;
+        this.three.backgroundBlurriness = BACKGROUND_BLUR;
+        this.three.backgroundIntensity = env.intensity;
+        this.three.backgroundRotation.copy(this.three.environmentRotation);
+      }
+    }
+    const [r, g, b] = L.sunKelvin === undefined ? [1, 1, 1] : kelvinToLinearRgb(L.sunKelvin);
+    this.sun.light.color.setRGB(r, g, b, LinearSRGBColorSpace);
     this.sun.aim(L.sunDirection, L.sunIntensity, scene.objects);
   }
 }

@@ -16,7 +16,7 @@ import { GenerationalCache } from './cache.js';
 const MAX_DECODED = 64;
 
 export function textureKey(ref: TextureRef): string {
-  return 'file' in ref ? `file:${ref.file}` : `pattern:${ref.pattern}:${ref.seed}:${ref.rgb.join(',')}`;
+  return 'file' in ref ? `file:${ref.file}` : `pattern:${ref.pattern}:${ref.seed}:${ref.rgb.join(',')}:${ref.size ?? ''}:${ref.tiles?.join('x') ?? ''}`;
 }
 
 function dataTexture(img: Texture): DataTexture {
@@ -64,7 +64,7 @@ export class TextureCache {
 
   forRef(ref: TextureRef): DataTexture {
     return this.gpu.get(textureKey(ref), () => {
-      if ('pattern' in ref) return dataTexture(makeTexture(ref.pattern as TextureKind, ref.rgb, ref.seed));
+      if ('pattern' in ref) return dataTexture(makeTexture(ref.pattern as TextureKind, ref.rgb, ref.seed, ref.size, ref.tiles));
       const img = this.decoded.get(ref.file);
       if (!img) throw new Error(`texture ${ref.file} is not loaded: await renderer.loadTextures(scene) before setScene`);
       return dataTexture(img);

@@ -37,11 +37,15 @@ export function applySpec(cam: PerspectiveCamera, spec: CameraSpec): void {
   if (!(spec.width > 0 && spec.height > 0 && Number.isInteger(spec.width) && Number.isInteger(spec.height))) {
     throw new Error(`camera "${spec.name}": size ${spec.width}×${spec.height} is not a positive integer size`);
   }
-  // K: fy = (H/2) / tan(fovY/2), fx = fy, principal point at the image centre — three's projection exactly
+  // K: fy = (H/2) / tan(fovY/2), fx = fy, principal point at the image centre — three's projection exactly; an
+  // offset principal point (cx = W/2 + dx) is the same projection viewed through a window moved by (-dx, -dy)
   cam.fov = spec.fovYDeg;
   cam.aspect = spec.width / spec.height;
   cam.near = spec.near ?? DEFAULT_NEAR;
   cam.far = spec.far ?? DEFAULT_FAR;
+  const [dx, dy] = spec.principalOffset ?? [0, 0];
+  if (dx !== 0 || dy !== 0) cam.setViewOffset(spec.width, spec.height, -dx, -dy, spec.width, spec.height);
+  else cam.clearViewOffset();
   cam.updateProjectionMatrix();
 
   // T_world_to_cam rows are the OpenCV axes (x right, y down, z forward) in world coordinates; three's camera

@@ -73,6 +73,8 @@ export class RobotRig {
           material: g.material ?? { colorName: 'gray', rgb: [0.6, 0.6, 0.62], roughness: 0.5, metalness: 0.1 },
           body: 'kinematic', mass: 0, friction: finger ? FINGER_FRICTION : 0.4, restitution: 0,
           pose: { position: [0, 0, 0], quaternion: [0, 0, 0, 1] }, annotated: false,
+          // the link's real mesh is given in the link frame; the object's frame is the geometry's (g.origin)
+          ...(g.look ? { visual: { shape: g.look.shape, material: g.look.material, origin: mat4ToPose(mat4Multiply(invertRigid(poseToMat4(g.origin)), poseToMat4(g.look.origin))) } } : {}),
         };
         this.objects.push(obj);
         const chain = chainTo(model, l.name).map((j) => j.name);

@@ -6,8 +6,9 @@ import { type Quat, type Vec3, quatFromAxisAngle, quatMultiply } from '../../cor
 import type { Rng } from '../../core/random.js';
 import { TABLE_COLORS } from './palette.js';
 import { drawLibraryObject, drawPrimitive, libraryCandidates, type ObjectDraw, taskReadyPools } from './objects.js';
-import { FIRST_OBJECT_ID, PUSHER_ID, type Scene, type SceneObject, TABLE_ID, TABLE_SIZE } from '../../core/scene.js';
+import { FIRST_OBJECT_ID, type Lighting, PUSHER_ID, type Scene, type SceneObject, TABLE_ID, TABLE_SIZE } from '../../core/scene.js';
 import { ROBOT_STATIONS } from '../../assets/robots/index.js';
+import { environmentMaps, tableSurfaces } from '../../assets/environments.js';
 
 
 /** Free space kept around an object a task will grasp: an open finger and its approach beside it. */
@@ -20,12 +21,25 @@ function draw(config: BuildConfig, candidates: readonly string[], rng: Rng, shap
 /** A configured camera, its position moved by `offset` (the per-episode jitter; none by default). */
 export function cameraAt(cfg: BuildConfig['cameras'][number], offset: Vec3 = [0, 0, 0]): CameraSpec {
   const position: Vec3 = [cfg.position[0] + offset[0], cfg.position[1] + offset[1], cfg.position[2] + offset[2]];
-  return { name: cfg.name, width: cfg.width, height: cfg.height, fovYDeg: cfg.fov_y_deg, position, target: [...cfg.target], near: 0.02, far: 5 };
+  return {
+    name: cfg.name, width: cfg.width, height: cfg.height, fovYDeg: cfg.fov_y_deg, position, target: [...cfg.target], near: cfg.mount === 'tcp' ? 0.01 : 0.02, far: 5,
+    ...(cfg.up ? { up: [...cfg.up] as Vec3 } : {}), ...(cfg.mount === 'tcp' ? { mount: 'tcp' as const } : {}),
+  };
 }
 
+/**
+ * A configured camera with its per-episode jitter: position from the scene stream (as it always was), and the look-at
+ * point, field of view and principal point from the camera's own stream (cameras without them draw as before).
+ */
 function sampleCamera(cfg: BuildConfig['cameras'][number], rng: Rng): CameraSpec {
   const j = cfg.position_jitter;
-  return cameraAt(cfg, [rng.uniform(-j, j), rng.uniform(-j, j), rng.uniform(-j, j)]);
+  const spec = cameraAt(cfg, [rng.uniform(-j, j), rng.uniform(-j, j), rng.uniform(-j, j)]);
+  const own = rng.fork(`camera:${cfg.name}`);
+  const t = cfg.target_jitter, f = cfg.fov_jitter_deg, p = cfg.principal_jitter_px;
+  if (t > 0) spec.target = [spec.target[0] + own.uniform(-t, t), spec.target[1] + own.uniform(-t, t), spec.target[2] + own.uniform(-t, t)];
+  if (f > 0) spec.fovYDeg += own.uniform(-f, f);
+  if (p > 0) spec.principalOffset = [own.uniform(-p, p), own.uniform(-p, p)];
+  return spec;
 }
 
 /** The table: a fixed slab whose top is z = 0 (core/scene.ts TABLE_SIZE), in `material`. */
@@ -66,8 +80,13 @@ export const PUSHER_HOME: Vec3 = [-0.3, 0, 0.3];
 
 export function sampleScene(config: BuildConfig, rng: Rng): Scene {
   const objects: SceneObject[] = [];
-  const table = rng.pick(TABLE_COLORS);
-  objects.push(tableObject({ colorName: table.name, rgb: table.rgb, roughness: rng.uniform(0.6, 0.9), metalness: 0 }));
+  // a plain table's draws stay in the scene stream (layouts are as they were before surfaces came); a surface is drawn
+  // from the environment's own stream
+  const plain = rng.pick(TABLE_COLORS);
+  const plainRoughness = rng.uniform(0.6, 0.9);
+  objects.push(tableObject(config.environment.table === 'plain'
+    ? { colorName: plain.name, rgb: plain.rgb, roughness: plainRoughness, metalness: 0 }
+    : tableSurface(config.environment.split, rng.fork('table'))));
   objects.push({
     id: PUSHER_ID, name: 'pusher', category: 'pusher', synonyms: ['pusher', 'rod'], assetId: 'primitive/pusher',
     shape: { ...PUSHER_SHAPE }, material: { colorName: 'silver', rgb: [0.75, 0.75, 0.78], roughness: 0.35, metalness: 0.3 },
@@ -130,17 +149,47 @@ export function sampleScene(config: BuildConfig, rng: Rng): Scene {
   }
 
   const az = rng.uniform(-Math.PI, Math.PI);
-  const el = rng.uniform(0.9, 1.3); // sun 50–75° above the horizon
+  const [el0, el1] = config.environment.sun_elevation_deg;
+  const el = (rng.uniform(el0, el1) * Math.PI) / 180;
   return {
     seed: rng.seed,
     objects,
     cameras: config.cameras.map((c) => sampleCamera(c, rng)),
     lighting: {
       sunDirection: [-Math.cos(el) * Math.cos(az), -Math.cos(el) * Math.sin(az), -Math.sin(el)],
-      sunIntensity: rng.uniform(2.2, 3.2),
+      sunIntensity: rng.uniform(...config.environment.sun_intensity),
       ambientIntensity: rng.uniform(0.5, 0.9),
       background: [rng.uniform(0.55, 0.8), rng.uniform(0.6, 0.8), rng.uniform(0.65, 0.85)],
+      ...sampleEnvironment(config.environment, rng.fork('environment')),
     },
     tableTopZ: 0,
+  };
+}
+
+/** The table top's texture: 512² over 1.4 × 1.2 m, its pattern repeated 4 × 3 times (35 × 40 cm, a plank's scale). */
+const TABLE_TEXTURE_SIZE = 512;
+const TABLE_TEXTURE_TILES: [number, number] = [4, 3];
+
+/** A table top of the split: its pattern (seeded), colour and a roughness within its range. */
+function tableSurface(split: 'train' | 'test', rng: Rng): SceneObject['material'] {
+  const t = rng.pick(tableSurfaces(split));
+  const texture = { pattern: t.pattern, seed: rng.int(0, 2 ** 31 - 1), rgb: t.rgb, size: TABLE_TEXTURE_SIZE, tiles: TABLE_TEXTURE_TILES };
+  return { colorName: t.name, rgb: t.rgb, roughness: rng.uniform(...t.roughness), metalness: t.metalness, texture };
+}
+
+/**
+ * The room around the table: a built-in HDR map of the configured split, turned about the vertical, scaled, and the
+ * tone-mapping exposure. Its own stream (a fork), so turning environments on or off leaves objects and cameras as
+ * they were drawn.
+ */
+function sampleEnvironment(cfg: BuildConfig['environment'], rng: Rng): Pick<Lighting, 'environment' | 'exposure' | 'sunKelvin'> {
+  const exposure = rng.uniform(...cfg.exposure);
+  const sunKelvin = rng.uniform(...cfg.sun_kelvin);
+  if (cfg.map === 'none') return { exposure, sunKelvin };
+  const maps = environmentMaps(cfg.split);
+  return {
+    sunKelvin,
+    environment: { map: rng.pick(maps), rotation: rng.uniform(-Math.PI, Math.PI), intensity: rng.uniform(...cfg.map_intensity), background: cfg.background },
+    exposure,
   };
 }

@@ -114,6 +114,11 @@ export function output(s: EpSpec): EpisodeOutput {
       failure_reason: s.fail ?? null,
       num_frames: s.frames,
       content_hash: '',
+      environment: s.fail ? null : {
+        map: 'lab', map_rotation: 0.25 * s.index, map_intensity: 0.5, background: 'map', background_rgb: [0.7, 0.7, 0.8],
+        table: 'walnut', table_pattern_seed: 1_234_567 + s.index, table_roughness: 0.5,
+        sun_direction: [-0.3, 0.2, -0.93], sun_intensity: 2.5, sun_kelvin: 5600, fill_intensity: 0, exposure: 1.05,
+      },
     },
     frames,
     samples,
