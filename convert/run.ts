@@ -124,7 +124,7 @@ export async function convertEpisode(spec: ConvertSpec, index: number): Promise<
     output: {
       episode: {
         // the source names no task primitive; its text is the instruction
-        episode_id: id, episode_index: ep.index, seed: spec.seed, split: ep.split, task: null, instruction: text, assets: [],
+        episode_id: id, episode_index: ep.index, seed: spec.seed, split: ep.split, task: null, instruction: text, assets: [], distractors: [],
         success: true, failure_reason: null, num_frames: ep.length, content_hash: '', environment: null,
       },
       frames: [],

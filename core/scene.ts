@@ -76,6 +76,8 @@ export interface SceneObject {
   annotated: boolean;
   /** what tasks may use it for: 'container' (put X in it), 'support' (put X on it) */
   roles?: string[];
+  /** drawn as a distractor: annotated like any object, never named by a task */
+  distractor?: true;
   /**
    * What the renderer draws in place of `shape`: a finer mesh (a robot link's real one) at `origin` in the object's
    * frame. Physics, planning and every annotation still use `shape`.
@@ -116,6 +118,8 @@ export interface Scene {
   lighting: Lighting;
   /** height of the table top above the world origin (z), metres */
   tableTopZ: number;
+  /** where the arm's base stands this episode (its station moved by the configured jitter); absent: the station */
+  robotBase?: Pose;
 }
 
 // Instance ids, one range per kind of thing in a scene (the id buffer, segmentation PNGs and `object_id` all use them):

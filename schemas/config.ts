@@ -93,6 +93,9 @@ export const BuildConfigSchema = z.strictObject({
       categories: z.array(z.string().min(1).max(64)).min(1).max(CONFIG_LIMITS.categories).optional(),
       objects_min: int(1, 30).default(3),
       objects_max: int(1, 30).default(8),
+      /** pick-and-place from the library: this many objects that no task names, beside what the tasks need ([min, max]
+       * drawn per episode; then objects_min/max do not apply); absent: objects_min..objects_max objects in all */
+      distractors: z.tuple([int(0, 20), int(0, 20)]).refine(([a, b]) => a <= b, { message: '[min, max]: the first must not exceed the second' }).optional(),
       shapes: z.array(z.enum(SHAPE_KINDS)).min(1).max(SHAPE_KINDS.length).default([...SHAPE_KINDS]),
       /** half extents of the area objects are dropped on, metres, centred on the table (at most the table's) */
       area: z.tuple([positive.max(TABLE_HALF[0]), positive.max(TABLE_HALF[1])]).default([0.22, 0.3]),
@@ -112,6 +115,8 @@ export const BuildConfigSchema = z.strictObject({
       background: z.boolean().default(true),
       /** the table top: a textured surface drawn per episode (wood, stone, laminate, fabric, metal…), or a plain colour */
       table: z.enum(['surfaces', 'plain']).default('surfaces'),
+      /** the table grows by up to this share along x and along y per episode (never shrinks: tasks and reach keep it) */
+      table_size_jitter: z.number().min(0).max(1).default(0),
       /** the sun's intensity, drawn per episode */
       sun_intensity: range(10, 'scale').default([2.2, 3.2]),
       /** the sun's height above the horizon, degrees (its azimuth: any), drawn per episode */
@@ -136,6 +141,8 @@ export const BuildConfigSchema = z.strictObject({
       push_distance: range(0.5, 'metres').default([0.08, 0.16]),
       /** the arm (pick_place) */
       robot: z.enum(ROBOT_NAMES).default('widowx250'),
+      /** per-episode jitter of the arm's base about its station: ± metres in x and y, ± degrees of yaw (pick_place) */
+      base_jitter: z.tuple([z.number().min(0).max(0.15), z.number().min(0).max(30)]).default([0, 0]),
       /** task primitives drawn per episode (pick_place) */
       primitives: z.array(z.enum(TASK_PRIMITIVES)).min(1).max(TASK_PRIMITIVES.length).default([...TASK_PRIMITIVES]),
       /** how high "pick up" must lift, metres */

@@ -102,6 +102,8 @@ export interface EpisodeRecord {
   instruction: string;
   /** asset ids (with content hash where the library has one) used in the scene */
   assets: string[];
+  /** the asset ids of its distractors (scene.distractors: objects no task names), in scene order */
+  distractors: string[];
   success: boolean;
   failure_reason: string | null;
   num_frames: number;
@@ -124,6 +126,8 @@ export interface EpisodeEnvironment {
   background_rgb: number[];
   /** the table top (assets/environments.ts TABLE_SURFACES name, or a plain colour's name) */
   table: string;
+  /** the table's size, metres (x, y, thickness) */
+  table_size: number[];
   /** seed of the table's pattern; null for a plain table */
   table_pattern_seed: number | null;
   table_roughness: number;

@@ -12,6 +12,7 @@ import { sampleScene } from '../generators/scene/sample.js';
 import { episodeEnvironment } from '../generators/episode/run.js';
 import { environmentMaps, tableSurfaces } from '../assets/environments.js';
 import { Rng } from '../core/random.js';
+import { type Quat, type Vec3, add, rotate } from '../core/math.js';
 import { spatialgen, tempDir } from './helpers/build-fixture.js';
 
 type Row = Record<string, any>;
@@ -226,8 +227,8 @@ test('the demo preset records pick-and-place with the arm visible in every camer
     const K = Array.from(row['camera.wrist.K'] as number[]);
     const T = Array.from(row['camera.wrist.T_world_to_cam'] as number[]);
     poses.add(T.map((v) => v.toFixed(4)).join(','));
-    // the TCP in the world: eef_pose is in the base frame, and this base stands unrotated (yaw 0) at base_pose
-    const tcp = Array.from(row['observation.eef_pose'] as number[]).slice(0, 3).map((v, k) => v + base[k]);
+    // the TCP in the world: eef_pose is in the base frame, base_pose (position, quaternion) places that frame
+    const tcp = add(base.slice(0, 3) as Vec3, rotate(base.slice(3, 7) as Quat, Array.from(row['observation.eef_pose'] as number[]).slice(0, 3) as Vec3));
     offsets.push(Math.hypot(...centre(T).map((c, k) => c - tcp[k])));
     const trace3d = (row['annotations.trace_3d'] as number[][]).map((p) => Array.from(p));
     const t2 = row['annotations.wrist.trace_2d'] as (number[] | null)[];

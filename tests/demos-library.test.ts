@@ -39,18 +39,44 @@ describe('task-ready library scenes', () => {
         for (const kind of ['place_in', 'place_on', 'stack'] as const) {
           assert.ok(taskCandidates(scene, kind, new Rng(s), canHold).length > 0, `seed ${s}: no ${kind} pair in ${names}`);
         }
-        // and what the tasks need stands within the robot's reach (free draws may stand anywhere)
-        const { base, reach } = ROBOT_STATIONS[robot];
+        // and what the tasks need stands within the robot's reach from where its base stands this episode (free draws
+        // may stand anywhere)
+        const { reach } = ROBOT_STATIONS[robot];
+        const base = scene.robotBase!.position;
         const inReach = (o: SceneObject) => {
           const d = Math.hypot(o.pose.position[0] - base[0], o.pose.position[1] - base[1]);
           return d >= reach[0] && d <= reach[1];
         };
         assert.ok(objs.some((o) => isContainer(o) && inReach(o)), `seed ${s}: no container within reach in ${names}`);
         assert.ok(objs.some((o) => isSupport(o) && !isContainer(o) && inReach(o)), `seed ${s}: no support within reach in ${names}`);
-        assert.ok(objs.length <= config.scene.objects_max);
+        // distractors stand beside them (as many as the table holds), and no task ever names one
+        const distractors = objs.filter((o) => o.distractor);
+        assert.ok(distractors.length >= 1 && distractors.length <= config.scene.distractors![1], `seed ${s}: ${distractors.length} distractors`);
+        for (const kind of ['pick', 'place_on', 'place_in', 'move_near', 'stack', 'push_to'] as const) {
+          for (const c of taskCandidates(scene, kind, new Rng(s), () => true)) assert.ok(!c.x.distractor && !c.y?.distractor, `seed ${s}: ${kind} names a distractor`);
+        }
       }
     });
   }
+
+  test('the arm\'s base moves and turns within its jitter, drawn per episode; without jitter it stands at its station', () => {
+    const config = pickPlaceConfig('panda');
+    const [d, deg] = config.task.base_jitter;
+    assert.ok(d > 0 && deg > 0, 'the demo preset jitters the base');
+    const station = ROBOT_STATIONS.panda.base;
+    const seen = new Set<string>();
+    for (let s = 0; s < 20; s++) {
+      const b = sampleScene(config, new Rng(2000 + s)).robotBase!;
+      assert.ok(Math.abs(b.position[0] - station[0]) <= d && Math.abs(b.position[1] - station[1]) <= d && b.position[2] === station[2], `seed ${s}: ${b.position}`);
+      const [x, y, z, w] = b.quaternion;
+      const yawDeg = (2 * Math.atan2(z, w) * 180) / Math.PI;
+      assert.ok(x === 0 && y === 0 && Math.abs(yawDeg) <= deg + 1e-9, `seed ${s}: yaw ${yawDeg}°`);
+      seen.add(b.position.join(','));
+    }
+    assert.equal(seen.size, 20);
+    const still = { ...config, task: { ...config.task, base_jitter: [0, 0] as [number, number] } };
+    assert.deepEqual(sampleScene(still, new Rng(5)).robotBase, { position: [...station], quaternion: [0, 0, 0, 1] });
+  });
 
   test('the same seed gives the same scene; push scenes draw nothing extra', () => {
     const config = pickPlaceConfig('panda');

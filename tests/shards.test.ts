@@ -88,11 +88,12 @@ const EPISODE_TYPES: [string, string][] = [
   ['task', 'string'],
   ['instruction', 'string'],
   ['assets', 'list<item: string>'],
+  ['distractors', 'list<item: string>'],
   ['success', 'bool'],
   ['failure_reason', 'string'],
   ['num_frames', 'int64'],
   ['content_hash', 'string'],
-  ['environment', 'struct<map: string, map_rotation: double, map_intensity: double, background: string, background_rgb: list<item: double>, table: string, table_pattern_seed: int64, table_roughness: double, sun_direction: list<item: double>, sun_intensity: double, sun_kelvin: double, fill_intensity: double, exposure: double>'],
+  ['environment', 'struct<map: string, map_rotation: double, map_intensity: double, background: string, background_rgb: list<item: double>, table: string, table_size: list<item: double>, table_pattern_seed: int64, table_roughness: double, sun_direction: list<item: double>, sun_intensity: double, sun_kelvin: double, fill_intensity: double, exposure: double>'],
 ];
 
 describe('dataset writer', () => {
@@ -304,6 +305,7 @@ describe('dataset writer', () => {
     assert.equal(rows[0].failure_reason, null);
     assert.equal(rows[2].seed, 4_000_000_002);
     assert.deepEqual(rows[0].assets, ['cube@abc', 'mug@def']);
+    assert.deepEqual(rows[0].distractors, ['mug@def']);
     for (const r of rows) assert.match(r.content_hash as string, /^[0-9a-f]{64}$/);
     // the surroundings round-trip exactly (float64), and a failed episode without a scene has none
     assert.equal(rows[1].environment, null);

@@ -1,16 +1,16 @@
 // Procedural surface textures without a canvas: patterns computed into raw RGBA (deterministic in pattern, colour and
 // seed), drawn in the object's colour so that the colour a sentence names is still the colour most of the surface
 // shows. Wood grain, wicker, sponge pores, fruit peel (speckle and a gradient), brushed metal, and the table tops'
-// marble, stone, laminate and fabric modulate the object's colour; printed labels (a band with blocks of a second
-// colour, stripes and rows of glyph-like marks), book covers (a frame, a title block, page edges) and box print (a
-// panel, marks, a barcode) add colours of their own, on less than half of the surface.
+// planks, marble, stone, laminate and fabric modulate the object's colour; printed labels (a band with blocks of a
+// second colour, stripes and rows of glyph-like marks), book covers (a frame, a title block, page edges) and box
+// print (a panel, marks, a barcode) add colours of their own, on less than half of the surface.
 //
 // Texture coordinates follow glTF: (u, v) = (0, 0) is the image's top-left texel. Parts that keep a colour of their
 // own (a stem, a cap, a handle) show no texture (assets/instance.ts instanceAppearance).
 import sharp from 'sharp';
 import type { Vec3 } from '../../core/math.js';
 
-export const TEXTURE_KINDS = ['wood-grain', 'wicker', 'sponge-pores', 'label', 'book-cover', 'box-print', 'peel', 'brushed-metal', 'marble', 'stone', 'laminate', 'fabric'] as const;
+export const TEXTURE_KINDS = ['wood-grain', 'wicker', 'sponge-pores', 'label', 'book-cover', 'box-print', 'peel', 'brushed-metal', 'marble', 'stone', 'laminate', 'fabric', 'planks'] as const;
 export type TextureKind = (typeof TEXTURE_KINDS)[number];
 
 /** Bumped whenever a pattern changes: it is part of every textured asset's content hash. */
@@ -127,6 +127,17 @@ function paint(kind: TextureKind, rgb: Vec3, u: number, v: number, seed: number)
     case 'laminate':
       // a pressed plastic sheet: fine fibres and a faint cloud, nearly uniform
       return scale(rgb, 0.96 + 0.05 * (fbm(u * 8, v * 8, 8, seed, 2) - 0.5) + 0.04 * (fbm(u * 128, v * 8, 128, seed + 1, 2) - 0.5));
+    case 'planks': {
+      // a table top of boards: four per tile along u, each its own tone, fine grain running along v with a gentle
+      // wander, a dark seam between boards
+      const board = Math.floor(u * 4);
+      const fu = u * 4 - board;
+      if (fu < 0.012 || fu > 0.988) return scale(rgb, 0.45);
+      const tone = 0.86 + 0.2 * hash2(board, 7, seed);
+      const wander = 0.6 * fbm(u * 4, v * 2, 4, seed + board);
+      const grain = 0.5 + 0.5 * Math.sin((fu * 14 + wander * 3 + 0.3 * Math.sin(v * 2 * Math.PI)) * Math.PI);
+      return scale(rgb, tone * (0.86 + 0.1 * grain + 0.06 * (fbm(u * 64, v * 4, 64, seed + 3) - 0.5)));
+    }
     case 'fabric': {
       // plain weave: threads alternating over and under, a little slub
       const cu = Math.floor(u * 96), cv = Math.floor(v * 96);

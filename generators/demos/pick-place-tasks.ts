@@ -162,7 +162,7 @@ export function rolls(o: SceneObject): boolean {
 
 /** Candidate (X, Y) pairs for a task kind, in random order; `canHold` says what the gripper can hold at all, reachability is checked by the caller. */
 export function taskCandidates(scene: Scene, primitive: TaskPrimitive, rng: Rng, canHold: (o: SceneObject) => boolean): { x: SceneObject; y?: SceneObject }[] {
-  const objs = scene.objects.filter((o) => o.annotated && o.body === 'dynamic' && o.category !== 'robot');
+  const objs = scene.objects.filter((o) => o.annotated && o.body === 'dynamic' && o.category !== 'robot' && !o.distractor);
   const graspable = objs.filter((o) => !isContainer(o) && canHold(o));
   const out: { x: SceneObject; y?: SceneObject }[] = [];
   for (const x of graspable) {

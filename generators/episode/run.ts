@@ -16,12 +16,13 @@ import { simulateEpisode } from './simulate.js';
 export function episodeEnvironment(scene: Scene): EpisodeEnvironment {
   const l = scene.lighting;
   const env = l.environment;
-  const table = scene.objects.find((o) => o.id === TABLE_ID)?.material;
+  const slab = scene.objects.find((o) => o.id === TABLE_ID);
+  const table = slab?.material;
   const pattern = table?.texture && 'pattern' in table.texture ? table.texture : null;
   return {
     map: env?.map ?? null, map_rotation: env?.rotation ?? null, map_intensity: env?.intensity ?? null,
     background: env?.background ? 'map' : 'flat', background_rgb: [...l.background],
-    table: table?.colorName ?? '', table_pattern_seed: pattern?.seed ?? null, table_roughness: table?.roughness ?? 0,
+    table: table?.colorName ?? '', table_size: slab?.shape.kind === 'box' ? [...slab.shape.size] : [], table_pattern_seed: pattern?.seed ?? null, table_roughness: table?.roughness ?? 0,
     sun_direction: [...l.sunDirection], sun_intensity: l.sunIntensity, sun_kelvin: l.sunKelvin ?? null, fill_intensity: env ? 0 : l.ambientIntensity, exposure: l.exposure ?? null,
   };
 }
@@ -44,6 +45,7 @@ export async function runEpisode(config: BuildConfig, index: number, renderer: R
     episode: {
       episode_id: ep.id, episode_index: index, seed: ep.seed, split: episodeSplit(config, ep.id), task: rec.task, instruction: rec.instruction,
       assets: [...new Set(ep.scene.objects.filter((o) => o.annotated).map((o) => o.assetId))].sort(),
+      distractors: ep.scene.objects.filter((o) => o.distractor).map((o) => o.assetId),
       success: rec.success, failure_reason: rec.failureReason, num_frames: frames.length, content_hash: '',
       environment: episodeEnvironment(ep.scene),
     },

@@ -26,7 +26,7 @@ export interface SimulatedEpisode {
 export function recordDemo(scene: Scene, config: BuildConfig, rng: Rng): Promise<EpisodeRecording> {
   if (config.task.kind === 'push') return recordPushDemo(scene, config, rng);
   const t = config.task;
-  return recordPickPlaceDemo(scene, config, rng, t.robot, { tasks: t.primitives, liftHeight: t.lift_height, nearDistance: t.near_distance, maxSeconds: t.max_seconds });
+  return recordPickPlaceDemo(scene, config, rng, t.robot, { tasks: t.primitives, liftHeight: t.lift_height, nearDistance: t.near_distance, maxSeconds: t.max_seconds, base: scene.robotBase });
 }
 
 /** Episode `index` of the build `config`, simulated: the same pair gives the same recording on any worker. */

@@ -2,7 +2,7 @@
 // non-overlapping footprints, cameras with jitter, lighting. Poses here are drop poses; physics settles them.
 import type { BuildConfig } from '../../schemas/config.js';
 import type { CameraSpec } from '../../core/camera.js';
-import { type Quat, type Vec3, quatFromAxisAngle, quatMultiply } from '../../core/math.js';
+import { type Pose, type Quat, type Vec3, quatFromAxisAngle, quatMultiply } from '../../core/math.js';
 import type { Rng } from '../../core/random.js';
 import { TABLE_COLORS } from './palette.js';
 import { drawLibraryObject, drawPrimitive, libraryCandidates, type ObjectDraw, taskReadyPools } from './objects.js';
@@ -42,12 +42,15 @@ function sampleCamera(cfg: BuildConfig['cameras'][number], rng: Rng): CameraSpec
   return spec;
 }
 
-/** The table: a fixed slab whose top is z = 0 (core/scene.ts TABLE_SIZE), in `material`. */
-export function tableObject(material: SceneObject['material']): SceneObject {
+/**
+ * The table: a fixed slab whose top is z = 0, in `material`; `size` at least core/scene.ts TABLE_SIZE (what configs,
+ * tasks and reach are checked against), larger when the episode drew a larger table.
+ */
+export function tableObject(material: SceneObject['material'], size: Vec3 = TABLE_SIZE): SceneObject {
   return {
     id: TABLE_ID, name: 'table', category: 'table', synonyms: ['table'], assetId: 'primitive/table',
-    shape: { kind: 'box', size: TABLE_SIZE }, material, body: 'fixed', mass: 0, friction: 0.6, restitution: 0.05,
-    pose: { position: [0, 0, -TABLE_SIZE[2] / 2], quaternion: [0, 0, 0, 1] }, annotated: false,
+    shape: { kind: 'box', size: [...size] }, material, body: 'fixed', mass: 0, friction: 0.6, restitution: 0.05,
+    pose: { position: [0, 0, -size[2] / 2], quaternion: [0, 0, 0, 1] }, annotated: false,
   };
 }
 
@@ -84,9 +87,12 @@ export function sampleScene(config: BuildConfig, rng: Rng): Scene {
   // from the environment's own stream
   const plain = rng.pick(TABLE_COLORS);
   const plainRoughness = rng.uniform(0.6, 0.9);
+  const grow = config.environment.table_size_jitter;
+  const sizeRng = rng.fork('table-size');
+  const tableSize: Vec3 = grow > 0 ? [TABLE_SIZE[0] * sizeRng.uniform(1, 1 + grow), TABLE_SIZE[1] * sizeRng.uniform(1, 1 + grow), TABLE_SIZE[2]] : TABLE_SIZE;
   objects.push(tableObject(config.environment.table === 'plain'
     ? { colorName: plain.name, rgb: plain.rgb, roughness: plainRoughness, metalness: 0 }
-    : tableSurface(config.environment.split, rng.fork('table'))));
+    : tableSurface(config.environment.split, rng.fork('table')), tableSize));
   objects.push({
     id: PUSHER_ID, name: 'pusher', category: 'pusher', synonyms: ['pusher', 'rod'], assetId: 'primitive/pusher',
     shape: { ...PUSHER_SHAPE }, material: { colorName: 'silver', rgb: [0.75, 0.75, 0.78], roughness: 0.35, metalness: 0.3 },
@@ -99,8 +105,14 @@ export function sampleScene(config: BuildConfig, rng: Rng): Scene {
   // pick-and-place from the library: the first draws come from what the configured primitives need (taskReadyPools),
   // so every scene has something each primitive fits; the rest are free
   const pools = config.scene.objects === 'library' ? taskReadyPools(config, candidates).slice(0, objects_max) : [];
-  const count = Math.max(rng.int(objects_min, objects_max), pools.length);
-  const station = pools.length > 0 ? ROBOT_STATIONS[config.task.robot] : null;
+  const drawn = rng.int(objects_min, objects_max);
+  // distractors (configured, pick-and-place from the library): what the tasks need plus their own count, drawn from
+  // their own stream
+  const distractors = config.scene.distractors && pools.length > 0 ? config.scene.distractors : null;
+  const count = distractors ? pools.length + rng.fork('distractors').int(distractors[0], distractors[1]) : Math.max(drawn, pools.length);
+  const robotBase = config.task.kind === 'pick_place' ? sampleRobotBase(config, rng.fork('robot')) : undefined;
+  // reach is measured from where the base stands this episode
+  const station = pools.length > 0 && robotBase ? { ...ROBOT_STATIONS[config.task.robot], base: robotBase.position } : null;
   // `gap`: the free space an object wants around it (a task's object: room for the fingers beside it)
   const placed: Placed[] = [];
   const names = new Set<string>();
@@ -108,9 +120,10 @@ export function sampleScene(config: BuildConfig, rng: Rng): Scene {
     const from = pools[k] ?? candidates;
     // a required object that finds no free spot is drawn again from its pool (a smaller one may fit) and, failing
     // that, left out; a free draw that finds none ends the scene (the table is full: fewer objects, not overlapping)
+    // (a distractor gets a few draws too, a smaller one may fit; one that finds no spot is left out)
     let placedOne = false;
-    for (let attempt = 0; attempt < (pools[k] ? 8 : 1) && !placedOne; attempt++) placedOne = place(from, k);
-    if (!placedOne && !pools[k]) break;
+    for (let attempt = 0; attempt < (pools[k] ? 8 : distractors ? 4 : 1) && !placedOne; attempt++) placedOne = place(from, k);
+    if (!placedOne && !pools[k] && !distractors) break;
   }
 
   function place(from: readonly string[], k: number): boolean {
@@ -142,7 +155,7 @@ export function sampleScene(config: BuildConfig, rng: Rng): Scene {
     objects.push({
       id: FIRST_OBJECT_ID + k, name, category: d.category, synonyms: d.synonyms, assetId: d.assetId, shape: d.shape,
       material: d.material, body: 'dynamic', mass: d.mass, ...(d.partMasses ? { partMasses: d.partMasses } : {}),
-      friction: d.friction, restitution: d.restitution, ...(d.roles?.length ? { roles: d.roles } : {}),
+      friction: d.friction, restitution: d.restitution, ...(d.roles?.length ? { roles: d.roles } : {}), ...(distractors && !required ? { distractor: true as const } : {}),
       pose: { position: [spot.x, spot.y, halfHeight + 0.003], quaternion }, annotated: true,
     });
     return true;
@@ -163,7 +176,20 @@ export function sampleScene(config: BuildConfig, rng: Rng): Scene {
       ...sampleEnvironment(config.environment, rng.fork('environment')),
     },
     tableTopZ: 0,
+    ...(robotBase ? { robotBase } : {}),
   };
+}
+
+/**
+ * The arm's base this episode: its station moved by up to ± base_jitter[0] metres in x and y and turned by up to
+ * ± base_jitter[1] degrees about z (GenManip moves it ±0.1 m). Its own stream, so a build without jitter draws as before.
+ */
+function sampleRobotBase(config: BuildConfig, rng: Rng): Pose {
+  const station = ROBOT_STATIONS[config.task.robot].base;
+  const [d, deg] = config.task.base_jitter;
+  const dx = d > 0 ? rng.uniform(-d, d) : 0, dy = d > 0 ? rng.uniform(-d, d) : 0;
+  const yaw = deg > 0 ? (rng.uniform(-deg, deg) * Math.PI) / 180 : 0;
+  return { position: [station[0] + dx, station[1] + dy, station[2]], quaternion: quatFromAxisAngle([0, 0, 1], yaw) };
 }
 
 /** The table top's texture: 512² over 1.4 × 1.2 m, its pattern repeated 4 × 3 times (35 × 40 cm, a plank's scale). */
