@@ -32,10 +32,12 @@ function environmentsRoot(): string {
   return fileURLToPath(candidates.find((u) => existsSync(u)) ?? candidates[0]);
 }
 
-/** The `.hdr` file of a built-in map; throws a one-line error for a name that is not one. */
+/** The file of a built-in map (`<name>.hdr`, or `<name>.exr`); throws a one-line error for a name that is not one. */
 export function environmentFile(name: string): string {
   if (!(name in ENVIRONMENT_MAPS)) throw new Error(`unknown environment map "${name}" (built in: ${Object.keys(ENVIRONMENT_MAPS).join(', ')})`);
-  return join(environmentsRoot(), `${name}.hdr`);
+  const hdr = join(environmentsRoot(), `${name}.hdr`);
+  const exr = join(environmentsRoot(), `${name}.exr`);
+  return existsSync(hdr) || !existsSync(exr) ? hdr : exr;
 }
 
 /** A table top: a procedural pattern (assets/materials/textures.ts) in a colour, and how glossy it may be. */

@@ -6,7 +6,7 @@
 // 8-bit quantisation (measured together: 0.001); the same object rendered without its texture is 0.056 off.
 // Texturing leaves the id mask and the tight box exactly as they were.
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -20,6 +20,10 @@ import type { Scene, SceneObject } from '../core/scene.js';
 import { idRegions } from '../generators/annotation/boxes.js';
 import { Renderer, shutdownRendering, type FrameBuffers } from '../generators/rendering/index.js';
 import { fixture } from './helpers/fixtures.js';
+import { DataTexture, DataUtils, HalfFloatType, RGBAFormat } from 'three';
+import { EXRExporter } from 'three/examples/jsm/exporters/EXRExporter.js';
+import { decodeEnvironment } from '../generators/rendering/environment.js';
+import { environmentFile } from '../assets/environments.js';
 
 const SCAN = fixture('objects', 'ycb-scans', 'tomato_soup_can.urdf');
 const have = existsSync(SCAN) || 'the shared YCB scans are not next to this checkout';
@@ -113,4 +117,31 @@ test('an imported scan renders with its texture: the colour of its pixels is the
   const off = (x: Vec3, y: Vec3) => Math.max(...x.map((v, k) => Math.abs(v - y[k])));
   assert.ok(off(got, want) < 0.01, `textured chromaticity ${got.map((x) => x.toFixed(3))} vs texture ${want.map((x) => x.toFixed(3))}`);
   assert.ok(off(grey, want) > 0.03, `without its texture it would be ${grey.map((x) => x.toFixed(3))}: the check can tell`);
+});
+
+test('an environment map reads the same from OpenEXR as from Radiance HDR (no DOM: the loaders parse file bytes)', async () => {
+  const hdr = decodeEnvironment(readFileSync(environmentFile('lab')), 'hdr');
+  const { width: w, height: h } = hdr.image;
+  assert.deepEqual([w, h], [1024, 512]);
+  // the same pixels written as an EXR (half floats, ZIP), as a user's own map would come. three's exporter takes a
+  // texture's rows as GPU memory holds them, bottom row first (a render target's): the HDR's rows are top first
+  // (it says flipY), so they go in reversed
+  const rowsOf = (d: Uint16Array) => Array.from({ length: h }, (_, y) => d.subarray(y * w * 4, (y + 1) * w * 4));
+  const bottomFirst = new DataTexture(Uint16Array.from(rowsOf(hdr.image.data as Uint16Array).reverse().flatMap((r) => [...r])), w, h, RGBAFormat, HalfFloatType);
+  const exr = decodeEnvironment(await new EXRExporter().parse(bottomFirst), 'exr');
+  assert.deepEqual([exr.image.width, exr.image.height], [w, h]);
+  // both in the order they are drawn, top row first (a loader either stores rows so or says flipY)
+  const topFirst = (t: typeof hdr) => (t.flipY ? rowsOf(t.image.data as Uint16Array) : rowsOf(t.image.data as Uint16Array).reverse());
+  const a = topFirst(hdr), b = topFirst(exr);
+  let worst = 0, sum = 0;
+  for (let y = 0; y < h; y += 7) {
+    for (let i = 0; i < w * 4; i += 4 * 5) {
+      for (let k = 0; k < 3; k++) {
+        const x = DataUtils.fromHalfFloat(a[y][i + k]), z = DataUtils.fromHalfFloat(b[y][i + k]);
+        worst = Math.max(worst, Math.abs(x - z) / Math.max(1e-3, x));
+        sum += x;
+      }
+    }
+  }
+  assert.ok(sum > 0 && worst < 1e-3, `largest relative difference ${worst}`);
 });

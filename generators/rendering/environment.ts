@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { DataTexture, EquirectangularReflectionMapping, HalfFloatType, LinearSRGBColorSpace, PMREMGenerator, type Texture, type WebGPURenderer } from 'three/webgpu';
 import { HDRLoader } from 'three/examples/jsm/loaders/HDRLoader.js';
+import { EXRLoader } from 'three/examples/jsm/loaders/EXRLoader.js';
 import { environmentFile } from '../../assets/environments.js';
 
 export class EnvironmentCache {
@@ -23,13 +24,7 @@ export class EnvironmentCache {
     const file = environmentFile(map);
     let equirect: DataTexture;
     try {
-      const hdr = new HDRLoader().parse(readFileSync(file).buffer as ArrayBuffer);
-      equirect = new DataTexture(hdr.data, hdr.width, hdr.height);
-      equirect.type = hdr.type ?? HalfFloatType;
-      equirect.colorSpace = hdr.colorSpace ?? LinearSRGBColorSpace;
-      equirect.flipY = hdr.flipY ?? true;
-      equirect.mapping = EquirectangularReflectionMapping;
-      equirect.needsUpdate = true;
+      equirect = decodeEnvironment(readFileSync(file), file.endsWith('.exr') ? 'exr' : 'hdr');
     } catch (e) {
       throw new Error(`environment map ${file} cannot be decoded: ${(e as Error).message.split('\n')[0]}`);
     }
@@ -52,4 +47,19 @@ export class EnvironmentCache {
     this.pmrem?.dispose();
     this.pmrem = null;
   }
+}
+
+/** An equirectangular map's bytes (Radiance `.hdr` or OpenEXR `.exr`) as a linear half-float texture, rows as stored. */
+export function decodeEnvironment(bytes: Uint8Array, format: 'hdr' | 'exr'): DataTexture {
+  const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+  const loader = format === 'exr' ? new EXRLoader().setDataType(HalfFloatType) : new HDRLoader().setDataType(HalfFloatType);
+  const d = loader.parse(buffer);
+  const t = new DataTexture(d.data, d.width, d.height);
+  t.type = d.type ?? HalfFloatType;
+  t.format = d.format ?? t.format;
+  t.colorSpace = d.colorSpace ?? LinearSRGBColorSpace;
+  t.flipY = d.flipY ?? true;
+  t.mapping = EquirectangularReflectionMapping;
+  t.needsUpdate = true;
+  return t;
 }
