@@ -191,9 +191,16 @@ function paint(kind: TextureKind, rgb: Vec3, u: number, v: number, seed: number)
  */
 export function makeTexture(kind: TextureKind, rgb: Vec3, seed: number, size = TEXTURE_SIZE, tiles: readonly [number, number] = [1, 1]): Texture {
   const rgba = new Uint8Array(size * size * 4);
+  // one tile is painted (value noise in JS costs microseconds a texel: a 512² table top took up to a second), the
+  // others are its copies; a tile count that does not divide the size paints every texel
+  const tw = size % tiles[0] === 0 ? size / tiles[0] : size, th = size % tiles[1] === 0 ? size / tiles[1] : size;
   for (let y = 0; y < size; y++) {
     for (let x = 0; x < size; x++) {
       const o = (y * size + x) * 4;
+      if (x >= tw || y >= th) {
+        rgba.copyWithin(o, ((y % th) * size + (x % tw)) * 4, ((y % th) * size + (x % tw)) * 4 + 4);
+        continue;
+      }
       rgba[o + 3] = 255;
       const c = paint(kind, rgb, (((x + 0.5) / size) * tiles[0]) % 1, (((y + 0.5) / size) * tiles[1]) % 1, seed);
       for (let k = 0; k < 3; k++) rgba[o + k] = Math.max(0, Math.min(255, Math.round(c[k] * 255)));

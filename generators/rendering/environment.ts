@@ -1,26 +1,36 @@
 // Environment maps → what three lights and backs a scene with: the `.hdr` file decoded by three's HDRLoader (its
 // parse() on the file's bytes: its load() goes through fetch, which in Node refuses file://), prefiltered once per
-// process into a PMREM cube (≈ 1 s per map on lavapipe, ≈ 4 MB of GPU memory) and kept: episodes only turn and
-// scale it (scene.environmentRotation / environmentIntensity), which costs nothing per frame.
+// process into a PMREM cube (≈ 1 s per map on lavapipe, ≈ 4 MB of GPU memory) and kept with the map itself (the
+// background; ≈ 4 MB): episodes only turn and scale them (scene.environmentRotation / backgroundRotation and the
+// intensities), which costs nothing per frame.
 import { readFileSync } from 'node:fs';
 import { DataTexture, EquirectangularReflectionMapping, HalfFloatType, LinearSRGBColorSpace, PMREMGenerator, type Texture, type WebGPURenderer } from 'three/webgpu';
 import { HDRLoader } from 'three/examples/jsm/loaders/HDRLoader.js';
 import { EXRLoader } from 'three/examples/jsm/loaders/EXRLoader.js';
 import { environmentFile } from '../../assets/environments.js';
 
+/** A loaded map: the prefiltered cube that lights, and the map itself that stands behind the table. */
+export interface LoadedEnvironment {
+  /** PMREM cube: what materials sample for image-based light */
+  light: Texture;
+  /** the equirectangular map: drawn as the background, one texture fetch per pixel (the PMREM's blurred lookup cost
+   * about twice as much on lavapipe) */
+  background: DataTexture;
+}
+
 export class EnvironmentCache {
-  private readonly prefiltered = new Map<string, Texture>();
+  private readonly loaded = new Map<string, LoadedEnvironment>();
   private pmrem: PMREMGenerator | null = null;
 
   constructor(private readonly three: WebGPURenderer) {}
 
   get size(): number {
-    return this.prefiltered.size;
+    return this.loaded.size;
   }
 
   /** Decodes and prefilters `map` unless this process already has. */
   load(map: string): void {
-    if (this.prefiltered.has(map)) return;
+    if (this.loaded.has(map)) return;
     const file = environmentFile(map);
     let equirect: DataTexture;
     try {
@@ -30,20 +40,22 @@ export class EnvironmentCache {
     }
     this.pmrem ??= new PMREMGenerator(this.three);
     const target = this.pmrem.fromEquirectangular(equirect);
-    equirect.dispose();
-    this.prefiltered.set(map, target.texture);
+    this.loaded.set(map, { light: target.texture, background: equirect });
   }
 
-  /** The prefiltered cube of a loaded map. */
-  get(map: string): Texture {
-    const t = this.prefiltered.get(map);
+  /** A loaded map's light and background. */
+  get(map: string): LoadedEnvironment {
+    const t = this.loaded.get(map);
     if (!t) throw new Error(`environment map "${map}" is not loaded: await renderer.loadTextures(scene) before setScene`);
     return t;
   }
 
   dispose(): void {
-    for (const t of this.prefiltered.values()) t.dispose();
-    this.prefiltered.clear();
+    for (const t of this.loaded.values()) {
+      t.light.dispose();
+      t.background.dispose();
+    }
+    this.loaded.clear();
     this.pmrem?.dispose();
     this.pmrem = null;
   }

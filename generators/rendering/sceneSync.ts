@@ -2,7 +2,8 @@
 // from the caches), the sun (sun.ts), sky/ground fill as a hemisphere light.
 // Poses are copied at render time, so physics can move objects between renders without telling us; the shadow
 // map is redrawn only when something actually moved, so the cameras of one time step share one shadow pass.
-import { Color, Group, HemisphereLight, LinearSRGBColorSpace, Mesh, type Object3D, Scene as ThreeScene, SRGBColorSpace } from 'three/webgpu';
+import { Color, type DataTexture, Group, HemisphereLight, LinearSRGBColorSpace, Mesh, type Object3D, Scene as ThreeScene, SRGBColorSpace } from 'three/webgpu';
+import { Sky } from './sky.js';
 import { kelvinToLinearRgb } from '../../core/color.js';
 import type { Scene, SceneObject } from '../../core/scene.js';
 import { shapeHalfExtents } from '../../core/scene.js';
@@ -12,9 +13,6 @@ import type { MaterialCache } from './materials.js';
 import type { TextureCache } from './textures.js';
 import type { EnvironmentCache } from './environment.js';
 import { Sun } from './sun.js';
-
-/** how much the environment map behind the table is blurred (three's backgroundBlurriness, 0..1) */
-const BACKGROUND_BLUR = 0.05;
 
 /** mesh.userData key the MRT id output reads (see mrt.ts) */
 export const INSTANCE_ID_KEY = 'instanceId';
@@ -38,6 +36,7 @@ export class SceneSync {
   readonly three = new ThreeScene();
   private readonly sun: Sun;
   private readonly fill = new HemisphereLight(0xffffff, 0x808080, 1);
+  private sky: Sky | null = null;
   private tracked: Tracked[] = [];
   private casters: SceneObject[] = [];
   private shadowDirty = true;
@@ -129,6 +128,16 @@ export class SceneSync {
     this.clearMeshes();
     this.sun.dispose();
     this.fill.dispose();
+    this.sky?.dispose();
+  }
+
+  /** The sky mesh, made on first use (a scene without an environment map draws the flat colour, no mesh). */
+  private skyFor(placeholder: DataTexture): Sky {
+    if (!this.sky) {
+      this.sky = new Sky(placeholder);
+      this.three.add(this.sky.mesh);
+    }
+    return this.sky;
   }
 
   private clearMeshes(): void {
@@ -144,20 +153,18 @@ export class SceneSync {
     const env = L.environment;
     this.three.background = new Color().setRGB(bg[0], bg[1], bg[2], SRGBColorSpace);
     this.three.environment = null;
+    this.sky?.hide();
     // with an environment map the room lights the scene; the hemisphere fill would light it twice
     this.fill.intensity = env ? 0 : L.ambientIntensity;
     if (env) {
       const map = this.environments.get(env.map);
-      this.three.environment = map;
+      this.three.environment = map.light;
       this.three.environmentIntensity = env.intensity;
       // maps are y-up: a quarter turn about x stands them in our z-up world, then the episode's turn about z
       this.three.environmentRotation.set(Math.PI / 2, 0, env.rotation, 'ZXY');
       if (env.background) {
-        // the prefiltered cube, slightly blurred: a 1k map is ~160 px across a 55° view, soft at 640 px anyway
-        this.three.background = map;
-        this.three.backgroundBlurriness = BACKGROUND_BLUR;
-        this.three.backgroundIntensity = env.intensity;
-        this.three.backgroundRotation.copy(this.three.environmentRotation);
+        // the map itself (a 1k map is ~160 px across a 55° view: soft at 640 px, as a camera focused on the table sees it)
+        this.skyFor(map.background).show(map.background, this.three.environmentRotation, env.intensity);
       }
     }
     const [r, g, b] = L.sunKelvin === undefined ? [1, 1, 1] : kelvinToLinearRgb(L.sunKelvin);

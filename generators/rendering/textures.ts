@@ -1,8 +1,9 @@
-// Scene textures → GPU textures, one per distinct image. A procedural pattern is drawn on first use
-// (assets/materials/textures.ts, a few ms for 256²); an image file is decoded by sharp (three's TextureLoader needs a
-// DOM) in `load`, which must have run for a scene before `setScene` draws it. Both become sRGB DataTextures with
-// mipmaps, shared by every object and material that shows the same image, and kept across scene rebuilds for a few
-// generations, as geometries and materials are: consecutive episodes that draw the same assets upload nothing.
+// Scene textures → GPU textures, one per distinct image. A procedural pattern is painted on first use
+// (assets/materials/textures.ts: 40–300 ms of JS at 256², so painted images are kept, MAX_PAINTED); an image file is
+// decoded by sharp (three's TextureLoader needs a DOM) in `load`, which must have run for a scene before `setScene`
+// draws it. Both become sRGB DataTextures with mipmaps, shared by every object and material that shows the same
+// image, and kept across scene rebuilds for a few generations, as geometries and materials are: consecutive episodes
+// that draw the same assets upload nothing.
 //
 // Images keep their rows top first and flipY is off, so a uv of (0, 0) samples the image's top-left texel: glTF's
 // convention, which imported meshes are stored in and patterns are drawn in.
@@ -14,6 +15,11 @@ import { GenerationalCache } from './cache.js';
 
 /** Images decoded from files, kept in CPU memory: a worker's library rarely has more textures than this in use. */
 const MAX_DECODED = 64;
+/**
+ * Patterns painted, kept in CPU memory (256 KB each at 256², 1 MB a table top): painting one costs 40–300 ms of JS,
+ * and the library's 63 patterned assets and 80 table tops (10 surfaces × 8 seeds) recur across a worker's episodes.
+ */
+const MAX_PAINTED = 192;
 
 export function textureKey(ref: TextureRef): string {
   return 'file' in ref ? `file:${ref.file}` : `pattern:${ref.pattern}:${ref.seed}:${ref.rgb.join(',')}:${ref.size ?? ''}:${ref.tiles?.join('x') ?? ''}`;
@@ -36,6 +42,7 @@ export class TextureCache {
   // textures outlive more scene rebuilds than geometries: re-drawing a pattern costs milliseconds, not microseconds
   private readonly gpu = new GenerationalCache<string, DataTexture>(8);
   private readonly decoded = new Map<string, Texture>();
+  private readonly painted = new Map<string, Texture>();
 
   nextGeneration(): void {
     this.gpu.nextGeneration();
@@ -64,15 +71,29 @@ export class TextureCache {
 
   forRef(ref: TextureRef): DataTexture {
     return this.gpu.get(textureKey(ref), () => {
-      if ('pattern' in ref) return dataTexture(makeTexture(ref.pattern as TextureKind, ref.rgb, ref.seed, ref.size, ref.tiles));
+      if ('pattern' in ref) return dataTexture(this.paint(ref));
       const img = this.decoded.get(ref.file);
       if (!img) throw new Error(`texture ${ref.file} is not loaded: await renderer.loadTextures(scene) before setScene`);
       return dataTexture(img);
     });
   }
 
+  /** A pattern's image, painted once per process while it stays among the MAX_PAINTED most recently used. */
+  private paint(ref: Extract<TextureRef, { pattern: string }>): Texture {
+    const key = textureKey(ref);
+    let img = this.painted.get(key);
+    if (img) this.painted.delete(key); // most recently used last
+    else {
+      img = makeTexture(ref.pattern as TextureKind, ref.rgb, ref.seed, ref.size, ref.tiles);
+      if (this.painted.size >= MAX_PAINTED) this.painted.delete(this.painted.keys().next().value!);
+    }
+    this.painted.set(key, img);
+    return img;
+  }
+
   dispose(): void {
     this.gpu.clear();
     this.decoded.clear();
+    this.painted.clear();
   }
 }

@@ -192,14 +192,19 @@ function sampleRobotBase(config: BuildConfig, rng: Rng): Pose {
   return { position: [station[0] + dx, station[1] + dy, station[2]], quaternion: quatFromAxisAngle([0, 0, 1], yaw) };
 }
 
-/** The table top's texture: 512² over 1.4 × 1.2 m, its pattern repeated 4 × 3 times (35 × 40 cm, a plank's scale). */
+/**
+ * The table top's texture: 512² over 1.4 × 1.2 m, its pattern repeated 4 × 4 times (35 × 30 cm, a plank's scale),
+ * in one of TABLE_PATTERN_VARIANTS seeds per surface: a worker paints each (surface, seed) once (~60 ms) and keeps it,
+ * instead of painting a new one every episode.
+ */
 const TABLE_TEXTURE_SIZE = 512;
-const TABLE_TEXTURE_TILES: [number, number] = [4, 3];
+const TABLE_TEXTURE_TILES: [number, number] = [4, 4];
+const TABLE_PATTERN_VARIANTS = 8;
 
 /** A table top of the split: its pattern (seeded), colour and a roughness within its range. */
 function tableSurface(split: 'train' | 'test', rng: Rng): SceneObject['material'] {
   const t = rng.pick(tableSurfaces(split));
-  const texture = { pattern: t.pattern, seed: rng.int(0, 2 ** 31 - 1), rgb: t.rgb, size: TABLE_TEXTURE_SIZE, tiles: TABLE_TEXTURE_TILES };
+  const texture = { pattern: t.pattern, seed: rng.int(0, TABLE_PATTERN_VARIANTS - 1), rgb: t.rgb, size: TABLE_TEXTURE_SIZE, tiles: TABLE_TEXTURE_TILES };
   return { colorName: t.name, rgb: t.rgb, roughness: rng.uniform(...t.roughness), metalness: t.metalness, texture };
 }
 
