@@ -1,10 +1,17 @@
-// Colour of light by its temperature: a black body's colour at `kelvin`, from Tanner Helland's fit of the CIE 1964
-// 10° colour-matching data (sRGB, good to a few percent from 1000 K to 40 000 K), made linear and scaled to unit
-// luminance, so that a light's intensity means the same brightness whatever its colour.
+// Colour arithmetic: the sRGB transfer function both ways (IEC 61966-2-1), and the colour of light by its
+// temperature — a black body's colour at `kelvin`, from Tanner Helland's fit of the CIE 1964 10° colour-matching data
+// (sRGB, good to a few percent from 1000 K to 40 000 K), made linear and scaled to unit luminance, so that a light's
+// intensity means the same brightness whatever its colour.
 import type { Vec3 } from './math.js';
 
-function srgbToLinear(c: number): number {
+/** An sRGB-encoded channel (0..1) as linear light. */
+export function srgbToLinear(c: number): number {
   return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+}
+
+/** A linear channel (0..1) sRGB-encoded. */
+export function linearToSrgb(c: number): number {
+  return c <= 0.0031308 ? 12.92 * c : 1.055 * c ** (1 / 2.4) - 0.055;
 }
 
 /** Linear RGB of black-body light at `kelvin`, with luminance (Rec. 709 weights) 1. */

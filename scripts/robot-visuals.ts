@@ -8,11 +8,12 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { BufferAttribute, type BufferGeometry, type Mesh } from 'three';
+import { BufferAttribute, BufferGeometry, type Mesh } from 'three';
 import { OBJLoader } from 'three/examples/jsm/loaders/OBJLoader.js';
 import { mergeVertices } from 'three/examples/jsm/utils/BufferGeometryUtils.js';
 import { MeshoptSimplifier } from 'meshoptimizer';
 import { Document, NodeIO, VertexLayout } from '@gltf-transform/core';
+import { srgbToLinear } from '../core/color.js';
 
 const TRIANGLES = 2000;
 const src = process.argv[2] ?? '../shared/fixtures/robots/franka_panda';
@@ -51,7 +52,6 @@ function paletteAt(u: number, v: number): number[] {
   const o = (y * w + x) * 3;
   return [palette.data[o] / 255, palette.data[o + 1] / 255, palette.data[o + 2] / 255];
 }
-const srgbToLinear = (c: number) => (c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4);
 
 await MeshoptSimplifier.ready;
 for (const [name, rel] of Object.entries(LINKS)) {
@@ -78,8 +78,7 @@ for (const [name, rel] of Object.entries(LINKS)) {
     }
   });
   // weld corners that agree in position and colour, then simplify keeping the colour borders
-  const { BufferGeometry: Geometry } = await import('three');
-  let geo = new Geometry();
+  let geo = new BufferGeometry();
   geo.setAttribute('position', new BufferAttribute(new Float32Array(positions), 3));
   geo.setAttribute('color', new BufferAttribute(new Float32Array(colors), 3));
   geo = mergeVertices(geo, 1e-5);
@@ -103,7 +102,7 @@ for (const [name, rel] of Object.entries(LINKS)) {
     }
     idx[k] = n;
   });
-  const final = new Geometry();
+  const final = new BufferGeometry();
   final.setAttribute('position', new BufferAttribute(new Float32Array(P), 3));
   final.setIndex(new BufferAttribute(idx, 1));
   final.computeVertexNormals();

@@ -7,6 +7,7 @@ import { Document, NodeIO, Primitive, VertexLayout } from '@gltf-transform/core'
 import type { Vec3 } from '../../core/math.js';
 import type { Collider } from '../colliders/collider.js';
 import type { MeshData } from '../geometry/mesh.js';
+import { linearToSrgb } from '../../core/color.js';
 
 export interface StoredModel {
   mesh: MeshData;
@@ -119,7 +120,7 @@ export function readColoredMesh(path: string): { positions: Float32Array; normal
   if (!p || p.attributes.COLOR_0 === undefined || p.indices === undefined) throw new Error(`${path}: no coloured, indexed mesh`);
   const positions = readAccessor(json, bin, p.attributes.POSITION) as Float32Array;
   const linear = readAccessor(json, bin, p.attributes.COLOR_0) as Float32Array;
-  const colors = linear.map((c) => (c <= 0.0031308 ? 12.92 * c : 1.055 * c ** (1 / 2.4) - 0.055));
+  const colors = linear.map(linearToSrgb);
   return {
     positions,
     normals: p.attributes.NORMAL !== undefined ? (readAccessor(json, bin, p.attributes.NORMAL) as Float32Array) : new Float32Array(positions.length),

@@ -7,6 +7,7 @@ import { dirname, extname, join } from 'node:path';
 import { Document, NodeIO } from '@gltf-transform/core';
 import { ALL_EXTENSIONS } from '@gltf-transform/extensions';
 import type { Vec3 } from '../../core/math.js';
+import { linearToSrgb } from '../../core/color.js';
 import { baseNameAnywhere, isAbsoluteAnywhere, resolveInside } from '../core/paths.js';
 import { parseMtl, parseObj } from './obj.js';
 import { AssetError, fail } from './problem.js';
@@ -98,10 +99,6 @@ function readObj(path: string, warnings: string[]): RawModel {
     if (m.mapKd) texture = readTexture(referencedFile(dir, m.mapKd, 'texture', warnings));
   }
   return { format: 'obj', positions: obj.positions, indices: obj.indices, normals: obj.normals, uvs: obj.uvs, baseColor, texture, up: '+z', unit: null, warnings };
-}
-
-function linearToSrgb(c: number): number {
-  return c <= 0.0031308 ? 12.92 * c : 1.055 * c ** (1 / 2.4) - 0.055;
 }
 
 async function readGltf(path: string, format: 'gltf' | 'glb', warnings: string[]): Promise<RawModel> {

@@ -6,6 +6,7 @@ import { BoxGeometry, BufferAttribute, BufferGeometry, CapsuleGeometry, ConeGeom
 import type { Shape } from '../../core/scene.js';
 import type { Vec3 } from '../../core/math.js';
 import { GenerationalCache } from './cache.js';
+import { srgbToLinear } from '../../core/color.js';
 
 /** Tessellation: fine enough that a 1 cm sphere's silhouette and depth are right to well under a pixel / 0.1 mm. */
 const RADIAL_SEGMENTS = 32;
@@ -66,11 +67,6 @@ export class GeometryCache {
         return { geometry: this.cache.get(shape.colors ?? shape.uvs ?? shape.positions, () => meshGeometry(shape)), scale: [1, 1, 1] };
     }
   }
-}
-
-/** The sRGB transfer function's inverse (IEC 61966-2-1). */
-function srgbToLinear(c: number): number {
-  return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
 }
 
 function meshGeometry(shape: Extract<Shape, { kind: 'mesh' }>): BufferGeometry {
