@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import type { Vec3 } from '../core/math.js';
 import type { TextureKind } from './materials/textures.js';
-import { fileURLToPath } from 'node:url';
+import { shippedFolder } from './core/paths.js';
 import { join } from 'node:path';
 
 export type EnvironmentSplit = 'train' | 'test';
@@ -25,18 +25,11 @@ export function environmentMaps(split: EnvironmentSplit): string[] {
   return Object.keys(ENVIRONMENT_MAPS).filter((m) => ENVIRONMENT_MAPS[m] === split).sort();
 }
 
-/** `assets/environments` of this checkout (or of the installed package). */
-function environmentsRoot(): string {
-  // from source this file is assets/environments.ts; built, dist/assets/environments.js
-  const candidates = [new URL('./environments/', import.meta.url), new URL('../../assets/environments/', import.meta.url)];
-  return fileURLToPath(candidates.find((u) => existsSync(u)) ?? candidates[0]);
-}
-
 /** The file of a built-in map (`<name>.hdr`, or `<name>.exr`); throws a one-line error for a name that is not one. */
 export function environmentFile(name: string): string {
   if (!(name in ENVIRONMENT_MAPS)) throw new Error(`unknown environment map "${name}" (built in: ${Object.keys(ENVIRONMENT_MAPS).join(', ')})`);
-  const hdr = join(environmentsRoot(), `${name}.hdr`);
-  const exr = join(environmentsRoot(), `${name}.exr`);
+  const hdr = join(shippedFolder('environments/'), `${name}.hdr`);
+  const exr = join(shippedFolder('environments/'), `${name}.exr`);
   return existsSync(hdr) || !existsSync(exr) ? hdr : exr;
 }
 

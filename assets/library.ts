@@ -3,11 +3,10 @@
 // the valid ones and counts the invalid ones by reason, and instantiates entries into SceneObject material.
 // Procedural geometry is regenerated on demand (deterministic, cached); imported geometry is read from its GLB.
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { Rng } from '../core/random.js';
 import { type AssetEntry, type AssetProblem, type InvalidReason, INDEX_VERSION, type Role, type Split } from './core/asset.js';
 import { type RawIndex, readIndex } from './core/index-file.js';
-import { resolveInside } from './core/paths.js';
+import { resolveInside, shippedFolder } from './core/paths.js';
 import { DEFAULT_TEST_SHARE, withSplits } from './core/splits.js';
 import { type AssetGeometry, type AssetInstance, type InstanceChoice, instantiate } from './instance.js';
 import { readStoredGlb } from './import/glb-store.js';
@@ -19,10 +18,7 @@ import { FAMILIES, family } from './procedural/index.js';
 /** `assets/library` of this checkout (or of the installed package); SPATIALGEN_ASSET_LIBRARY overrides. */
 export function defaultLibraryRoot(): string {
   if (process.env.SPATIALGEN_ASSET_LIBRARY) return process.env.SPATIALGEN_ASSET_LIBRARY;
-  // from source this file is assets/library.ts; built, dist/assets/library.js
-  const candidates = [new URL('./library/', import.meta.url), new URL('../../assets/library/', import.meta.url)];
-  const found = candidates.find((u) => existsSync(u));
-  return fileURLToPath(found ?? candidates[0]);
+  return shippedFolder('library/');
 }
 
 /** The entries of every procedural family variant, in family order, splits assigned. */

@@ -1,6 +1,8 @@
 // Paths an asset refers to must stay inside the library root (or, at import, inside the model's folder): no
 // absolute paths, no climbing out through `..`. Windows-style paths are recognised as absolute too, whatever the OS.
+import { existsSync } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /** Whether `p` names an absolute location on any platform: /x, C:\x, C:/x, \\server\x. */
 export function isAbsoluteAnywhere(p: string): boolean {
@@ -24,4 +26,13 @@ export function resolveInside(root: string, rel: string): string | null {
 export function baseNameAnywhere(p: string): string {
   const parts = p.split(/[\\/]/);
   return parts[parts.length - 1];
+}
+
+/**
+ * A folder the repository ships under `assets/` (`library/`, `environments/`, `robots/panda/`), from source or from
+ * the compiled package: this file is assets/core/paths.ts, or dist/assets/core/paths.js beside the real assets/.
+ */
+export function shippedFolder(rel: string): string {
+  const candidates = [new URL(`../${rel}`, import.meta.url), new URL(`../../../assets/${rel}`, import.meta.url)];
+  return fileURLToPath(candidates.find((u) => existsSync(u)) ?? candidates[0]);
 }

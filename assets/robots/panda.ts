@@ -5,12 +5,11 @@
 // checks. What is drawn is the arm's real look: the URDF's visual meshes (assets/robots/panda/*.glb, Apache-2.0,
 // made by scripts/robot-visuals.ts), white shells and dark joints, in the same link frames (the URDF's link frames are
 // the modified DH frames below).
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { Vec3 } from '../../core/math.js';
 import type { LinkGeometry, RobotLink, RobotModel } from '../../core/robot-model.js';
 import type { Shape } from '../../core/scene.js';
 import { readColoredMesh } from '../import/glb-store.js';
+import { shippedFolder } from '../core/paths.js';
 import { boxAt, capsuleBetween, cylinderAt, joint, link, material, pose } from './build.js';
 
 /** Modified DH rows (a_{i−1}, d_i, α_{i−1}) for joints 1–7, then the flange (FCI docs, "Robot and interface specifications"). */
@@ -42,12 +41,6 @@ function mdhOrigin(a: number, d: number, alpha: number) {
   return pose([a, -d * Math.sin(alpha), d * Math.cos(alpha)], [alpha, 0, 0]);
 }
 
-/** `assets/robots/panda` of this checkout (or of the installed package). */
-function meshesRoot(): string {
-  const candidates = [new URL('./panda/', import.meta.url), new URL('../../../assets/robots/panda/', import.meta.url)];
-  return fileURLToPath(candidates.find((u) => existsSync(u)) ?? candidates[0]);
-}
-
 type MeshShape = Extract<Shape, { kind: 'mesh' }>;
 let meshes: Map<string, MeshShape> | null = null;
 
@@ -56,7 +49,7 @@ function pandaMeshes(): Map<string, MeshShape> {
   if (meshes) return meshes;
   meshes = new Map();
   for (const name of ['link0', 'link1', 'link2', 'link3', 'link4', 'link5', 'link6', 'link7', 'hand', 'finger']) {
-    meshes.set(name, { kind: 'mesh', ...readColoredMesh(`${meshesRoot()}${name}.glb`) });
+    meshes.set(name, { kind: 'mesh', ...readColoredMesh(`${shippedFolder('robots/panda/')}${name}.glb`) });
   }
   return meshes;
 }
@@ -66,7 +59,7 @@ function withLook(l: RobotLink, mesh: string, turn = 0): RobotLink {
   const shell = material('white', [1, 1, 1], 0.4, 0.05);
   const look = { shape: pandaMeshes().get(mesh)!, material: shell, origin: pose([0, 0, 0], [0, 0, turn]) };
   const visuals: LinkGeometry[] = l.visuals.map((g, k) => (k === 0 ? { ...g, look } : g));
-  return { ...l, visuals, collisions: l.collisions };
+  return { ...l, visuals };
 }
 
 export function pandaModel(): RobotModel {
