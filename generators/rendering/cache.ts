@@ -50,3 +50,49 @@ export class GenerationalCache<K, V extends Disposable> {
     this.entries.clear();
   }
 }
+
+/**
+ * A map of at most `max` entries that forgets the least recently used one to make room (`onEvict` hears of it: a GPU
+ * resource is freed there). For what is costly to make and is wanted again in no particular scene order: decoded
+ * images, painted patterns, render targets by size.
+ */
+export class LruMap<K, V> {
+  private readonly entries = new Map<K, V>();
+
+  constructor(
+    private readonly max: number,
+    private readonly onEvict: (key: K, value: V) => void = () => {},
+  ) {}
+
+  /** The value, now the most recently used; undefined when absent. */
+  get(key: K): V | undefined {
+    const v = this.entries.get(key);
+    if (v !== undefined) {
+      this.entries.delete(key);
+      this.entries.set(key, v);
+    }
+    return v;
+  }
+
+  set(key: K, value: V): void {
+    this.entries.delete(key);
+    if (this.entries.size >= this.max) {
+      const [oldKey, old] = this.entries.entries().next().value as [K, V];
+      this.entries.delete(oldKey);
+      this.onEvict(oldKey, old);
+    }
+    this.entries.set(key, value);
+  }
+
+  has(key: K): boolean {
+    return this.entries.has(key);
+  }
+
+  values(): IterableIterator<V> {
+    return this.entries.values();
+  }
+
+  clear(): void {
+    this.entries.clear();
+  }
+}

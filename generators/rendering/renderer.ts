@@ -10,6 +10,7 @@ import { MaterialCache } from './materials.js';
 import { TextureCache } from './textures.js';
 import { EnvironmentCache } from './environment.js';
 import { createFrameTarget, createMrtNode } from './mrt.js';
+import { LruMap } from './cache.js';
 import { Readback } from './readback.js';
 import { SceneSync } from './sceneSync.js';
 import { CameraRig } from './threeCamera.js';
@@ -53,22 +54,27 @@ interface Shared {
   environments: EnvironmentCache;
   readback: Readback;
   mrt: ReturnType<typeof createMrtNode>;
-  targets: Map<string, RenderTarget>;
+  targets: LruMap<string, RenderTarget>;
 }
 
 let shared: Shared | null = null;
 
 function sharedFor(gpu: GpuContext): Shared {
   if (shared === null || shared.gpu !== gpu) {
+    const readback = new Readback(gpu.device, gpu.three);
     shared = {
       gpu,
       geometries: new GeometryCache(),
       materials: new MaterialCache(),
       textures: new TextureCache(),
       environments: new EnvironmentCache(gpu.three),
-      readback: new Readback(gpu.device, gpu.three),
+      readback,
       mrt: createMrtNode(),
-      targets: new Map(),
+      // a target evicted for another size takes its pooled staging buffers with it
+      targets: new LruMap(MAX_TARGET_SIZES, (_, old) => {
+        old.dispose();
+        readback.dropSize(old.width, old.height);
+      }),
     };
   }
   return shared;
@@ -77,20 +83,7 @@ function sharedFor(gpu: GpuContext): Shared {
 function targetFor(s: Shared, width: number, height: number): RenderTarget {
   const key = `${width}x${height}`;
   let rt = s.targets.get(key);
-  if (rt !== undefined) {
-    // most recently used last, for eviction
-    s.targets.delete(key);
-    s.targets.set(key, rt);
-    return rt;
-  }
-  if (s.targets.size >= MAX_TARGET_SIZES) {
-    const [oldKey, old] = s.targets.entries().next().value as [string, RenderTarget];
-    s.targets.delete(oldKey);
-    old.dispose();
-    s.readback.dropSize(old.width, old.height);
-  }
-  rt = createFrameTarget(width, height);
-  s.targets.set(key, rt);
+  if (rt === undefined) s.targets.set(key, (rt = createFrameTarget(width, height)));
   return rt;
 }
 

@@ -11,7 +11,7 @@ import sharp from 'sharp';
 import { DataTexture, LinearFilter, LinearMipmapLinearFilter, RGBAFormat, RepeatWrapping, SRGBColorSpace, UnsignedByteType } from 'three/webgpu';
 import type { Scene, TextureRef } from '../../core/scene.js';
 import { type Texture, type TextureKind, makeTexture } from '../../assets/materials/textures.js';
-import { GenerationalCache } from './cache.js';
+import { GenerationalCache, LruMap } from './cache.js';
 
 /** Images decoded from files, kept in CPU memory: a worker's library rarely has more textures than this in use. */
 const MAX_DECODED = 64;
@@ -41,8 +41,8 @@ function dataTexture(img: Texture): DataTexture {
 export class TextureCache {
   // textures outlive more scene rebuilds than geometries: re-drawing a pattern costs milliseconds, not microseconds
   private readonly gpu = new GenerationalCache<string, DataTexture>(8);
-  private readonly decoded = new Map<string, Texture>();
-  private readonly painted = new Map<string, Texture>();
+  private readonly decoded = new LruMap<string, Texture>(MAX_DECODED);
+  private readonly painted = new LruMap<string, Texture>(MAX_PAINTED);
 
   nextGeneration(): void {
     this.gpu.nextGeneration();
@@ -64,7 +64,6 @@ export class TextureCache {
       } catch (e) {
         throw new Error(`texture ${ref.file} of "${o.name}" cannot be decoded: ${(e as Error).message.split('\n')[0]}`);
       }
-      if (this.decoded.size >= MAX_DECODED) this.decoded.delete(this.decoded.keys().next().value!);
       this.decoded.set(ref.file, img);
     }
   }
@@ -82,12 +81,7 @@ export class TextureCache {
   private paint(ref: Extract<TextureRef, { pattern: string }>): Texture {
     const key = textureKey(ref);
     let img = this.painted.get(key);
-    if (img) this.painted.delete(key); // most recently used last
-    else {
-      img = makeTexture(ref.pattern as TextureKind, ref.rgb, ref.seed, ref.size, ref.tiles);
-      if (this.painted.size >= MAX_PAINTED) this.painted.delete(this.painted.keys().next().value!);
-    }
-    this.painted.set(key, img);
+    if (!img) this.painted.set(key, (img = makeTexture(ref.pattern as TextureKind, ref.rgb, ref.seed, ref.size, ref.tiles)));
     return img;
   }
 
