@@ -28,8 +28,8 @@ export function environmentMaps(split: EnvironmentSplit): string[] {
 /** The file of a built-in map (`<name>.hdr`, or `<name>.exr`); throws a one-line error for a name that is not one. */
 export function environmentFile(name: string): string {
   if (!(name in ENVIRONMENT_MAPS)) throw new Error(`unknown environment map "${name}" (built in: ${Object.keys(ENVIRONMENT_MAPS).join(', ')})`);
-  const hdr = join(shippedFolder('environments/'), `${name}.hdr`);
-  const exr = join(shippedFolder('environments/'), `${name}.exr`);
+  const dir = shippedFolder('environments/');
+  const hdr = join(dir, `${name}.hdr`), exr = join(dir, `${name}.exr`);
   return existsSync(hdr) || !existsSync(exr) ? hdr : exr;
 }
 

@@ -11,8 +11,7 @@
 // ~0.8 otherwise kept, highlights rolled off instead of clipped) with that exposure: three's renderer.toneMapping does
 // not apply to one's own render target.
 // Note: an MRT output named "depth" would be taken by three as the depth-buffer value; hence "camZ".
-import { FloatType, RedFormat, RedIntegerFormat, RenderTarget, SRGBColorSpace, UnsignedIntType } from 'three/webgpu';
-import { NeutralToneMapping } from 'three/webgpu';
+import { FloatType, NeutralToneMapping, RedFormat, RedIntegerFormat, RenderTarget, SRGBColorSpace, UnsignedIntType } from 'three/webgpu';
 import { float, mrt, output, positionView, select, toneMapping, uniform, userData } from 'three/tsl';
 import { INSTANCE_ID_KEY } from './sceneSync.js';
 

@@ -105,6 +105,7 @@ export function sampleScene(config: BuildConfig, rng: Rng): Scene {
   // pick-and-place from the library: the first draws come from what the configured primitives need (taskReadyPools),
   // so every scene has something each primitive fits; the rest are free
   const pools = config.scene.objects === 'library' ? taskReadyPools(config, candidates).slice(0, objects_max) : [];
+  // drawn whether or not distractors set the count: the scene stream's later draws stay where they were
   const drawn = rng.int(objects_min, objects_max);
   // distractors (configured, pick-and-place from the library): what the tasks need plus their own count, drawn from
   // their own stream
