@@ -29,9 +29,11 @@ const finite = z.number();
 const vec3 = z.tuple([finite, finite, finite]);
 const positive = z.number().positive();
 const identifier = (what: string) => z.string().max(64).regex(/^[a-z][a-z0-9_]*$/, `${what} are lowercase identifiers (letters, digits, _; they become column and file names)`);
+/** `[min, max]` of `item`s, min not above max */
+const ordered = (item: z.ZodNumber, unit?: string) =>
+  z.tuple([item, item]).refine(([lo, up]) => lo <= up, { message: `[min, max]${unit ? ` in ${unit}` : ''}: the first must not exceed the second` });
 /** `[min, max]`, both in (0, hi] */
-const range = (hi: number, unit: string) =>
-  z.tuple([positive.max(hi), positive.max(hi)]).refine(([lo, up]) => lo <= up, { message: `[min, max] in ${unit}: the first must not exceed the second` });
+const range = (hi: number, unit: string) => ordered(positive.max(hi), unit);
 
 export const CameraConfigSchema = z.strictObject({
   name: identifier('camera names'),
@@ -95,7 +97,7 @@ export const BuildConfigSchema = z.strictObject({
       objects_max: int(1, 30).default(8),
       /** pick-and-place from the library: this many objects that no task names, beside what the tasks need ([min, max]
        * drawn per episode; then objects_min/max do not apply); absent: objects_min..objects_max objects in all */
-      distractors: z.tuple([int(0, 20), int(0, 20)]).refine(([a, b]) => a <= b, { message: '[min, max]: the first must not exceed the second' }).optional(),
+      distractors: ordered(int(0, 20)).optional(),
       shapes: z.array(z.enum(SHAPE_KINDS)).min(1).max(SHAPE_KINDS.length).default([...SHAPE_KINDS]),
       /** half extents of the area objects are dropped on, metres, centred on the table (at most the table's) */
       area: z.tuple([positive.max(TABLE_HALF[0]), positive.max(TABLE_HALF[1])]).default([0.22, 0.3]),
@@ -120,9 +122,9 @@ export const BuildConfigSchema = z.strictObject({
       /** the sun's intensity, drawn per episode */
       sun_intensity: range(10, 'scale').default([2.2, 3.2]),
       /** the sun's height above the horizon, degrees (its azimuth: any), drawn per episode */
-      sun_elevation_deg: z.tuple([z.number().min(5).max(90), z.number().min(5).max(90)]).refine(([a, b]) => a <= b, { message: '[min, max] in degrees: the first must not exceed the second' }).default([50, 75]),
+      sun_elevation_deg: ordered(z.number().min(5).max(90), 'degrees').default([50, 75]),
       /** the sun's colour temperature, kelvin (warm 3000 … daylight 6500 … overcast 8000), drawn per episode */
-      sun_kelvin: z.tuple([z.number().min(1500).max(15000), z.number().min(1500).max(15000)]).refine(([a, b]) => a <= b, { message: '[min, max] in kelvin: the first must not exceed the second' }).default([4000, 7000]),
+      sun_kelvin: ordered(z.number().min(1500).max(15000), 'kelvin').default([4000, 7000]),
       /** tone-mapping exposure of the rendered colour, drawn per episode */
       exposure: range(4, 'scale').default([0.85, 1.15]),
     })
