@@ -12,6 +12,8 @@ import { progress, type Progress } from './progress.js';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { intArg, numberArg, pathArg, workersArg } from './args.js';
 import { COORD_FORMAT_HELP, parseCoordFormat } from '../schemas/coord-format.js';
+import { PHRASING_CHOICES } from '../schemas/config.js';
+import type { PhrasingChoice } from '../generators/language/phrasing.js';
 import { SOURCE_FORMATS, type SourceFormat } from '../convert/episode.js';
 import { type ConvertOptions, DEFAULT_COORD_FORMAT, convertNotes, makeSpec, openSpec, outRules, runConvert } from '../convert/run.js';
 import { checkOutDir } from '../export/out-dir.js';
@@ -31,6 +33,7 @@ export interface ConvertFlags {
   calibration?: string;
   coordFormat: string;
   seed: number;
+  phrasings: PhrasingChoice;
   workers: number;
   imageFormat: ImageFormat;
   frameStride: number;
@@ -65,6 +68,7 @@ const optionsOf = (flags: ConvertFlags): ConvertOptions => ({
   calibration: flags.calibration ?? null,
   coordFormat: flags.coordFormat,
   seed: flags.seed,
+  phrasings: flags.phrasings,
   imageFormat: flags.imageFormat,
   frameStride: flags.frameStride,
   minTracePx: flags.minTracePx,
@@ -140,6 +144,7 @@ export function registerConvert(program: Command): void {
     .option('--calibration <file>', 'camera calibration JSON (SPEC format); without it only episodes and statistics are written', pathArg('--calibration'))
     .option('--coord-format <f>', `answer text coordinates: ${COORD_FORMAT_HELP}`, coordArg, DEFAULT_COORD_FORMAT)
     .option('--seed <s>', 'seed for question phrasing', intArg('--seed', 0, 2 ** 32 - 1), 0)
+    .addOption(new Option('--phrasings <split>', 'question phrasings: train, the held-out test (every fifth of each bank), or all').choices([...PHRASING_CHOICES]).default('train'))
     .option('--workers <n>', 'episodes converted at once (with --redis: local worker processes besides remote ones; 0 = none)', workersArg('--workers', 0), 2)
     .addOption(new Option('--image-format <f>', 'how frames decoded from video are stored').choices(['jpeg', 'png']).default('jpeg'))
     .option('--frame-stride <n>', 'trace samples on every n-th frame', intArg('--frame-stride', 1), 1)

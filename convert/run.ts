@@ -18,6 +18,7 @@ import type { ImageFormat } from './images.js';
 import { DatasetWriter, SourceStats } from './output.js';
 import { openDataset } from './readers/index.js';
 import { buildSamples } from './samples.js';
+import type { PhrasingChoice } from '../generators/language/phrasing.js';
 import { DEFAULT_TOLERANCE_S } from './video.js';
 
 export const DEFAULT_COORD_FORMAT = 'abs:224x224';
@@ -34,6 +35,8 @@ export interface ConvertSpec {
   calibration: string | null;
   coordFormat: string;
   seed: number;
+  /** which phrasings the questions may use (generators/language/phrasing.ts) */
+  phrasings: PhrasingChoice;
   imageFormat: ImageFormat;
   frameStride: number;
   minTracePx: number;
@@ -71,6 +74,7 @@ export function makeSpec(input: string, opts: ConvertOptions = {}): ConvertSpec 
     calibration: opts.calibration ? resolve(opts.calibration) : null,
     coordFormat: opts.coordFormat ?? DEFAULT_COORD_FORMAT,
     seed: opts.seed ?? 0,
+    phrasings: opts.phrasings ?? 'train',
     imageFormat: opts.imageFormat ?? 'jpeg',
     frameStride: opts.frameStride ?? 1,
     minTracePx: opts.minTracePx ?? DEFAULT_MIN_TRACE_PX,
@@ -118,14 +122,14 @@ export async function convertEpisode(spec: ConvertSpec, index: number): Promise<
   const derived = calibration
     ? deriveEpisode(ep, calibration, { tracePoints: TRACE_POINTS, minTracePx: spec.minTracePx, frameStride: spec.frameStride })
     : { traces: [], points: [], dropped: emptyDropCounts(), events: [] };
-  const samples = await buildSamples(ep, derived, { source: dataset.name, episodeId: id, coordFormat, seed: spec.seed });
+  const samples = await buildSamples(ep, derived, { source: dataset.name, episodeId: id, coordFormat, seed: spec.seed, phrasings: spec.phrasings });
   const text = ep.instruction ?? '';
   return {
     output: {
       episode: {
         // the source names no task primitive; its text is the instruction
         episode_id: id, episode_index: ep.index, seed: spec.seed, split: ep.split, task: null, instruction: text, assets: [], distractors: [],
-        success: true, failure_reason: null, num_frames: ep.length, content_hash: '', environment: null,
+        success: true, failure_reason: null, num_frames: ep.length, content_hash: '', environment: null, language: null,
       },
       frames: [],
       samples,
@@ -157,7 +161,7 @@ async function pool<T>(n: number, concurrency: number, job: (i: number) => Promi
 /** The spec as the manifest's `config`, in the snake_case of build configs. */
 export function configOf(spec: ConvertSpec): Record<string, unknown> {
   return {
-    command: 'convert', input: spec.input, from: spec.from, calibration: spec.calibration, coord_format: spec.coordFormat, seed: spec.seed,
+    command: 'convert', input: spec.input, from: spec.from, calibration: spec.calibration, coord_format: spec.coordFormat, seed: spec.seed, phrasings: spec.phrasings,
     image_format: spec.imageFormat, frame_stride: spec.frameStride, min_trace_px: spec.minTracePx, tolerance_s: spec.toleranceS,
   };
 }

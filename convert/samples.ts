@@ -6,6 +6,8 @@ import { pointsAnswer, traceAnswer } from '../generators/language/coords.js';
 import { type CoordFormat, coordFormatName } from '../schemas/coord-format.js';
 import { GRASP_LABEL, PLACE_LABEL, graspPointQuestion, placePointQuestion, traceQuestion } from '../generators/language/convert-questions.js';
 import type { Stage1Sample, TaskType } from '../schemas/records.js';
+import type { PhrasingChoice } from '../generators/language/phrasing.js';
+import type { Phrased } from '../generators/language/phrasing.js';
 import type { Derived } from './derive.js';
 import type { DemoEpisode, EncodedImage } from './episode.js';
 
@@ -15,6 +17,8 @@ export interface SampleContext {
   episodeId: string;
   coordFormat: CoordFormat;
   seed: number;
+  /** which phrasings the questions may use */
+  phrasings: PhrasingChoice;
 }
 
 const pad = (n: number) => String(n).padStart(6, '0');
@@ -42,15 +46,16 @@ export async function buildSamples(ep: DemoEpisode, derived: Derived, ctx: Sampl
   const imgs = await images(ep, need);
   const cams = new Map(ep.cameras.map((c) => [c.key, c]));
   const fmt = coordFormatName(ctx.coordFormat);
-  const q = { instruction: ep.instruction, coordFormat: ctx.coordFormat };
+  const q = { instruction: ep.instruction, coordFormat: ctx.coordFormat, phrasings: ctx.phrasings };
 
   const rows: { order: [number, string, number, number]; sample: Stage1Sample }[] = [];
-  const make = (taskType: TaskType, frame: number, camera: string, tag: string, question: (rng: Rng) => string, answer: string,
+  const make = (taskType: TaskType, frame: number, camera: string, tag: string, question: (rng: Rng) => Phrased, answer: string,
     structured: Pick<Stage1Sample, 'points' | 'trace'>, order: number, eventFrame: number) => {
     const cam = cams.get(camera)!;
     const img = imgs.get(camera)!.get(frame)!;
     const rng = new Rng(deriveSeed(ctx.seed, ctx.source, ctx.episodeId, frame, camera, tag));
     const ext = img.format === 'jpeg' ? 'jpg' : img.format;
+    const asked = question(rng);
     rows.push({
       order: [frame, camera, order, eventFrame],
       sample: {
@@ -63,10 +68,13 @@ export async function buildSamples(ep: DemoEpisode, derived: Derived, ctx: Sampl
         width: cam.width,
         height: cam.height,
         task_type: taskType,
-        conversations: [{ from: 'human', value: question(rng) }, { from: 'gpt', value: answer }],
+        conversations: [{ from: 'human', value: asked.text }, { from: 'gpt', value: answer }],
         coord_format: fmt,
         boxes: [],
         ...structured,
+        template: asked.template,
+        phrasing_split: asked.split,
+        referring: [],
       },
     });
   };

@@ -55,7 +55,8 @@ export type BodyKind = 'fixed' | 'dynamic' | 'kinematic';
 export interface SceneObject {
   /** instance id in the id buffer: 0 is background, ids are unique per scene and stable through an episode */
   id: number;
-  /** unique per scene, usable in text: "red cube", "blue cube 2" */
+  /** colour and category ("red mug"), the label of its boxes; twins share it, and sentences name an object by a
+   * referring expression (generators/language/refer.ts) that tells them apart */
   name: string;
   category: string;
   synonyms: string[];

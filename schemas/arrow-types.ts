@@ -46,3 +46,20 @@ export function isImageType(type: DataType): boolean {
   const [b, p] = type.children;
   return b.name === 'bytes' && DataType.isBinary(b.type) && p.name === 'path' && DataType.isUtf8(p.type);
 }
+
+/** A stored referring expression (records.ts ReferringRecord), for stage-1 `referring` and episodes `language`. */
+export function referringType(): Struct {
+  return struct([
+    ['object_id', int64()],
+    ['text', utf8()],
+    ['frame', utf8()],
+    ['noun', utf8()],
+    ['color', utf8()],
+    ['size', utf8()],
+    ['position', utf8()],
+    ['relation', utf8()],
+    ['reference_id', int64()],
+    ['reference_noun', utf8()],
+    ['reference_color', utf8()],
+  ]);
+}

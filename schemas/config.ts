@@ -29,6 +29,8 @@ const finite = z.number();
 const vec3 = z.tuple([finite, finite, finite]);
 const positive = z.number().positive();
 const identifier = (what: string) => z.string().max(64).regex(/^[a-z][a-z0-9_]*$/, `${what} are lowercase identifiers (letters, digits, _; they become column and file names)`);
+/** what sentences may be phrased from: generators/language/phrasing.ts has the split rule */
+export const PHRASING_CHOICES = ['train', 'test', 'all'] as const;
 /** `[min, max]` of `item`s, min not above max */
 const ordered = (item: z.ZodNumber, unit?: string) =>
   z.tuple([item, item]).refine(([lo, up]) => lo <= up, { message: `[min, max]${unit ? ` in ${unit}` : ''}: the first must not exceed the second` });
@@ -102,6 +104,9 @@ export const BuildConfigSchema = z.strictObject({
       /** half extents of the area objects are dropped on, metres, centred on the table (at most the table's) */
       area: z.tuple([positive.max(TABLE_HALF[0]), positive.max(TABLE_HALF[1])]).default([0.22, 0.3]),
       object_size: range(0.3, 'metres').default([0.035, 0.08]),
+      /** share of the free and distractor draws that repeat the category of an object already on the table (half of
+       * them its colour too), so that sentences must tell twins apart ("the bigger bowl", "the mug on the left") */
+      twins: z.number().min(0).max(1).default(0.25),
     })
     .refine((s) => s.objects_min <= s.objects_max, { message: 'objects_min must not exceed objects_max' })
     .prefault({}),
@@ -198,6 +203,13 @@ export const BuildConfigSchema = z.strictObject({
         .default('abs:224x224'),
       /** an object needs this many visible pixels to be asked about */
       min_visible_pixels: int(1, 4096 * 4096).default(30),
+    })
+    .prefault({}),
+  language: z
+    .strictObject({
+      /** which phrasings of every sentence bank a sentence may use: `train`, the held-out `test` (every fifth phrasing
+       * of each bank, for evaluation on unseen wording), or `all` */
+      phrasings: z.enum(PHRASING_CHOICES).default('train'),
     })
     .prefault({}),
   output: z

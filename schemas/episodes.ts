@@ -1,8 +1,8 @@
 // episodes.arrow (SPEC §A dataset directory): one row per episode attempted, failed ones included with their reason.
 // Columns are the EpisodeRecord fields in declaration order.
 import type { Schema } from 'apache-arrow';
-import type { EpisodeEnvironment, EpisodeRecord } from './records.js';
-import { bool, field, float64, int64, listOf, struct, utf8 } from './arrow-types.js';
+import type { EpisodeEnvironment, EpisodeLanguage, EpisodeRecord } from './records.js';
+import { bool, field, float64, int64, listOf, referringType, struct, utf8 } from './arrow-types.js';
 import { schemaWithHf } from './hf-features.js';
 
 let cached: Schema | null = null;
@@ -38,6 +38,13 @@ export function episodesSchema(): Schema {
       ['fill_intensity', float64()],
       ['exposure', float64()],
     ])),
+    field('language', struct([
+      ['instruction_template', utf8()],
+      ['instruction_split', utf8()],
+      ['spatial_prompt_template', utf8()],
+      ['spatial_prompt_split', utf8()],
+      ['referring', listOf(referringType())],
+    ])),
   ]);
   return cached;
 }
@@ -57,6 +64,7 @@ export function episodeToRecord(e: EpisodeRecord): Record<string, unknown> {
     num_frames: e.num_frames,
     content_hash: e.content_hash,
     environment: e.environment,
+    language: e.language,
   };
 }
 
@@ -75,5 +83,6 @@ export function episodeFromRecord(r: Record<string, unknown>): EpisodeRecord {
     num_frames: r.num_frames as number,
     content_hash: r.content_hash as string,
     environment: (r.environment as EpisodeEnvironment | null) ?? null,
+    language: (r.language as EpisodeLanguage | null) ?? null,
   };
 }

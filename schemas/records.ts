@@ -7,8 +7,12 @@ export interface ImageValue {
   path: string | null;
 }
 
-export type TaskType = 'object_list' | 'box' | 'point' | 'relation' | 'task_boxes' | 'grasp_point' | 'place_point' | 'trace';
-export const TASK_TYPES: readonly TaskType[] = ['object_list', 'box', 'point', 'relation', 'task_boxes', 'grasp_point', 'place_point', 'trace'];
+/**
+ * SPEC's types, then the ones the README documents: `ref_box` / `ref_point` (an object named by its relation to
+ * another, "the mug to the left of the plate"), `free_point` (an empty spot of the table in a direction of an object).
+ */
+export const TASK_TYPES = ['object_list', 'box', 'point', 'relation', 'task_boxes', 'grasp_point', 'place_point', 'trace', 'ref_box', 'ref_point', 'free_point'] as const;
+export type TaskType = (typeof TASK_TYPES)[number];
 
 export interface Turn {
   from: 'human' | 'gpt';
@@ -39,6 +43,30 @@ export interface Stage1Sample {
   boxes: LabeledBox[];
   points: LabeledPoint[];
   trace: [number, number][];
+  /** the phrasing of the question (`bank#index`, generators/language/phrasing.ts) and its held-out split */
+  template: string;
+  phrasing_split: string;
+  /** the structured form of every referring expression the question uses, in order */
+  referring: ReferringRecord[];
+}
+
+/**
+ * A referring expression as stored (generators/language/refer.ts ReferringExpression): the words, and what they
+ * claim, so that a reader can re-evaluate them against the scene and camera of the frame.
+ */
+export interface ReferringRecord {
+  object_id: number;
+  text: string;
+  /** `robot` (the robot base frame) or `camera:<name>` (that camera's view) */
+  frame: string;
+  noun: string;
+  color: string | null;
+  size: string | null;
+  position: string | null;
+  relation: string | null;
+  reference_id: number | null;
+  reference_noun: string | null;
+  reference_color: string | null;
 }
 
 export interface ObjectBox {
@@ -111,6 +139,19 @@ export interface EpisodeRecord {
   content_hash: string;
   /** the surroundings and light drawn for the episode; null when it has no scene (converted, failed before one) */
   environment: EpisodeEnvironment | null;
+  /** which phrasings made the instruction and spatial prompt, and what they call each object; null without a task */
+  language: EpisodeLanguage | null;
+}
+
+/** episodes.arrow `language` (generators/language/task-language.ts). */
+export interface EpisodeLanguage {
+  /** `bank#index` of the instruction's phrasing, and its split (`train` | `test`) */
+  instruction_template: string;
+  instruction_split: string;
+  spatial_prompt_template: string;
+  spatial_prompt_split: string;
+  /** every object the sentences name, the handled object first, as said from the robot (frame `robot`) */
+  referring: ReferringRecord[];
 }
 
 /** episodes.arrow `environment`: every choice of an episode's surroundings and light, as drawn (core/scene.ts Lighting). */

@@ -2,7 +2,7 @@
 // Integers are int64 (what pyarrow infers for Python ints), coordinates float32, strings utf8.
 import type { Schema } from 'apache-arrow';
 import type { Stage1Sample, TaskType } from './records.js';
-import { f32x, field, image, int64, listOf, struct, utf8 } from './arrow-types.js';
+import { f32x, field, image, int64, listOf, referringType, struct, utf8 } from './arrow-types.js';
 import { schemaWithHf } from './hf-features.js';
 
 export const STAGE1_COLUMNS = [
@@ -20,6 +20,9 @@ export const STAGE1_COLUMNS = [
   'boxes',
   'points',
   'trace',
+  'template',
+  'phrasing_split',
+  'referring',
 ] as const;
 
 let cached: Schema | null = null;
@@ -41,6 +44,9 @@ export function stage1Schema(): Schema {
     field('boxes', listOf(struct([['label', utf8()], ['bbox_2d', f32x(4)]]))),
     field('points', listOf(struct([['label', utf8()], ['point_2d', f32x(2)]]))),
     field('trace', listOf(f32x(2))),
+    field('template', utf8()),
+    field('phrasing_split', utf8()),
+    field('referring', listOf(referringType())),
   ]);
   return cached;
 }
@@ -61,6 +67,9 @@ export function stage1ToRecord(s: Stage1Sample): Record<string, unknown> {
     boxes: s.boxes.map((b) => ({ label: b.label, bbox_2d: b.bbox_2d })),
     points: s.points.map((p) => ({ label: p.label, point_2d: p.point_2d })),
     trace: s.trace,
+    template: s.template,
+    phrasing_split: s.phrasing_split,
+    referring: s.referring,
   };
 }
 
@@ -82,5 +91,8 @@ export function stage1FromRecord(r: Record<string, unknown>): Stage1Sample {
     boxes: (r.boxes as Stage1Sample['boxes'] | null) ?? [],
     points: (r.points as Stage1Sample['points'] | null) ?? [],
     trace: (r.trace as Stage1Sample['trace'] | null) ?? [],
+    template: r.template as string,
+    phrasing_split: r.phrasing_split as string,
+    referring: (r.referring as Stage1Sample['referring'] | null) ?? [],
   };
 }

@@ -66,7 +66,7 @@ describe('smoke build', () => {
         assert.equal(t.types['observation.eef_pose'], 'fixed_size_list<item: float>[7]');
         assert.equal(t.types['camera.base.K'], 'fixed_size_list<item: float>[9]');
       } else {
-        for (const c of ['id', 'source', 'episode_id', 'frame_index', 'camera', 'image', 'width', 'height', 'task_type', 'conversations', 'coord_format', 'boxes', 'points', 'trace']) {
+        for (const c of ['id', 'source', 'episode_id', 'frame_index', 'camera', 'image', 'width', 'height', 'task_type', 'conversations', 'coord_format', 'boxes', 'points', 'trace', 'template', 'phrasing_split', 'referring']) {
           assert.ok(t.names.includes(c), `stage1 column ${c}`);
         }
       }
@@ -148,7 +148,7 @@ describe('smoke build', () => {
   test('stage-1 answers agree with their structured coordinates', () => {
     const rows = shardRows(one, 'stage1');
     const types = new Set(rows.map((r) => r.task_type));
-    for (const t of ['object_list', 'box', 'point', 'trace']) assert.ok(types.has(t), `has ${t} samples`);
+    for (const t of ['object_list', 'box', 'point', 'trace', 'relation', 'ref_box', 'ref_point', 'free_point']) assert.ok(types.has(t), `has ${t} samples`);
     for (const r of rows) {
       assert.match(r.conversations[0].value, /^<image>\n/);
       assert.equal(r.coord_format, 'abs:224x224');
@@ -158,8 +158,11 @@ describe('smoke build', () => {
         answer.forEach((p: number[], j: number) => {
           assert.ok(Math.abs(p[0] - r.trace[j][0] * sx) <= 0.5 + 1e-9 && Math.abs(p[1] - r.trace[j][1] * sy) <= 0.5 + 1e-9);
         });
-      } else if (r.task_type === 'point') {
-        assert.ok(Math.abs(answer[0].point_2d[0] - r.points[0].point_2d[0] * sx) <= 0.5 + 1e-9);
+      } else if (r.points.length > 0) {
+        answer.forEach((p: any, j: number) => {
+          assert.equal(p.label, r.points[j].label);
+          assert.ok(Math.abs(p.point_2d[0] - r.points[j].point_2d[0] * sx) <= 0.5 + 1e-9 && Math.abs(p.point_2d[1] - r.points[j].point_2d[1] * sy) <= 0.5 + 1e-9);
+        });
       } else {
         assert.equal(answer.length, r.boxes.length);
         answer.forEach((b: any, j: number) => {

@@ -48,7 +48,7 @@ describe('question templates', () => {
     const ctx = { instruction: 'put the cup in the sink.', coordFormat: parseCoordFormat('abs:224x224') };
     const seen = new Set<string>();
     for (let s = 0; s < 40; s++) {
-      for (const q of [traceQuestion(new Rng(s), ctx, 10), graspPointQuestion(new Rng(s), ctx), placePointQuestion(new Rng(s), ctx)]) {
+      for (const { text: q } of [traceQuestion(new Rng(s), ctx, 10), graspPointQuestion(new Rng(s), ctx), placePointQuestion(new Rng(s), ctx)]) {
         assert.ok(q.startsWith('<image>\n'));
         assert.ok(q.includes('put the cup in the sink') && !q.includes('sink..') && !q.includes('sink."'), q);
         assert.ok(!/\{\w+\}/.test(q), q);
@@ -56,8 +56,8 @@ describe('question templates', () => {
       }
     }
     assert.ok(seen.size >= 8);
-    assert.equal(traceQuestion(new Rng(3), ctx, 10), traceQuestion(new Rng(3), ctx, 10));
-    const bare = traceQuestion(new Rng(1), { instruction: null, coordFormat: parseCoordFormat('norm1') }, 10);
+    assert.deepEqual(traceQuestion(new Rng(3), ctx, 10), traceQuestion(new Rng(3), ctx, 10));
+    const bare = traceQuestion(new Rng(1), { instruction: null, coordFormat: parseCoordFormat('norm1') }, 10).text;
     assert.ok(bare.startsWith('<image>\n') && bare.includes('10 [x, y] points') && bare.includes('normalized to 0-1'));
   });
 });

@@ -239,7 +239,7 @@ describe('configs that were accepted but wrong are refused (points 5, 6, 7, 9, 1
       state: [0], eef_pose: [0, 0, 0, 0, 0, 0, 1], base_pose: [0, 0, 0, 0, 0, 0, 1], action: [0, 0, 0, 0, 0, 0, 0], action_joint_position: [0], trace_3d: [], grasp_point_3d: null, place_point_3d: null,
     };
     const output = {
-      episode: { episode_id: 'e-000000', episode_index: 0, seed: 0, split: 'train', task: 'push', instruction: '', assets: [], distractors: [], success: true, failure_reason: null, num_frames: 1, content_hash: '', environment: null },
+      episode: { episode_id: 'e-000000', episode_index: 0, seed: 0, split: 'train', task: 'push', instruction: '', assets: [], distractors: [], success: true, failure_reason: null, num_frames: 1, content_hash: '', environment: null, language: null },
       frames: [frame], samples: [],
     };
     assert.equal(nonFiniteValue(output), 'frame 4: cameras.base.T_world_to_cam[11] is NaN');

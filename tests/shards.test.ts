@@ -63,6 +63,8 @@ const STAGE2_TYPES: [string, string][] = [
   ['annotations.wrist.place_point', F(2)],
 ];
 
+const REFERRING = 'struct<object_id: int64, text: string, frame: string, noun: string, color: string, size: string, position: string, relation: string, reference_id: int64, reference_noun: string, reference_color: string>';
+
 const STAGE1_TYPES: [string, string][] = [
   ['id', 'string'],
   ['source', 'string'],
@@ -78,6 +80,9 @@ const STAGE1_TYPES: [string, string][] = [
   ['boxes', `list<item: struct<label: string, bbox_2d: ${F(4)}>>`],
   ['points', `list<item: struct<label: string, point_2d: ${F(2)}>>`],
   ['trace', `list<item: ${F(2)}>`],
+  ['template', 'string'],
+  ['phrasing_split', 'string'],
+  ['referring', `list<item: ${REFERRING}>`],
 ];
 
 const EPISODE_TYPES: [string, string][] = [
@@ -94,6 +99,7 @@ const EPISODE_TYPES: [string, string][] = [
   ['num_frames', 'int64'],
   ['content_hash', 'string'],
   ['environment', 'struct<map: string, map_rotation: double, map_intensity: double, background: string, background_rgb: list<item: double>, table: string, table_size: list<item: double>, table_pattern_seed: int64, table_roughness: double, sun_direction: list<item: double>, sun_intensity: double, sun_kelvin: double, fill_intensity: double, exposure: double>'],
+  ['language', `struct<instruction_template: string, instruction_split: string, spatial_prompt_template: string, spatial_prompt_split: string, referring: list<item: ${REFERRING}>>`],
 ];
 
 describe('dataset writer', () => {

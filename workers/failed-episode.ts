@@ -10,7 +10,7 @@ export function failedOutput(config: BuildConfig, index: number, reason: string)
   return {
     episode: {
       episode_id: id, episode_index: index, seed: episodeSeed(config, index), split: episodeSplit(config, id),
-      task: null, instruction: '', assets: [], distractors: [], success: false, failure_reason: reason, num_frames: 0, content_hash: '', environment: null,
+      task: null, instruction: '', assets: [], distractors: [], success: false, failure_reason: reason, num_frames: 0, content_hash: '', environment: null, language: null,
     },
     frames: [],
     samples: [],

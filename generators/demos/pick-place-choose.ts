@@ -30,6 +30,8 @@ export interface ChoiceOptions {
   /** candidates examined per primitive before giving up on it */
   maxCandidates?: number;
   maxContactAngle?: number;
+  /** whether a sentence can name the object unambiguously (task-language.ts); absent: every object */
+  nameable?: (o: SceneObject) => boolean;
 }
 
 /** A TCP height from which the arm can move anywhere over the table without touching what stands on it. */
@@ -99,7 +101,8 @@ export function chooseTask(scene: Scene, rig: RobotRig, q: number[], rng: Rng, o
   };
   let why = 'the scene has no objects for the task';
   for (const primitive of primitives) {
-    const cands = taskCandidates(scene, primitive, rng, holdable).slice(0, o.maxCandidates ?? 12);
+    const named = o.nameable ?? (() => true);
+    const cands = taskCandidates(scene, primitive, rng, holdable).filter(({ x, y }) => named(x) && (!y || named(y))).slice(0, o.maxCandidates ?? 12);
     const grasps = new Map<number, ReturnType<typeof planGrasp>>();
     if (cands.length && why === 'the scene has no objects for the task') why = 'nothing reachable';
     for (const { x, y } of cands) {

@@ -1,5 +1,5 @@
-// Task primitives for scripted manipulation: what each asks for, which objects can play which part, the sentence
-// a policy is given, and success judged from the physics state alone (poses, contacts read off geometry):
+// Task primitives for scripted manipulation: what each asks for, which objects can play which part, and success
+// judged from the physics state alone (poses, contacts read off geometry); generators/language says it in words:
 //   pick      — X lifted at least h above where it lay
 //   place_on  — X resting on Y's top, off the table
 //   stack     — the same for two blocks, X centred on Y
@@ -76,27 +76,6 @@ export function tableRegions(area: [number, number]): Region[] {
 
 export function inRegion(p: Vec3, r: Region): boolean {
   return p[0] >= r.min[0] && p[0] <= r.max[0] && p[1] >= r.min[1] && p[1] <= r.max[1];
-}
-
-/** The sentence for the policy and the spatial prompt (what to localise, where to point, what to trace). */
-export function describeTask(scene: Scene, t: TaskSpec): { instruction: string; spatialPrompt: string } {
-  const name = (id: number) => scene.objects.find((o) => o.id === id)!.name;
-  const x = name(t.objectId);
-  const y = t.referenceId !== undefined ? name(t.referenceId) : '';
-  switch (t.primitive) {
-    case 'pick':
-      return { instruction: `pick up the ${x}`, spatialPrompt: `Locate the ${x} with a bounding box, point to where to grasp it, then trace the gripper's path to lift it.` };
-    case 'place_on':
-      return { instruction: `put the ${x} on the ${y}`, spatialPrompt: `Locate the ${x} and the ${y} with bounding boxes, point to where to grasp the ${x} and where to place it on the ${y}, then trace the gripper's path.` };
-    case 'place_in':
-      return { instruction: `put the ${x} in the ${y}`, spatialPrompt: `Locate the ${x} and the ${y} with bounding boxes, point to where to grasp the ${x} and where to drop it inside the ${y}, then trace the gripper's path.` };
-    case 'move_near':
-      return { instruction: `move the ${x} next to the ${y}`, spatialPrompt: `Locate the ${x} and the ${y} with bounding boxes, point to where to grasp the ${x} and to a free spot beside the ${y}, then trace the gripper's path.` };
-    case 'stack':
-      return { instruction: `stack the ${x} on top of the ${y}`, spatialPrompt: `Locate the ${x} and the ${y} with bounding boxes, point to where to grasp the ${x} and to the top of the ${y}, then trace the gripper's path.` };
-    case 'push_to':
-      return { instruction: `push the ${x} to ${t.region!.name}`, spatialPrompt: `Locate the ${x} with a bounding box, point to ${t.region!.name}, then trace the path the gripper will push it along.` };
-  }
 }
 
 export interface Outcome {

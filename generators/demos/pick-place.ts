@@ -20,7 +20,8 @@ import { PUSHER_ID, type Scene, type SceneObject, TABLE_HALF } from '../../core/
 import { type ChosenTask, chooseTask, pushFrame, safeHeight, shifted } from './pick-place-choose.js';
 import { alongApproach, raised } from './grasp-planner.js';
 import { carryHeight, placeTarget } from './pick-place-plan.js';
-import { TASK_PRIMITIVES, type TaskPrimitive, type TaskSpec, describeTask, evaluateTask } from './pick-place-tasks.js';
+import { nameableFromRobot, taskSentences } from '../language/task-language.js';
+import { TASK_PRIMITIVES, type TaskPrimitive, type TaskSpec, evaluateTask } from './pick-place-tasks.js';
 import { zRange } from '../scene/geometry.js';
 import { type EpisodeRecording, snapshotPoses } from './recording.js';
 
@@ -231,25 +232,32 @@ export async function recordPickPlaceDemo(scene: Scene, config: BuildConfig, rng
     const chosen = chooseTask(scene, rig, exec.q, rng.fork('task'), {
       primitives: options.tasks ?? TASK_PRIMITIVES, liftHeight: opts.liftHeight, nearDistance: opts.nearDistance, approachDistance: APPROACH,
       area: config.scene.area, tableHalf: TABLE_HALF, maxContactAngle: options.maxContactAngle,
+      nameable: nameableFromRobot(scene, rig.basePose),
     });
     const base = {
       robot: model.name, robotBase: rig.basePose, hz: config.recording.hz, initial,
     };
     if ('failure' in chosen) {
-      return { ...base, task: null, instruction: '', spatialPrompt: '', targetIds: [], taskSpec: null, steps: exec.finish(), success: false, failureReason: chosen.failure, graspPoint3d: null, placePoint3d: null };
+      return { ...base, task: null, instruction: '', spatialPrompt: '', language: null, targetIds: [], taskSpec: null, steps: exec.finish(), success: false, failureReason: chosen.failure, graspPoint3d: null, placePoint3d: null };
     }
     const targetIds = [chosen.spec.objectId, ...(chosen.spec.referenceId !== undefined ? [chosen.spec.referenceId] : [])];
+    // said as the scene stands now, before the attempt moves anything; the chooser kept only nameable objects
+    const byId = (id: number) => scene.objects.find((o) => o.id === id)!;
+    const text = taskSentences(scene, rig.basePose, {
+      task: chosen.spec.primitive, x: byId(chosen.spec.objectId),
+      ...(chosen.spec.referenceId !== undefined ? { y: byId(chosen.spec.referenceId) } : {}),
+      ...(chosen.spec.region ? { region: chosen.spec.region.name } : {}),
+    }, config.language.phrasings, rng.fork('language'))!;
     // the object handled; a receptacle may sleep (a bowl's many convex parts on the table cost most) until X lands in it
     physics.keepAwake([chosen.spec.objectId]);
     const attempt = new Attempt(exec, chosen.spec, opts);
     const why = chosen.spec.primitive === 'push_to' ? attempt.push(chosen) : attempt.pickAndPlace(chosen);
     const outcome = why ? { success: false, reason: why } : evaluateTask(scene, chosen.spec, attempt.start, attempt.speedOfTargets());
-    const text = describeTask(scene, chosen.spec);
     const contacts = chosen.grasp?.grasp.contacts;
     const pushEnd = chosen.push ? [chosen.push.end[0], chosen.push.end[1], scene.tableTopZ] : null;
     return {
       ...base,
-      task: chosen.spec.primitive, instruction: text.instruction, spatialPrompt: text.spatialPrompt,
+      task: chosen.spec.primitive, instruction: text.instruction, spatialPrompt: text.spatialPrompt, language: text.language,
       targetIds,
       taskSpec: chosen.spec, steps: exec.finish(), success: outcome.success, failureReason: outcome.reason,
       graspPoint3d: contacts ? (contacts[0].map((v, i) => (v + contacts[1][i]) / 2) as [number, number, number]) : null,

@@ -1,7 +1,8 @@
 // Scripted push demo: a kinematic rod approaches one object from behind, pushes it along a named direction and
 // lifts away. The rod stands in for the arm until robots arrive; it is the tool whose tip is the TCP.
 import type { BuildConfig } from '../../schemas/config.js';
-import { type Vec3, add, scale, sub } from '../../core/math.js';
+import { type Pose, type Vec3, add, scale, sub } from '../../core/math.js';
+import { nameableFromRobot, taskSentences } from '../language/task-language.js';
 import { PhysicsWorld } from '../physics/world.js';
 import type { Rng } from '../../core/random.js';
 import { PUSHER_HOME, PUSHER_SHAPE } from '../scene/sample.js';
@@ -18,6 +19,9 @@ const DIRECTIONS: { words: string; dir: Vec3 }[] = [
   { words: 'to the right', dir: [0, -1, 0] },
 ];
 
+/** the frame the rod's actions and words are in: a robot at the origin facing +x */
+const ROD_VIEWPOINT: Pose = { position: [0, 0, 0], quaternion: [0, 0, 0, 1] };
+
 const PUSH_HEIGHT = 0.015; // highest TCP height above the table while pushing
 const CLEAR_HEIGHT = 0.19; // above the tallest object
 const PUSH_SPEED = 0.08; // m/s
@@ -30,7 +34,10 @@ export async function recordPushDemo(scene: Scene, config: BuildConfig, rng: Rng
 
     // a rod cannot push what it would slide over: flat cutlery and lying carrots are not push targets
     const tall = scene.objects.filter((o) => o.annotated && o.pose.position[2] + shapeHalfExtents(o.shape)[2] >= 0.02);
-    const candidates = tall.length > 0 ? tall : scene.objects.filter((o) => o.annotated);
+    const any = tall.length > 0 ? tall : scene.objects.filter((o) => o.annotated);
+    // what a sentence can name unambiguously (twins apart); the rod stands where a robot at −x facing +x would
+    const named = nameableFromRobot(scene, ROD_VIEWPOINT);
+    const candidates = any.filter(named).length > 0 ? any.filter(named) : any;
     const target = rng.pick(candidates);
     physics.keepAwake([target.id]);
     const { words, dir: baseDir } = rng.pick(DIRECTIONS);
@@ -75,18 +82,21 @@ export async function recordPushDemo(scene: Scene, config: BuildConfig, rng: Rng
       }
     }
 
+    const text = taskSentences(scene, ROD_VIEWPOINT, { task: 'push', x: target, dir: words }, config.language.phrasings, rng.fork('language'));
     const moved = sub(target.pose.position, startPos);
     const along = moved[0] * dir[0] + moved[1] * dir[1];
     let failureReason: string | null = null;
     if (target.pose.position[2] < 0) failureReason = 'fell_off_table: the pushed object left the table';
     else if (along < 0.5 * distance) failureReason = `push_short: object moved ${(along * 100).toFixed(1)} cm of ${(distance * 100).toFixed(1)} cm`;
+    if (!text) failureReason = 'ambiguous: no object of the scene can be named unambiguously';
 
     return {
       task: 'push',
-      instruction: `push the ${target.name} ${words}`,
-      spatialPrompt: `Locate the ${target.name} with a bounding box, then trace the path the pusher tip will follow to push it ${words}.`,
+      instruction: text?.instruction ?? '',
+      spatialPrompt: text?.spatialPrompt ?? '',
+      language: text?.language ?? null,
       targetIds: [target.id],
-      robotBase: { position: [0, 0, 0], quaternion: [0, 0, 0, 1] },
+      robotBase: ROD_VIEWPOINT,
       hz: config.recording.hz,
       steps,
       success: failureReason === null,

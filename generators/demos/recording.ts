@@ -2,6 +2,7 @@
 // stage-2 rows are written. Physics poses are copied, so rendering can run after (or apart from) simulation.
 import type { Pose } from '../../core/math.js';
 import type { Scene } from '../../core/scene.js';
+import type { EpisodeLanguage } from '../../schemas/records.js';
 
 export interface RecordedStep {
   time: number;
@@ -21,6 +22,8 @@ export interface EpisodeRecording {
   task: string | null;
   instruction: string;
   spatialPrompt: string;
+  /** which phrasings made the sentences and what they call each object; null when no task was chosen */
+  language: EpisodeLanguage | null;
   /** the objects the instruction is about, first = the manipulated one */
   targetIds: number[];
   /** the robot base frame in the world */

@@ -86,7 +86,7 @@ export class EpisodeAnnotator {
           placePoint: k < this.releaseAt ? placePoint : null,
         },
         ep.stage1Rng.fork(`${k}/${cam.name}`),
-        { coordFormat: this.fmt, minVisiblePixels: config.stage1.min_visible_pixels },
+        { coordFormat: this.fmt, minVisiblePixels: config.stage1.min_visible_pixels, phrasings: config.language.phrasings },
       ));
     });
     const frame: Stage2Frame = {

@@ -47,7 +47,7 @@ export async function runEpisode(config: BuildConfig, index: number, renderer: R
       assets: [...new Set(ep.scene.objects.filter((o) => o.annotated).map((o) => o.assetId))].sort(),
       distractors: ep.scene.objects.filter((o) => o.distractor).map((o) => o.assetId),
       success: rec.success, failure_reason: rec.failureReason, num_frames: frames.length, content_hash: '',
-      environment: episodeEnvironment(ep.scene),
+      environment: episodeEnvironment(ep.scene), language: rec.language,
     },
     frames,
     samples,

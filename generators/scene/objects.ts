@@ -182,6 +182,12 @@ const assetInnerHalf = perAsset((inst) => {
 });
 
 /** A library object: category first, then a variant, so rare and common families are drawn alike. */
+/** The candidates of one category. */
+export function ofCategory(candidates: readonly string[], category: string): string[] {
+  const lib = sceneLibrary();
+  return candidates.filter((id) => lib.get(id).category === category);
+}
+
 export function drawLibraryObject(candidates: readonly string[], rng: Rng): ObjectDraw {
   const lib = sceneLibrary();
   const byCategory = new Map<string, string[]>();

@@ -5,7 +5,7 @@ import type { CameraSpec } from '../../core/camera.js';
 import { type Pose, type Quat, type Vec3, quatFromAxisAngle, quatMultiply } from '../../core/math.js';
 import type { Rng } from '../../core/random.js';
 import { TABLE_COLORS } from './palette.js';
-import { drawLibraryObject, drawPrimitive, libraryCandidates, type ObjectDraw, taskReadyPools } from './objects.js';
+import { drawLibraryObject, drawPrimitive, libraryCandidates, type ObjectDraw, ofCategory, taskReadyPools } from './objects.js';
 import { FIRST_OBJECT_ID, type Lighting, PUSHER_ID, type Scene, type SceneObject, TABLE_ID, TABLE_SIZE } from '../../core/scene.js';
 import { ROBOT_STATIONS } from '../../assets/robots/index.js';
 import { environmentMaps, tableSurfaces } from '../../assets/environments.js';
@@ -117,6 +117,8 @@ export function sampleScene(config: BuildConfig, rng: Rng): Scene {
   // `gap`: the free space an object wants around it (a task's object: room for the fingers beside it)
   const placed: Placed[] = [];
   const names = new Set<string>();
+  // twins: whether a free draw repeats an object already on the table, from their own stream
+  const twinRng = rng.fork('twins');
   for (let k = 0; k < count; k++) {
     const from = pools[k] ?? candidates;
     // a required object that finds no free spot is drawn again from its pool (a smaller one may fit) and, failing
@@ -127,11 +129,39 @@ export function sampleScene(config: BuildConfig, rng: Rng): Scene {
     if (!placedOne && !pools[k] && !distractors) break;
   }
 
-  function place(from: readonly string[], k: number): boolean {
-    // a second object of the same colour and kind would make "the red mug" ambiguous: draw again a few times
+  /**
+   * An object's draw. One no task asked for (`free`) is, with probability `scene.twins`, a twin of an object already
+   * on the table (its category, and half the time its colour); without twins, a second object of one colour and kind
+   * is drawn again a few times, as a scene that wants none should have none.
+   */
+  function drawObject(from: readonly string[], free: boolean): ObjectDraw {
+    const onTable = objects.filter((o) => o.id >= FIRST_OBJECT_ID);
+    if (free && config.scene.twins > 0 && onTable.length > 0 && twinRng.next() < config.scene.twins) {
+      const twin = drawTwin(twinRng.pick(onTable), twinRng.next() < 0.5, from);
+      if (twin) return twin;
+    }
     let d = draw(config, from, rng, shapes, object_size);
-    for (let tries = 0; names.has(`${d.colorName} ${d.category}`) && tries < 8; tries++) d = draw(config, from, rng, shapes, object_size);
-    const name = names.has(`${d.colorName} ${d.category}`) ? `${d.colorName} ${d.category} ${k + 1}` : `${d.colorName} ${d.category}`;
+    for (let tries = 0; config.scene.twins === 0 && names.has(`${d.colorName} ${d.category}`) && tries < 8; tries++) d = draw(config, from, rng, shapes, object_size);
+    return d;
+  }
+
+  /** A draw of `of`'s category (and colour, when asked and a few draws find it), or null when the pool has none. */
+  function drawTwin(of: SceneObject, sameColour: boolean, from: readonly string[]): ObjectDraw | null {
+    const pool = config.scene.objects === 'library' ? ofCategory(from, of.category) : from;
+    if (config.scene.objects === 'library' && pool.length === 0) return null;
+    let found: ObjectDraw | null = null;
+    for (let i = 0; i < 24; i++) {
+      const d = draw(config, pool, rng, shapes, object_size);
+      if (d.category !== of.category) continue;
+      found ??= d;
+      if (!sameColour || d.colorName === of.material.colorName) return d;
+    }
+    return found;
+  }
+
+  function place(from: readonly string[], k: number): boolean {
+    const d = drawObject(from, pools[k] === undefined);
+    const name = `${d.colorName} ${d.category}`;
 
     // capsules lie on their side: standing, they would topple during settling and start the episode in motion
     const base: Quat = d.lying ? quatFromAxisAngle([1, 0, 0], Math.PI / 2) : [0, 0, 0, 1];

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import sharp from 'sharp';
-import type { EpisodeOutput, ObjectBox, Stage1Sample, Stage2Frame, TaskType } from '../../schemas/records.js';
+import type { EpisodeOutput, ObjectBox, ReferringRecord, Stage1Sample, Stage2Frame, TaskType } from '../../schemas/records.js';
 
 export const CAMERAS = ['base', 'wrist'];
 export const f32 = Math.fround;
@@ -61,6 +61,11 @@ function frame(ep: number, id: string, i: number): Stage2Frame {
   };
 }
 
+const REFERRING: ReferringRecord = {
+  object_id: 3, text: 'the red cube to the left of the mug', frame: 'camera:base', noun: 'cube', color: 'red', size: null, position: null,
+  relation: 'left', reference_id: 4, reference_noun: 'mug', reference_color: null,
+};
+
 function sample(id: string, i: number, type: TaskType): Stage1Sample {
   return {
     id: `${id}-s${i}`,
@@ -80,6 +85,9 @@ function sample(id: string, i: number, type: TaskType): Stage1Sample {
     boxes: type === 'box' ? [{ label: 'red cube', bbox_2d: [1.1, 2.2, 5.3, 5.9] }] : [],
     points: type === 'point' ? [{ label: 'mug', point_2d: [0.5, 0.75] }] : [],
     trace: type === 'trace' ? [[1, 1], [2.5, 3.1]] : [],
+    template: `${type}#${i}`,
+    phrasing_split: i % 5 === 4 ? 'test' : 'train',
+    referring: type === 'box' ? [REFERRING] : [],
   };
 }
 
@@ -119,6 +127,10 @@ export function output(s: EpSpec): EpisodeOutput {
         map: 'lab', map_rotation: 0.25 * s.index, map_intensity: 0.5, background: 'map', background_rgb: [0.7, 0.7, 0.8],
         table: 'walnut', table_size: [1.5, 1.3, 0.05], table_pattern_seed: 1_234_567 + s.index, table_roughness: 0.5,
         sun_direction: [-0.3, 0.2, -0.93], sun_intensity: 2.5, sun_kelvin: 5600, fill_intensity: 0, exposure: 1.05,
+      },
+      language: s.fail ? null : {
+        instruction_template: 'place_in#3', instruction_split: 'train', spatial_prompt_template: 'place_in.prompt#4', spatial_prompt_split: 'test',
+        referring: [{ ...REFERRING, frame: 'robot' }],
       },
     },
     frames,
