@@ -11,6 +11,7 @@ const runs: [string, string[]][] = [
   ['pipeline.ts', ['6']],
   ['demos.ts', ['--seeds', '50']],
   ['demos.ts', ['--scenes', 'library', '--seeds', '50']],
+  ['language.ts', ['1000']],
   ['queue.ts', []],
   ['workers.ts', ['4']],
 ];

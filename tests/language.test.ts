@@ -20,7 +20,8 @@ import { type Bank, fill, phrasingSplit } from '../generators/language/phrasing.
 import { type ReferringExpression, SIZE_RATIO, agreement, describe, nounsOf, resolve, sizeMeasure } from '../generators/language/refer.js';
 import { referableObjects, taskSentences } from '../generators/language/task-language.js';
 import { DIRECTIONS, DIRECTION_MARGIN_DEG, DIRECTION_WORDS, IMAGE_MARGIN, MIN_SEPARATION_M, POSITION_MARGIN_M, cameraViewpoint, inDirection, robotViewpoint } from '../generators/language/viewpoint.js';
-import { isFreeSpot, freeClearance } from '../generators/annotation/free-space.js';
+import { freeClearance, isFreeSpot, tableTop } from '../generators/annotation/free-space.js';
+import { footprintRadius } from '../generators/scene/geometry.js';
 import { Renderer, shutdownRendering } from '../generators/rendering/index.js';
 import { simulateEpisode } from '../generators/episode/simulate.js';
 import { EpisodeAnnotator, objectsAt } from '../generators/episode/annotate.js';
@@ -275,14 +276,17 @@ test('rendered frames: relation, referring and free-space answers hold in the sc
               assert.ok(verdicts.every((v) => v.v !== 'unclear'), 'no near-tie');
               assert.deepEqual(s.boxes.map((b) => b.label).sort(), verdicts.filter((v) => v.v === 'yes').map((v) => v.o.name).sort(), s.conversations[0].value);
             } else {
-              const top = table.pose.position[2] + (table.shape.kind === 'box' ? table.shape.size[2] / 2 : 0);
+              const top = tableTop(table);
               assert.equal(inDirection(vp, onTable(f.cam, s.points[0].point_2d, top), ref.pose.position, dir, 8), 'yes', s.conversations[0].value);
             }
           }
           if (s.task_type === 'free_point') {
             const ref = objects.find((o) => o.id === s.referring[0].object_id)!;
-            const p = onTable(f.cam, s.points[0].point_2d, table.pose.position[2] + (table.shape.kind === 'box' ? table.shape.size[2] / 2 : 0));
-            assert.ok(isFreeSpot(p, table, objects, freeClearance(ref) - 0.002), `free point ${p.map((v) => v.toFixed(3))} is clear of every object`);
+            const p = onTable(f.cam, s.points[0].point_2d, tableTop(table));
+            assert.ok(isFreeSpot(p, table, objects, freeClearance(ref) - 1e-6), `free point ${p.map((v) => v.toFixed(3))} is clear of every object`);
+            // and by the colliders themselves: an object radius (the reference's, 3 cm at least) from every footprint
+            const need = Math.max(0.03, footprintRadius(ref));
+            for (const o of objects) assert.ok(Math.hypot(p[0] - o.pose.position[0], p[1] - o.pose.position[1]) - footprintRadius(o) >= need - 1e-6, `${o.name} too near the free point`);
             assert.ok(s.points[0].point_2d[0] >= 0 && s.points[0].point_2d[0] < s.width && s.points[0].point_2d[1] >= 0 && s.points[0].point_2d[1] < s.height);
           }
         }
