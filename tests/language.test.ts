@@ -28,6 +28,10 @@ import { EpisodeAnnotator, objectsAt } from '../generators/episode/annotate.js';
 import { renderSteps } from '../generators/episode/render.js';
 import { FrameEncoder } from '../generators/encode/frame.js';
 import type { Stage1Sample } from '../schemas/records.js';
+import { readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { spatialgen, tempDir } from './helpers/build-fixture.js';
+import { readArrowStream } from './helpers/arrow-read.js';
 
 const TASKS = Object.keys(INSTRUCTIONS) as SentenceTask[];
 const ALL_BANKS: Bank[] = [...Object.values(INSTRUCTIONS), ...Object.values(SPATIAL_PROMPTS), ...Object.values(QUESTIONS)];
@@ -294,4 +298,43 @@ test('rendered frames: relation, referring and free-space answers hold in the sc
     }
   }
   for (const t of ['relation', 'ref_box', 'ref_point', 'free_point', 'box', 'point']) assert.ok((counts[t] ?? 0) > 0, `${t}: ${counts[t] ?? 0} samples`);
+});
+
+test('a build with language.phrasings: test asks and instructs only in held-out wording, and its files say so', () => {
+  const root = tempDir('phrasings');
+  const cfg = join(root, 'eval.yaml');
+  writeFileSync(cfg, [
+    'episodes: 2',
+    'language: { phrasings: test }',
+    'stage1: { every_n_frames: 20 }',
+    'cameras:',
+    '  - { name: base, width: 128, height: 96, fov_y_deg: 55, position: [-0.55, 0, 0.55], target: [0.02, 0, 0.02] }',
+  ].join('\n'));
+  const out = join(root, 'out');
+  const r = spatialgen(['build', cfg, '--out', out, '--no-progress']);
+  assert.equal(r.status, 0, r.stderr);
+  const banks = new Map<string, Bank>(ALL_BANKS.map((b) => [b.id, b]));
+  // the phrasing's fixed words before its first slot: what the recorded template says the text starts with
+  const opening = (template: string) => {
+    const [id, index] = template.split('#');
+    return banks.get(id)!.phrasings[Number(index)].split('{')[0];
+  };
+  const episodes = readArrowStream(join(out, 'episodes.arrow')).rows();
+  assert.ok(episodes.length === 2 && episodes.every((e) => e.success));
+  for (const e of episodes) {
+    const lang = e.language as { instruction_template: string; instruction_split: string; spatial_prompt_split: string; referring: unknown[] };
+    assert.equal(lang.instruction_split, 'test');
+    assert.equal(lang.spatial_prompt_split, 'test');
+    assert.ok(String(e.instruction).startsWith(opening(lang.instruction_template)), `${e.instruction} ← ${lang.instruction_template}`);
+    assert.equal(lang.referring.length, 1);
+  }
+  const shards = readdirSync(join(out, 'stage1')).filter((f) => f.endsWith('.arrow'));
+  const samples = shards.flatMap((f) => readArrowStream(join(out, 'stage1', f)).rows());
+  assert.ok(samples.length > 10);
+  for (const s of samples) {
+    assert.equal(s.phrasing_split, 'test', String(s.template));
+    assert.equal(phrasingSplit(Number(String(s.template).split('#')[1])), 'test');
+    const q = (s.conversations as { value: string }[])[0].value;
+    assert.ok(q.startsWith(`<image>\n${opening(String(s.template))}`), `${q} ← ${s.template}`);
+  }
 });

@@ -21,6 +21,7 @@ import { type ConvertSpec, ConvertTotals, type EpisodeSummary, convertEpisode, o
 import { checkOutDir, moveIntoPlace } from '../export/out-dir.js';
 import type { ItemResult } from './queue-jobs.js';
 import { UnrecoverableJobError } from './job-errors.js';
+import { PHRASING_CHOICES } from '../schemas/config.js';
 
 const ConvertSpecSchema = z.strictObject({
   input: z.string().min(1),
@@ -28,6 +29,7 @@ const ConvertSpecSchema = z.strictObject({
   calibration: z.string().min(1).nullable(),
   coordFormat: z.string().min(1),
   seed: z.number().int().min(0),
+  phrasings: z.enum(PHRASING_CHOICES),
   imageFormat: z.enum(['jpeg', 'png']),
   frameStride: z.number().int().min(1),
   minTracePx: z.number().min(0),

@@ -6,6 +6,7 @@ import { type CameraModel, inImage, project } from '../../core/camera.js';
 import { boxesAnswer, describeCoordFormat, pointsAnswer, traceAnswer } from '../language/coords.js';
 import { type CoordFormat, coordFormatName } from '../../schemas/coord-format.js';
 import { type TemplateTask, question } from '../language/templates.js';
+import { GRASP_LABEL, PLACE_LABEL } from '../language/convert-questions.js';
 import type { Phrased, PhrasingChoice } from '../language/phrasing.js';
 import { type ReferringExpression, agreement, describe } from '../language/refer.js';
 import { DIRECTIONS, DIRECTION_WORDS, cameraViewpoint, inDirection } from '../language/viewpoint.js';
@@ -77,7 +78,8 @@ export function groundingSamples(view: AnnotatedView, rng: Rng, opts: GroundingO
     .sort((a, b) => a.bbox_tight![0] - b.bbox_tight![0]);
   const byId = new Map(view.objects.map((o) => [o.id, o]));
   const boxOf = new Map(visible.map((b) => [b.object_id, b]));
-  const askable = visible.filter((b) => seen.some((o) => o.id === b.object_id)).map((b) => byId.get(b.object_id)!);
+  // what a question may be about: a referable object with enough pixels to box
+  const askable = seen.filter((o) => boxOf.has(o.id));
   const labeled = (b: ObjectBox): LabeledBox => ({ label: b.label, bbox_2d: b.bbox_tight! });
   const boxed = (o: SceneObject) => labeled(boxOf.get(o.id)!);
   const out: Stage1Sample[] = [];
@@ -94,6 +96,13 @@ export function groundingSamples(view: AnnotatedView, rng: Rng, opts: GroundingO
       template: q.template, phrasing_split: q.split, referring,
     });
   const say = (o: SceneObject, stream: string, relational = false) => describe(o, seen.includes(o) ? seen : [...seen, o], vp, rng.fork(stream), { relational });
+  /** a box or a point question about `o`, named by `e` */
+  const boxOrPoint = (task: 'box' | 'point' | 'ref_box' | 'ref_point', o: SceneObject, e: ReferringExpression) => {
+    if (task === 'box' || task === 'ref_box') return push(task, ask(task, e), boxesAnswer([boxed(o)], img, fmt), { boxes: [boxed(o)] }, [e]);
+    const p = objectPoint(view, o);
+    const points = p ? [{ label: o.name, point_2d: p }] : [];
+    if (p) push(task, ask(task, e), pointsAnswer(points, img, fmt), { points }, [e]);
+  };
 
   if (visible.length > 0) {
     const all = visible.map(labeled);
@@ -102,10 +111,7 @@ export function groundingSamples(view: AnnotatedView, rng: Rng, opts: GroundingO
   for (const task of ['box', 'point'] as const) {
     const o = askable.length ? rng.fork(task).pick(askable) : null;
     const e = o && say(o, `${task}/x`);
-    if (!o || !e) continue;
-    if (task === 'box') push('box', ask('box', e), boxesAnswer([boxed(o)], img, fmt), { boxes: [boxed(o)] }, [e]);
-    const p = task === 'point' ? objectPoint(view, o) : null;
-    if (p) push('point', ask('point', e), pointsAnswer([{ label: o.name, point_2d: p }], img, fmt), { points: [{ label: o.name, point_2d: p }] }, [e]);
+    if (o && e) boxOrPoint(task, o, e);
   }
   relationSample();
   for (const task of ['ref_box', 'ref_point'] as const) {
@@ -113,9 +119,7 @@ export function groundingSamples(view: AnnotatedView, rng: Rng, opts: GroundingO
     for (const o of rng.fork(task).shuffle([...askable])) {
       const e = say(o, `${task}/x`, true);
       if (!e) continue;
-      const p = task === 'ref_point' ? objectPoint(view, o) : null;
-      if (task === 'ref_box') push('ref_box', ask('ref_box', e), boxesAnswer([boxed(o)], img, fmt), { boxes: [boxed(o)] }, [e]);
-      else if (p) push('ref_point', ask('ref_point', e), pointsAnswer([{ label: o.name, point_2d: p }], img, fmt), { points: [{ label: o.name, point_2d: p }] }, [e]);
+      boxOrPoint(task, o, e);
       break;
     }
   }
@@ -131,7 +135,7 @@ export function groundingSamples(view: AnnotatedView, rng: Rng, opts: GroundingO
     if (!hasTask || !p || !manipulated || !inImage(view.camera, p)) continue;
     const e = say(manipulated, `${task}/x`);
     if (!e) continue;
-    const points = [{ label: task === 'grasp_point' ? 'grasp point' : 'place point', point_2d: p }];
+    const points = [{ label: task === 'grasp_point' ? GRASP_LABEL : PLACE_LABEL, point_2d: p }];
     push(task, ask(task, e), pointsAnswer(points, img, fmt), { points }, [e]);
   }
 
