@@ -102,7 +102,9 @@ export function chooseTask(scene: Scene, rig: RobotRig, q: number[], rng: Rng, o
   let why = 'the scene has no objects for the task';
   for (const primitive of primitives) {
     const named = o.nameable ?? (() => true);
-    const cands = taskCandidates(scene, primitive, rng, holdable).filter(({ x, y }) => named(x) && (!y || named(y))).slice(0, o.maxCandidates ?? 12);
+    const all = taskCandidates(scene, primitive, rng, holdable);
+    const cands = all.filter(({ x, y }) => named(x) && (!y || named(y))).slice(0, o.maxCandidates ?? 12);
+    if (all.length > 0 && cands.length === 0 && why === 'the scene has no objects for the task') why = 'no object the instruction can name unambiguously';
     const grasps = new Map<number, ReturnType<typeof planGrasp>>();
     if (cands.length && why === 'the scene has no objects for the task') why = 'nothing reachable';
     for (const { x, y } of cands) {

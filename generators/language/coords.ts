@@ -6,7 +6,7 @@
 //   norm1        floats 0..1, 3 decimals
 // Rounding is to nearest; points are clamped inside the image (a point is a pixel: 0..W-1), box corners to its edges
 // (a box corner is an edge: 0..W), so an answer never names a place outside the picture.
-import type { LabeledBox, LabeledPoint } from '../../schemas/records.js';
+import type { LabeledBox, LabeledPoint, Stage1Sample } from '../../schemas/records.js';
 import type { CoordFormat } from '../../schemas/coord-format.js';
 
 /** Image size in stored pixels, the frame the structured answers are in. */
@@ -74,4 +74,15 @@ export function describeCoordFormat(f: CoordFormat): string {
     case 'norm1':
       return 'coordinates normalized to 0-1';
   }
+}
+
+/**
+ * The answer text of a stage-1 sample re-rendered from its structured answer in another convention: a trace as a
+ * trace, points as points, else boxes (what each task type answers with). Exports use it to change the convention
+ * or the image size without touching the stored text.
+ */
+export function answerText(s: Pick<Stage1Sample, 'task_type' | 'boxes' | 'points' | 'trace'>, img: ImageSize, f: CoordFormat): string {
+  if (s.task_type === 'trace') return traceAnswer(s.trace, img, f);
+  if (s.points.length > 0) return pointsAnswer(s.points, img, f);
+  return boxesAnswer(s.boxes, img, f);
 }

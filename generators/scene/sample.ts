@@ -131,8 +131,9 @@ export function sampleScene(config: BuildConfig, rng: Rng): Scene {
 
   /**
    * An object's draw. One no task asked for (`free`) is, with probability `scene.twins`, a twin of an object already
-   * on the table (its category, and half the time its colour); without twins, a second object of one colour and kind
-   * is drawn again a few times, as a scene that wants none should have none.
+   * on the table (its category, and half the time its colour). What a task needs, and every draw of a scene without
+   * twins, is drawn again a few times when it would repeat an object's colour and kind: a task's own objects are
+   * not each other's accidental twins (two identical scans side by side may have no words that tell them apart).
    */
   function drawObject(from: readonly string[], free: boolean): ObjectDraw {
     const onTable = objects.filter((o) => o.id >= FIRST_OBJECT_ID);
@@ -141,7 +142,7 @@ export function sampleScene(config: BuildConfig, rng: Rng): Scene {
       if (twin) return twin;
     }
     let d = draw(config, from, rng, shapes, object_size);
-    for (let tries = 0; config.scene.twins === 0 && names.has(`${d.colorName} ${d.category}`) && tries < 8; tries++) d = draw(config, from, rng, shapes, object_size);
+    for (let tries = 0; (config.scene.twins === 0 || !free) && names.has(`${d.colorName} ${d.category}`) && tries < 8; tries++) d = draw(config, from, rng, shapes, object_size);
     return d;
   }
 
