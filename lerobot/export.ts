@@ -12,6 +12,7 @@ import { type NumericFeature, infoFeatures, numericFeatures, sourceColumns } fro
 import { CHUNKS_SIZE, LEROBOT_VERSIONS, type LerobotVersion } from './layout.js';
 import { type SourceDataset, openSource, readEpisodes } from './source.js';
 import { type StatsByFeature, mergeEpisodeStats, statsByFeatureJson } from './stats.js';
+import { modalityJson } from './modality.js';
 import { v21Writer } from './write-v21.js';
 import { v30Writer } from './write-v30.js';
 import { type LayoutWriter, type WriterContext, jsonl } from './writer.js';
@@ -97,6 +98,7 @@ export async function exportLerobot(input: string, outArg: string, opts: ExportO
       features: infoFeatures(src.cameras.map((cam) => ({ cam, width: sizes.get(cam)!.width, height: sizes.get(cam)!.height })), numeric, fps),
     };
     writeFileSync(join(tmp, 'meta', 'info.json'), `${JSON.stringify(info, null, 4)}\n`);
+    writeFileSync(join(tmp, 'meta', 'modality.json'), `${JSON.stringify(modalityJson(numeric, src.cameras), null, 4)}\n`);
     writeFileSync(join(tmp, 'meta', 'stats.json'), `${JSON.stringify(statsByFeatureJson(mergeEpisodeStats(stats)), null, 4)}\n`);
     writeFileSync(join(tmp, 'meta', 'spatialgen_episodes.jsonl'), jsonl(mapping));
     writeFileSync(join(tmp, 'meta', 'spatialgen.json'), `${JSON.stringify({ source: src.dir, build_id: src.manifest.build_id, code_version: src.manifest.code_version }, null, 2)}\n`);

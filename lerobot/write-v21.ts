@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import type { PreparedEpisode } from './episode.js';
 import { imageKey } from './features.js';
 import { CHUNKS_SIZE, V21, v21Paths } from './layout.js';
-import { writeParquet } from './parquet.js';
+import { hfFeaturesKv, writeParquet } from './parquet.js';
 import { statsByFeatureJson } from './stats.js';
 import { VideoWriter } from './video.js';
 import type { LayoutWriter, WriterContext } from './writer.js';
@@ -21,7 +21,7 @@ export function v21Writer(ctx: WriterContext): LayoutWriter {
       const p = v21Paths(ep.index);
       const data = join(ctx.root, p.data);
       mkdirSync(dirname(data), { recursive: true });
-      writeParquet(data, ep.columns);
+      writeParquet(data, ep.columns, hfFeaturesKv(ep.columns));
       // cameras encode in parallel: one ffmpeg each
       open = ctx.cameras.map((cam) => new VideoWriter(join(ctx.root, p.video(imageKey(cam))), ctx.fps, `${imageKey(cam)} of episode ${ep.source.episodeId}`));
       await Promise.all(open.map(async (w, i) => {

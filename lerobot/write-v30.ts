@@ -9,8 +9,9 @@ import { dirname, join } from 'node:path';
 import { type PreparedEpisode, concatColumns } from './episode.js';
 import { imageKey } from './features.js';
 import { V30, pyFormat, v30Position } from './layout.js';
-import { type Column, writeParquet } from './parquet.js';
+import { type Column, hfFeaturesKv, writeParquet } from './parquet.js';
 import { VideoWriter } from './video.js';
+import { type StatsByFeature, statsJson } from './stats.js';
 import type { LayoutInfo, LayoutWriter, WriterContext } from './writer.js';
 
 export const DEFAULT_FRAMES_PER_FILE = 20_000;
@@ -34,6 +35,25 @@ const PANDAS_TASKS = JSON.stringify({
   pandas_version: '2.2.0',
 });
 
+/**
+ * The episodes file's `stats/<feature>/<stat>` columns: each episode's own stats, shaped as in stats.json (images'
+ * [3][1][1], count [n]). LeRobot's resume() + save_episode casts new rows to them, and split_dataset /
+ * delete_episodes aggregate them.
+ */
+function statsColumns(perEpisode: readonly StatsByFeature[]): Column[] {
+  const first = perEpisode[0];
+  if (!first) return [];
+  const out: Column[] = [];
+  for (const [feature, { image }] of first) {
+    const json = perEpisode.map((s) => statsJson(s.get(feature)!.stats, image));
+    for (const stat of Object.keys(json[0])) {
+      const kind: Column['kind'] = stat === 'count' ? 'i64list' : image ? 'f64list3' : 'f64list';
+      out.push({ name: `stats/${feature}/${stat}`, kind, values: json.map((j) => j[stat]) });
+    }
+  }
+  return out;
+}
+
 export function v30Writer(ctx: WriterContext, framesPerFile = DEFAULT_FRAMES_PER_FILE): LayoutWriter {
   const rows: EpisodeRow[] = [];
   let file = 0;
@@ -46,7 +66,8 @@ export function v30Writer(ctx: WriterContext, framesPerFile = DEFAULT_FRAMES_PER
     if (pending.length === 0) return;
     const data = path(V30.data_path, file);
     mkdirSync(dirname(data), { recursive: true });
-    writeParquet(data, concatColumns(pending));
+    const columns = concatColumns(pending);
+    writeParquet(data, columns, hfFeaturesKv(columns));
     await Promise.all(videos.map((w) => w.close()));
     pending = [];
     videos = [];
@@ -89,6 +110,7 @@ export function v30Writer(ctx: WriterContext, framesPerFile = DEFAULT_FRAMES_PER
             col(`${k}/to_timestamp`, 'f64', (r) => r.from + r.ep.length / ctx.fps),
           ];
         }),
+        ...statsColumns(rows.map((r) => r.ep.stats)),
         col('meta/episodes/chunk_index', 'i64', () => 0),
         col('meta/episodes/file_index', 'i64', () => 0),
       ];

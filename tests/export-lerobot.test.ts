@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { asyncBufferFromFile, parquetReadObjects } from 'hyparquet';
+import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects } from 'hyparquet';
 import sharp from 'sharp';
 import { openDataset } from '../convert/readers/index.js';
 import { runConvert } from '../convert/run.js';
@@ -86,9 +86,33 @@ function checkInfo(out: string, version: string): Row {
   assert.deepEqual(info.features.action.shape, [7]);
   assert.deepEqual(info.features['annotations.trace_3d'].shape, [30]);
   assert.deepEqual(info.features['observation.state'].shape, [episodes[0].rows[0]['observation.state'].length]);
+  // modality.json (GR00T loaders): every slice inside its feature, state and action covered end to end, each camera's
+  // video and the task text named
+  const modality = json(join(out, 'meta', 'modality.json'));
+  for (const part of ['state', 'action'] as const) {
+    for (const [name, sl] of Object.entries(modality[part] as Record<string, Row>)) {
+      const shape = info.features[sl.original_key]?.shape;
+      assert.ok(shape && sl.start >= 0 && sl.start < sl.end && sl.end <= shape[0], `${part}.${name} ${JSON.stringify(sl)} within ${sl.original_key}`);
+    }
+  }
+  const covered = (key: string) => [...Object.values(modality.state as Record<string, Row>), ...Object.values(modality.action as Record<string, Row>)].filter((sl) => sl.original_key === key).reduce((n, sl) => n + sl.end - sl.start, 0);
+  for (const key of ['observation.state', 'observation.eef_pose', 'action']) assert.equal(covered(key), info.features[key].shape[0], `${key} covered once`);
+  assert.deepEqual(Object.keys(modality.video), manifest.stage2_layout.cameras);
+  for (const [cam, v] of Object.entries(modality.video as Record<string, Row>)) assert.equal(v.original_key, `observation.images.${cam}`);
+  assert.deepEqual(modality.annotation, { 'human.action.task_description': { original_key: 'task_index' } });
   const mapping = jsonl(join(out, 'meta', 'spatialgen_episodes.jsonl'));
   assert.deepEqual(mapping.map((m) => [m.episode_index, m.episode_id, m.split]), episodes.map((e, i) => [i, e.id, e.split]));
   return info;
+}
+
+/** Every feature of a stats.json has q01 ≤ q10 ≤ q50 ≤ q90 ≤ q99 within [min, max], shaped as min (images [3][1][1]). */
+function checkQuantiles(stats: Row): void {
+  const flat = (v: unknown): number[] => (Array.isArray(v) ? v.flatMap(flat) : [v as number]);
+  for (const [key, st] of Object.entries(stats)) {
+    const order = ['min', 'q01', 'q10', 'q50', 'q90', 'q99', 'max'].map((k) => flat(st[k]));
+    for (const k of ['q01', 'q10', 'q50', 'q90', 'q99']) assert.equal(JSON.stringify(st[k]).replace(/[-\d.e]+/g, '0'), JSON.stringify(st.min).replace(/[-\d.e]+/g, '0'), `${key} ${k} shaped as min`);
+    for (let i = 1; i < order.length; i++) order[i].forEach((v, j) => assert.ok(v >= order[i - 1][j] - 1e-9, `${key}: quantiles in order`));
+  }
 }
 
 /** An exported episode's parquet rows against its source rows: the same values at float32 precision. */
@@ -159,6 +183,18 @@ describe('export lerobot', () => {
     assert.equal(stats.length, episodes.length);
     assert.deepEqual(stats[0].stats.action.count, [sourceLengths()[0]]);
     assert.equal(stats[0].stats['observation.images.base'].mean.length, 3);
+    // quantiles (LeRobot >= 0.4; pi0.5 normalises with them): numpy's linear quantiles of the episode's own values
+    const action = episodes[0].rows.map((row) => f32(row.action));
+    for (const [k, q] of [['q01', 0.01], ['q10', 0.1], ['q50', 0.5], ['q90', 0.9], ['q99', 0.99]] as const) {
+      const got = stats[0].stats.action[k] as number[];
+      assert.equal(got.length, 7, k);
+      got.forEach((v, j) => {
+        const col = action.map((a) => a[j]).sort((a, b) => a - b);
+        const pos = q * (col.length - 1), lo = Math.floor(pos), hi = Math.min(col.length - 1, lo + 1);
+        assert.ok(Math.abs(v - (col[lo] + (col[hi] - col[lo]) * (pos - lo))) < 1e-6, `${k}[${j}]`);
+      });
+    }
+    checkQuantiles(json(join(out, 'meta', 'stats.json')));
     let first = 0;
     for (let i = 0; i < episodes.length; i++) {
       const name = `episode_${String(i).padStart(6, '0')}`;
@@ -179,6 +215,14 @@ describe('export lerobot', () => {
     const info = checkInfo(out, 'v3.0');
     const meta = await parquet(join(out, 'meta', 'episodes', 'chunk-000', 'file-000.parquet'));
     assert.deepEqual(meta.map((m) => num(m.length)), sourceLengths());
+    // per-episode stats columns, shaped as stats.json: vectors, images [3][1][1], count [frames]
+    for (const [i, m] of meta.entries()) {
+      assert.deepEqual(m['stats/action/count'].map(num), [sourceLengths()[i]]);
+      assert.equal(m['stats/action/q50'].length, 7);
+      assert.deepEqual(m['stats/observation.images.base/mean'].map((c: number[][]) => [c.length, c[0].length]), [[1, 1], [1, 1], [1, 1]]);
+      const first = episodes[i].rows.map((row) => Math.fround(row.action[0]));
+      assert.ok(Math.abs(m['stats/action/mean'][0] - first.reduce((a: number, b: number) => a + b, 0) / first.length) < 1e-6, 'an episode\'s own mean');
+    }
     const rows = await parquet(join(out, 'data', 'chunk-000', 'file-000.parquet'));
     assert.equal(rows.length, manifest.counts.frames);
     let before = 0;
@@ -199,7 +243,16 @@ describe('export lerobot', () => {
     const tasks = await parquet(join(out, 'meta', 'tasks.parquet'));
     assert.deepEqual(tasks.map((x) => num(x.task_index)), tasks.map((_, i) => i));
     assert.equal(tasks.length, info.total_tasks);
-    assert.ok(existsSync(join(out, 'meta', 'stats.json')));
+    checkQuantiles(json(join(out, 'meta', 'stats.json')));
+    // the data file carries HF features, so fixed-size vectors read back fixed-size
+    const footer = await parquetMetadataAsync(await asyncBufferFromFile(join(out, 'data', 'chunk-000', 'file-000.parquet')));
+    const hf = JSON.parse(footer.key_value_metadata!.find((kv) => kv.key === 'huggingface')!.value!).info.features;
+    assert.deepEqual(hf.action, { feature: { dtype: 'float32', _type: 'Value' }, length: 7, _type: 'Sequence' });
+    assert.deepEqual(hf.episode_index, { dtype: 'int64', _type: 'Value' });
+    for (const [key, f] of Object.entries(info.features as Record<string, Row>)) {
+      if (f.dtype === 'video') assert.ok(!(key in hf));
+      else if (f.shape[0] > 1) assert.equal(hf[key].length, f.shape[0], key);
+    }
     await roundTrip(out, 'lerobot-v3');
   });
 

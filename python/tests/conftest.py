@@ -45,3 +45,10 @@ def vlm(build, tmp_path_factory):
     out = tmp_path_factory.mktemp("vlm") / "export"
     spatialgen("export", "vlm", str(build), "--out", str(out), "--image-size", "160x120", "--coord-format", "abs", "--no-progress")
     return out
+
+
+@pytest.fixture(scope="session")
+def lerobot_v30(build, tmp_path_factory):
+    out = tmp_path_factory.mktemp("lerobot") / "v30"
+    spatialgen("export", "lerobot", str(build), "--out", str(out), "--version", "v3.0", "--no-progress")
+    return out

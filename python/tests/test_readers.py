@@ -143,3 +143,28 @@ def test_training_example_runs_a_few_steps_on_cpu(build):
     last = r.stdout.strip().splitlines()[-1]
     assert last.startswith("first ") and "over 6 steps" in last, r.stdout
     assert torch.__version__
+
+
+def test_lerobot_v30_export_files_read_by_pyarrow_and_hf_datasets(lerobot_v30):
+    """What LeRobot's loaders rely on, read with the libraries it uses: the data parquet's HF features keep vectors
+    fixed-size; the episodes parquet carries per-episode stats columns; stats.json has quantiles; modality.json."""
+    import pyarrow.parquet as pq
+
+    data = sorted((lerobot_v30 / "data").glob("chunk-*/file-*.parquet"))
+    ds = load_dataset("parquet", data_files={"train": [str(p) for p in data]}, split="train")
+    info = json.loads((lerobot_v30 / "meta" / "info.json").read_text())
+    for key, f in info["features"].items():
+        if f["dtype"] == "video" or key not in ds.features:
+            continue
+        if f["shape"][0] > 1:
+            assert getattr(ds.features[key], "length", None) == f["shape"][0], key
+    episodes = pq.read_table(next((lerobot_v30 / "meta" / "episodes").glob("chunk-*/file-*.parquet")))
+    assert episodes.num_rows == info["total_episodes"]
+    assert str(episodes.schema.field("stats/observation.images.base/mean").type) == "list<element: list<element: list<element: double>>>"
+    assert episodes.column("stats/action/count").to_pylist() == [[n] for n in episodes.column("length").to_pylist()]
+    stats = json.loads((lerobot_v30 / "meta" / "stats.json").read_text())
+    for st in stats.values():
+        assert all(k in st for k in ("q01", "q10", "q50", "q90", "q99"))
+    modality = json.loads((lerobot_v30 / "meta" / "modality.json").read_text())
+    assert modality["annotation"] == {"human.action.task_description": {"original_key": "task_index"}}
+    assert modality["action"]["gripper"] == {"start": 6, "end": 7, "original_key": "action", "absolute": True}
