@@ -3,7 +3,9 @@
 // and values, so callers never spell the parquet schema tree by hand.
 import { writeFileSync } from 'node:fs';
 import { parquetWriteBuffer } from 'hyparquet-writer';
-import { type DataType, Field, FixedSizeList, Float32, Float64, Int64, List, Schema, Table, Utf8, tableToIPC } from 'apache-arrow';
+import { type DataType, Schema, Table, tableToIPC } from 'apache-arrow';
+import { field, fixedOf, float32, float64, int64, listOf, utf8 } from '../schemas/arrow-types.js';
+import { hfMetadataJson } from '../schemas/hf-features.js';
 
 /** `f64list3`: a list of lists of lists of doubles, an image stat's [3][1][1] */
 export type ColumnKind = 'f32list' | 'f64list' | 'f64list3' | 'i64list' | 'f32' | 'f64' | 'i64' | 'utf8' | 'utf8list';
@@ -64,55 +66,31 @@ export function writeParquet(path: string, columns: readonly Column[], kv?: Reco
   writeFileSync(path, parquetBytes(columns, kv));
 }
 
+/** The Arrow type a column is read back as: what its parquet type is, with fixed-size vectors fixed-size. */
+function arrowType(c: Column): DataType {
+  switch (c.kind) {
+    case 'f32list': return fixedOf(float32(), (c.values[0] as number[] | undefined)?.length ?? 0);
+    case 'utf8list': return listOf(utf8());
+    case 'f64list': return listOf(float64());
+    case 'f64list3': return listOf(listOf(listOf(float64())));
+    case 'i64list': return listOf(int64());
+    case 'f32': return float32();
+    case 'f64': return float64();
+    case 'i64': return int64();
+    case 'utf8': return utf8();
+  }
+}
+
 /**
- * The `huggingface` footer metadata HF `datasets` writes and LeRobot reads back with its data files, so that
- * fixed-size vectors stay fixed-size (`Sequence(length=n)`) instead of becoming variable lists. Every row of an
- * `f32list` column has the first row's length (the features are fixed-size).
+ * The footer metadata HF `datasets` writes and LeRobot reads back with its data files, so that fixed-size vectors
+ * stay fixed-size (every row of an `f32list` column has the first row's length: the features are fixed-size):
+ *   `huggingface`   the features JSON, derived from the Arrow schema as for our shards (schemas/hf-features.ts)
+ *   `ARROW:schema`  that Arrow schema as pyarrow stores it (base64 of its IPC schema message): pyarrow restores the
+ *                   fixed-size lists parquet has none of from it, and HF keeps its features only when they equal it
  */
 export function hfFeaturesKv(columns: readonly Column[]): Record<string, string> {
-  return { ...huggingfaceKv(columns), 'ARROW:schema': arrowSchemaBase64(columns) };
-}
-
-/**
- * `ARROW:schema`: the Arrow schema pyarrow stores beside a parquet file's own (base64 of its IPC schema message), from
- * which it restores fixed-size lists — parquet has none — and which HF `datasets` must see equal to the `huggingface`
- * features to keep them.
- */
-function arrowSchemaBase64(columns: readonly Column[]): string {
-  const item = (t: DataType) => new Field('item', t, true);
-  const type = (c: Column): DataType => {
-    switch (c.kind) {
-      case 'f32list': return new FixedSizeList((c.values[0] as number[] | undefined)?.length ?? 0, item(new Float32()));
-      case 'utf8list': return new List(item(new Utf8()));
-      case 'f64list': return new List(item(new Float64()));
-      case 'f64list3': return new List(item(new List(item(new List(item(new Float64()))))));
-      case 'i64list': return new List(item(new Int64()));
-      case 'f32': return new Float32();
-      case 'f64': return new Float64();
-      case 'i64': return new Int64();
-      case 'utf8': return new Utf8();
-    }
-  };
-  const schema = new Schema(columns.map((c) => new Field(c.name, type(c), true)));
+  const fields = columns.map((c) => field(c.name, arrowType(c)));
   // an IPC stream of the schema alone: the schema message, then the 8-byte end-of-stream marker, which is dropped
-  const stream = tableToIPC(new Table(schema), 'stream');
-  return Buffer.from(stream.subarray(0, stream.byteLength - 8)).toString('base64');
-}
-
-function huggingfaceKv(columns: readonly Column[]): Record<string, string> {
-  const value = (dtype: string) => ({ dtype, _type: 'Value' });
-  const feature = (c: Column) => {
-    switch (c.kind) {
-      case 'f32list': return { feature: value('float32'), length: (c.values[0] as number[] | undefined)?.length ?? -1, _type: 'Sequence' };
-      case 'utf8list': return { feature: value('string'), _type: 'Sequence' };
-      case 'f64list': return { feature: value('float64'), _type: 'Sequence' };
-      case 'f64list3': return { feature: { feature: { feature: value('float64'), _type: 'Sequence' }, _type: 'Sequence' }, _type: 'Sequence' };
-      case 'i64list': return { feature: value('int64'), _type: 'Sequence' };
-      case 'f32': return value('float32');
-      case 'f64': return value('float64');
-      case 'i64': return value('int64');
-      case 'utf8': return value('string');
-    }
-  };
-  return { huggingface: JSON.stringify({ info: { features: Object.fromEntries(columns.map((c) => [c.name, feature(c)])) } }) };
+  const stream = tableToIPC(new Table(new Schema(fields)), 'stream');
+  return { huggingface: hfMetadataJson(fields), 'ARROW:schema': Buffer.from(stream.subarray(0, stream.byteLength - 8)).toString('base64') };
 }

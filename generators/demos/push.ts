@@ -36,8 +36,8 @@ export async function recordPushDemo(scene: Scene, config: BuildConfig, rng: Rng
     const tall = scene.objects.filter((o) => o.annotated && o.pose.position[2] + shapeHalfExtents(o.shape)[2] >= 0.02);
     const any = tall.length > 0 ? tall : scene.objects.filter((o) => o.annotated);
     // what a sentence can name unambiguously (twins apart); the rod stands where a robot at −x facing +x would
-    const named = nameableFromRobot(scene, ROD_VIEWPOINT);
-    const candidates = any.filter(named).length > 0 ? any.filter(named) : any;
+    const nameable = any.filter(nameableFromRobot(scene, ROD_VIEWPOINT));
+    const candidates = nameable.length > 0 ? nameable : any;
     const target = rng.pick(candidates);
     physics.keepAwake([target.id]);
     const { words, dir: baseDir } = rng.pick(DIRECTIONS);
