@@ -2,7 +2,7 @@
 // embedded, or on BullMQ queues with --redis (cli/control.ts waits for those), show progress, and exit 0 only for a
 // complete, valid dataset.
 import type { Command } from 'commander';
-import { defaultWorkers, intArg, pathArg, workersArg } from './args.js';
+import { defaultWorkers, intArg, pathArg, textArg, workersArg } from './args.js';
 import { type BuildConfig, loadBuildConfigFile, parseBuildConfig } from '../schemas/config.js';
 import { PRESET_NAMES, presetConfig } from '../schemas/presets.js';
 import { buildId } from '../schemas/identity.js';
@@ -14,6 +14,8 @@ import { UserError } from './errors.js';
 import { progress } from './progress.js';
 import { connectQueues, queueOptions, requireTarget, waitForBuild } from './control.js';
 import { startBuildRun } from '../workers/build-flow.js';
+import { forgetTrain, recordBuildTrain } from '../workers/train-queue.js';
+import { trainOptions } from './train.js';
 import { DEFAULT_RETRY } from '../workers/queue-jobs.js';
 import { DEFAULT_LOCK_MS } from '../workers/queue-worker.js';
 
@@ -28,6 +30,11 @@ export interface BuildFlags {
   lockMs: number;
   detach?: boolean;
   progress: boolean;
+  trainCmd?: string;
+  trainGpus: number;
+  trainName: string;
+  trainRetries: number;
+  runDir?: string;
 }
 
 export function resolveConfig(file: string | undefined, flags: Pick<BuildFlags, 'preset' | 'episodes' | 'seed'>): BuildConfig {
@@ -39,6 +46,7 @@ export function resolveConfig(file: string | undefined, flags: Pick<BuildFlags, 
 }
 
 export async function build(file: string | undefined, flags: BuildFlags): Promise<void> {
+  if (flags.trainCmd && !(flags.redis || process.env.REDIS_URL)) throw new UserError('--train-cmd needs --redis: training jobs run on queue workers (`spatialgen worker --queues train --gpus …`)');
   const config = resolveConfig(file, flags);
   const id = buildId(config);
   preflightBuild(config);
@@ -68,7 +76,19 @@ async function queuedBuild(config: BuildConfig, outDir: string, flags: BuildFlag
   // every worker machine must see the dataset at the same absolute path (outDir is absolute)
   const q = await connectQueues(flags);
   try {
-    const r = await startBuildRun(q, config, outDir, DEFAULT_RETRY);
+    const train = flags.trainCmd
+      ? await recordBuildTrain(q, { dataset: outDir, cmd: flags.trainCmd, gpus: flags.trainGpus, name: flags.trainName, retries: flags.trainRetries, build: buildId(config), ...(flags.runDir ? { runDir: flags.runDir } : {}) })
+      : undefined;
+    const r = await startBuildRun(q, config, outDir, DEFAULT_RETRY, 0, train).catch(async (e: unknown) => {
+      if (train) await forgetTrain(q, train);
+      throw e;
+    });
+    if (train && r.attached) {
+      await forgetTrain(q, train);
+      process.stderr.write(`spatialgen: build ${r.buildId} was already running, so --train-cmd was not attached; run \`spatialgen train ${outDir} --cmd …\` when it completes\n`);
+    } else if (train) {
+      process.stderr.write(`training ${train} starts when the build completes (spatialgen status ${train})\n`);
+    }
     process.stderr.write(r.attached
       ? `build ${r.buildId} is already running (run ${r.run}); waiting for it\n`
       : `queued build ${r.buildId} (run ${r.run}): ${r.enqueued} episode${r.enqueued === 1 ? '' : 's'}${r.committed ? `, ${r.committed} already committed` : ''}\n`);
@@ -94,9 +114,11 @@ export function registerBuild(program: Command): void {
     .option('--workers <n>', 'local worker processes, each rendering its own episodes (one per CPU core by default; with --redis: besides remote workers, 0 = none)', workersArg('--workers', 0), defaultWorkers())
     .option('--lock-ms <ms>', 'with --redis: job lock duration of the local workers', intArg('--lock-ms', 1000), DEFAULT_LOCK_MS)
     .option('--detach', 'with --redis: enqueue, print the build id and return')
-    .option('--no-progress', 'no progress output');
+    .option('--no-progress', 'no progress output')
+    .option('--train-cmd <command>', 'with --redis: a training job that starts when the dataset is complete and valid (as `spatialgen train`; {dataset} is --out)', textArg('--train-cmd', 'command'));
+  trainOptions(cmd, 'train-');
   queueOptions(cmd, 'run on BullMQ queues at this Redis, redis:// or rediss:// (default: $REDIS_URL; none: embedded)')
-    .addHelpText('after', '\nExamples:\n  spatialgen build --preset demo --out out/demo\n  spatialgen build my.yaml --out out/ds --episodes 1000 --seed 7 --workers 2\n  spatialgen build my.yaml --out /mnt/shared/ds --redis redis://queue-host:6379 --workers 0')
+    .addHelpText('after', '\nExamples:\n  spatialgen build --preset demo --out out/demo\n  spatialgen build my.yaml --out out/ds --episodes 1000 --seed 7 --workers 2\n  spatialgen build my.yaml --out /mnt/shared/ds --redis redis://queue-host:6379 --workers 0\n  spatialgen build my.yaml --out /mnt/shared/ds --redis redis://queue-host:6379 --train-gpus 1 \\\n    --train-cmd "python/.venv/bin/python python/examples/train_min.py {dataset} --out {run_dir}"')
     .action((file: string | undefined, flags: BuildFlags) => build(file, flags));
 }
 

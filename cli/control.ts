@@ -15,6 +15,9 @@ import { DEFAULT_RETRY } from '../workers/queue-jobs.js';
 import { DEFAULT_LOCK_MS, QueueWorker } from '../workers/queue-worker.js';
 import { UserError } from './errors.js';
 import { progress } from './progress.js';
+import { isTrainId } from '../workers/train-jobs.js';
+import { listTrainIds, readTrainRecord, type TrainRecord } from '../workers/train-registry.js';
+import { cancelTrain, requireTrain, trainStatus, type TrainStatus } from '../workers/train-queue.js';
 
 export interface QueueFlags {
   redis?: string;
@@ -130,6 +133,13 @@ async function resume(id: string, flags: ResumeFlags): Promise<void> {
 async function cancel(id: string, flags: QueueFlags): Promise<void> {
   const q = await connectQueues(flags);
   try {
+    if (isTrainId(id)) {
+      const how = await cancelTrain(q, id);
+      process.stdout.write(how === 'removed'
+        ? `cancelled training ${id}: removed from the queue before it ran\n`
+        : `cancelling training ${id}: its worker sends SIGTERM to the command (SIGKILL after its grace period)\n`);
+      return;
+    }
     const r = await cancelBuild(q, id);
     process.stdout.write(`cancelled build ${id}: ${r.removed} queued episodes removed, ${r.running} running ones finish; \`spatialgen resume ${id}\` completes it\n`);
   } finally {
@@ -144,10 +154,35 @@ async function statusLine(q: QueueClient, rec: BuildRecord): Promise<string> {
   return `${rec.buildId}  ${state.padEnd(9)}  ${String(done).padStart(7)}  ${String(failed).padStart(6)}  ${String(rec.total).padStart(7)}  ${rec.outDir}`;
 }
 
+function trainLine(s: TrainStatus): string {
+  const where = s.host ? `${s.host} GPUs [${s.gpus_held.join(',')}]` : `${s.gpus} GPU${s.gpus === 1 ? '' : 's'}`;
+  const elapsed = s.elapsed_s !== null ? `${s.elapsed_s} s` : '-';
+  const end = s.state === 'failed' ? s.error ?? (s.exit_code !== null ? `exit code ${s.exit_code}` : '') : s.last_line ?? '';
+  return `${s.train_id.padEnd(22)}  ${s.state.padEnd(17)}  ${where.padEnd(24)}  ${elapsed.padStart(8)}  ${end.slice(0, 100)}`;
+}
+const STATUS_HEADER = `${'TRAINING'.padEnd(22)}  ${'STATE'.padEnd(17)}  ${'WHERE'.padEnd(24)}  ${'ELAPSED'.padStart(8)}  LAST LINE / ERROR`;
+
+/** `status ID` of a training job: its line, what it runs, and the end of its log. */
+async function trainDetail(q: QueueClient, rec: TrainRecord, json: boolean): Promise<void> {
+  const s = await trainStatus(q, rec);
+  if (json) {
+    process.stdout.write(`${JSON.stringify([s], null, 2)}\n`);
+    return;
+  }
+  process.stdout.write(`${STATUS_HEADER}\n${trainLine(s)}\n`);
+  const logs = await q.queue(rec.queue).getJobLogs(rec.job, -20, -1);
+  process.stdout.write(`dataset ${s.dataset}\nrun folder ${s.run_dir} (train.log holds the whole log)\ncommand ${s.cmd}\n` +
+    `${s.build ? `starts when build ${s.build} completes\n` : ''}${s.error ? `error: ${s.error}\n` : ''}` +
+    `${logs.logs.length ? `last ${logs.logs.length} log lines:\n${logs.logs.map((l) => `  ${l}`).join('\n')}\n` : ''}`);
+}
+
 async function status(id: string | undefined, flags: QueueFlags & { json?: boolean }): Promise<void> {
   const q = await connectQueues(flags);
   try {
+    if (id && isTrainId(id)) return await trainDetail(q, await requireTrain(q, id), flags.json === true);
     const ids = id ? [(await requireBuild(q, id)).buildId] : await listBuildIds(q.redis, q.target.prefix);
+    const trains = id ? [] : (await Promise.all((await listTrainIds(q.redis, q.target.prefix)).map((t) => readTrainRecord(q.redis, q.target.prefix, t))))
+      .filter((r): r is TrainRecord => r !== null);
     const recs = (await Promise.all(ids.map((b) => readBuild(q.redis, q.target.prefix, b)))).filter((r): r is BuildRecord => r !== null);
     if (flags.json) {
       const rows = [];
@@ -155,6 +190,7 @@ async function status(id: string | undefined, flags: QueueFlags & { json?: boole
         const c = await episodeCounts(q.redis, q.target.prefix, r.buildId);
         rows.push({ build_id: r.buildId, state: r.state, run: r.run, out: r.outDir, total: r.total, done: c.done, failed: c.failed, live: await runIsLive(q, r), ...(r.error ? { error: r.error } : {}) });
       }
+      for (const t of trains) rows.push(await trainStatus(q, t));
       process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
       return;
     }
@@ -163,6 +199,10 @@ async function status(id: string | undefined, flags: QueueFlags & { json?: boole
     } else {
       process.stdout.write(`BUILD             STATE         DONE  FAILED    TOTAL  OUT\n`);
       for (const r of recs) process.stdout.write(`${await statusLine(q, r)}\n`);
+    }
+    if (trains.length > 0) {
+      process.stdout.write(`${STATUS_HEADER}\n`);
+      for (const t of trains) process.stdout.write(`${trainLine(await trainStatus(q, t))}\n`);
     }
     if (id && recs[0]) {
       const r = recs[0];
@@ -185,12 +225,12 @@ async function status(id: string | undefined, flags: QueueFlags & { json?: boole
 }
 
 export function registerControl(program: Command): void {
-  queueOptions(program.command('status').description('queued builds: state, episodes done / failed / total, output directory'))
-    .argument('[build_id]', 'one build (default: all at this prefix)')
+  queueOptions(program.command('status').description('queued builds (state, episodes done / failed / total, output directory) and training jobs (state, GPUs, elapsed, last log line)'))
+    .argument('[id]', 'one build or training job (default: all at this prefix)')
     .option('--json', 'machine-readable output')
     .action((id: string | undefined, flags: QueueFlags & { json?: boolean }) => status(id, flags));
-  queueOptions(program.command('cancel').description('stop handing out a build\'s episodes; running ones finish, committed ones are kept'))
-    .argument('<build_id>')
+  queueOptions(program.command('cancel').description('stop handing out a build\'s episodes (running ones finish, committed ones are kept), or stop a training job'))
+    .argument('<id>', 'a build id, or a training id (SIGTERM to its command, SIGKILL after the worker\'s --term-grace)')
     .action((id: string, flags: QueueFlags) => cancel(id, flags));
   queueOptions(program.command('resume').description('enqueue what a cancelled, failed or lost build is missing, and wait for it'))
     .argument('<build_id>')

@@ -8,6 +8,7 @@ import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import { Queue } from 'bullmq';
 import { openRedis, probeRedis, QUEUE_NAMES } from '../workers/queue-connection.js';
+import { MAX_TRAIN_GPUS, trainQueueName } from '../workers/train-jobs.js';
 import { queueOptions, requireTarget, type QueueFlags } from './control.js';
 import { intArg } from './args.js';
 import { UserError } from './errors.js';
@@ -21,7 +22,11 @@ async function dashboard(flags: DashboardFlags): Promise<void> {
   const target = requireTarget(flags);
   await probeRedis(target);
   const redis = openRedis(target, 'dashboard');
-  const queues = QUEUE_NAMES.map((n) => new Queue(n, { connection: redis, prefix: target.prefix }));
+  // the training queues that have ever held a job (train-<k>gpu, workers/train-jobs.ts), after the build queues
+  const trainQueues: string[] = [];
+  for (let k = 0; k <= MAX_TRAIN_GPUS; k++) if (await redis.exists(`${target.prefix}:${trainQueueName(k)}:meta`)) trainQueues.push(trainQueueName(k));
+  const names = [...QUEUE_NAMES, ...trainQueues];
+  const queues = names.map((n) => new Queue(n, { connection: redis, prefix: target.prefix }));
   for (const q of queues) q.on('error', () => {});
   const serverAdapter = new ExpressAdapter();
   serverAdapter.setBasePath('/');
@@ -37,7 +42,7 @@ async function dashboard(flags: DashboardFlags): Promise<void> {
   });
   const addr = server.address();
   const port = typeof addr === 'object' && addr ? addr.port : flags.port;
-  process.stdout.write(`spatialgen dashboard: http://${flags.host.includes(':') ? `[${flags.host}]` : flags.host}:${port}/ (queues ${QUEUE_NAMES.join(', ')} at ${target.display}, prefix ${target.prefix}); Ctrl-C stops it\n`);
+  process.stdout.write(`spatialgen dashboard: http://${flags.host.includes(':') ? `[${flags.host}]` : flags.host}:${port}/ (queues ${names.join(', ')} at ${target.display}, prefix ${target.prefix}); Ctrl-C stops it\n`);
   await new Promise<void>((resolve) => {
     const stop = () => server.close(() => resolve());
     process.once('SIGINT', stop);

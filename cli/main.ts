@@ -8,6 +8,7 @@ import { registerAssets } from './assets.js';
 import { registerWorker } from './worker.js';
 import { registerControl } from './control.js';
 import { registerDashboard } from './dashboard.js';
+import { registerTrain } from './train.js';
 import { registerExport } from './export.js';
 import { filterProcessStderr, flushStderrFilter } from '../generators/rendering/driver-noise.js';
 
@@ -30,6 +31,7 @@ export function program(): Command {
   registerWorker(p);
   registerControl(p);
   registerDashboard(p);
+  registerTrain(p);
   return p;
 }
 

@@ -44,9 +44,9 @@ describe('queued builds: refusals', { timeout: 300_000 }, () => {
     assert.notEqual(scheme.status, 0);
     assert.match(scheme.stderr.trim(), /^spatialgen: --redis must be a redis:\/\/ or rediss:\/\/ URL/);
 
-    const queues = await runCli(['worker', '--redis', REDIS_6379, '--queues', 'episodes,train']);
+    const queues = await runCli(['worker', '--redis', REDIS_6379, '--queues', 'episodes,trains']);
     assert.notEqual(queues.status, 0);
-    assert.match(queues.stderr.trim(), /^spatialgen: --queues: unknown queue train/);
+    assert.match(queues.stderr.trim(), /^spatialgen: --queues: unknown queue trains \(known: episodes, builds, train\)/);
 
     assert.ok(!existsSync(out), 'no output directory');
     assert.equal(await keyCount(REDIS_6379, prefix), 0, 'nothing written to Redis');

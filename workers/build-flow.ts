@@ -18,6 +18,7 @@ import {
 } from './queue-jobs.js';
 import { shardGroups } from '../schemas/identity.js';
 import { workDirOf, writeBuildMarker } from './work-dir.js';
+import { withTrainParent } from './train-queue.js';
 
 /**
  * The producer side of a deployment: one connection, the flow producer and the two queues. A BullMQ Queue writes its
@@ -26,7 +27,8 @@ import { workDirOf, writeBuildMarker } from './work-dir.js';
  */
 export class QueueClient {
   readonly redis: Redis;
-  private readonly made: { flows?: FlowProducer; episodes?: Queue; builds?: Queue } = {};
+  private readonly made: { flows?: FlowProducer } = {};
+  private readonly queues = new Map<string, Queue>();
 
   constructor(readonly target: QueueTarget) {
     this.redis = openRedis(target, 'client');
@@ -47,15 +49,22 @@ export class QueueClient {
   }
 
   get episodes(): Queue {
-    return (this.made.episodes ??= QueueClient.quiet(new Queue(QUEUES.episodes, this.opts())));
+    return this.queue(QUEUES.episodes);
   }
 
   get builds(): Queue {
-    return (this.made.builds ??= QueueClient.quiet(new Queue(QUEUES.builds, this.opts())));
+    return this.queue(QUEUES.builds);
+  }
+
+  /** Any queue of this deployment by name (the `train-<k>gpu` queues too), made on first use. */
+  queue(name: string): Queue {
+    let q = this.queues.get(name);
+    if (!q) this.queues.set(name, (q = QueueClient.quiet(new Queue(name, this.opts()))));
+    return q;
   }
 
   async close(): Promise<void> {
-    await Promise.all(Object.values(this.made).map((x) => x.close()));
+    await Promise.all([...Object.values(this.made), ...this.queues.values()].map((x) => x.close()));
     await this.redis.quit().catch(() => {});
   }
 }
@@ -138,6 +147,8 @@ export interface QueuedRunSpec {
   afterRun?: number;
   /** called under the lock when a new run starts (not when attaching to a live one) */
   plan: () => Promise<RunPlan>;
+  /** a training job (workers/train-queue.ts) to start when the run completes; later runs keep the one recorded */
+  train?: string;
 }
 
 /** The children of a run's finalize job: its items, or shard jobs whose children are the items. */
@@ -190,7 +201,7 @@ export async function startQueuedRun(q: QueueClient, spec: QueuedRunSpec): Promi
     // of a lost run never names a job of the new one
     const run = Math.max(rec?.run ?? 0, spec.afterRun ?? 0) + 1;
     const { children, enqueued } = finalizeChildren(spec, run, plan);
-    const flow: FlowJob = {
+    const runFlow: FlowJob = {
       name: names.root,
       queueName: QUEUES.builds,
       data: parsePayload(names.root, { buildId: id, outDir, run }),
@@ -203,8 +214,11 @@ export async function startQueuedRun(q: QueueClient, spec: QueuedRunSpec): Promi
         children,
       }],
     };
-    await startRun(q.redis, q.target.prefix, { buildId: id, kind: spec.kind, configJson: spec.configJson, outDir, total: spec.total, run, created: rec?.created ?? Date.now() },
-      plan.committed, plan.failed);
+    const train = spec.train ?? rec?.train;
+    const flow = (train && (await withTrainParent(q, train, runFlow))) || runFlow;
+    await startRun(q.redis, q.target.prefix, {
+      buildId: id, kind: spec.kind, configJson: spec.configJson, outDir, total: spec.total, run, created: rec?.created ?? Date.now(), ...(train ? { train } : {}),
+    }, plan.committed, plan.failed);
     await q.flows.add(flow);
     return { buildId: id, run, enqueued, committed: plan.committed.length, attached: false };
   });
@@ -214,10 +228,10 @@ export async function startQueuedRun(q: QueueClient, spec: QueuedRunSpec): Promi
  * Starts the next run of a build, or attaches to its live run. `outDir` must be absolute and visible here, as on
  * every worker; it must already have passed `checkOutDir` (the caller's job: it knows how to word the refusal).
  */
-export async function startBuildRun(q: QueueClient, config: BuildConfig, outDir: string, retry: RetryPolicy, afterRun = 0): Promise<RunStart> {
+export async function startBuildRun(q: QueueClient, config: BuildConfig, outDir: string, retry: RetryPolicy, afterRun = 0, train?: string): Promise<RunStart> {
   const id = buildIdOf(config);
   return startQueuedRun(q, {
-    kind: 'build', id, outDir, configJson: JSON.stringify(config), total: config.episodes, retry, afterRun,
+    kind: 'build', id, outDir, configJson: JSON.stringify(config), total: config.episodes, retry, afterRun, ...(train ? { train } : {}),
     plan: async () => {
       await writeBuildMarker(outDir, id);
       const workDir = workDirOf(outDir);

@@ -23,6 +23,8 @@ export interface BuildRecord {
   run: number;
   created: number;
   error?: string;
+  /** the training job its completion starts (`build --train-cmd`) */
+  train?: string;
 }
 
 export async function readBuild(r: Redis, prefix: string, buildId: string): Promise<BuildRecord | null> {
@@ -38,6 +40,7 @@ export async function readBuild(r: Redis, prefix: string, buildId: string): Prom
     run: Number(h.run ?? 0),
     created: Number(h.created ?? 0),
     ...(h.error ? { error: h.error } : {}),
+    ...(h.train ? { train: h.train } : {}),
   };
 }
 
@@ -53,7 +56,7 @@ export async function readBuildState(r: Redis, prefix: string, buildId: string):
 export async function startRun(r: Redis, prefix: string, rec: Omit<BuildRecord, 'state' | 'error'>, committed: number[], failed: number[]): Promise<void> {
   const k = buildKeys(prefix, rec.buildId);
   const m = r.multi()
-    .hset(k.record, { kind: rec.kind, config: rec.configJson, out: rec.outDir, total: String(rec.total), state: 'running', run: String(rec.run), created: String(rec.created) })
+    .hset(k.record, { kind: rec.kind, config: rec.configJson, out: rec.outDir, total: String(rec.total), state: 'running', run: String(rec.run), created: String(rec.created), ...(rec.train ? { train: rec.train } : {}) })
     .hdel(k.record, 'error')
     .zadd(buildIndexKey(prefix), 'NX', rec.created, rec.buildId);
   // what the output directory already holds counts as done, so status is right after a resume or a lost Redis

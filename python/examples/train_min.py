@@ -2,7 +2,10 @@
 robot state and predicts the next CHUNK actions (masked where the episode has ended). It shows the reader feeding a
 PyTorch DataLoader; it is not a policy worth deploying.
 
-    python examples/train_min.py out/demo --steps 20 --chunk 4
+    python examples/train_min.py out/demo --steps 20 --chunk 4 [--out RUN_DIR]
+
+On a GPU (`spatialgen train … --gpus 1`, which sets CUDA_VISIBLE_DEVICES) it trains there; with --out it writes the
+weights to RUN_DIR/policy.pt.
 """
 import argparse
 
@@ -57,15 +60,18 @@ def main():
     ap.add_argument("--steps", type=int, default=20)
     ap.add_argument("--chunk", type=int, default=4)
     ap.add_argument("--batch", type=int, default=8)
+    ap.add_argument("--out", help="folder for policy.pt (e.g. spatialgen train's {run_dir})")
     a = ap.parse_args()
     torch.manual_seed(0)
+    device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
     data = Frames(a.dataset, a.chunk)
-    model = Policy(data.state_dim, a.chunk)
+    model = Policy(data.state_dim, a.chunk).to(device)
     opt = torch.optim.Adam(model.parameters(), lr=1e-3)
     losses = []
     step = 0
     while step < a.steps:
-        for img, state, action, valid in DataLoader(data, batch_size=a.batch, shuffle=True):
+        for batch in DataLoader(data, batch_size=a.batch, shuffle=True):
+            img, state, action, valid = (t.to(device) for t in batch)
             err = ((model(img, state) - action) ** 2).mean(dim=2)
             loss = (err * valid).sum() / valid.sum().clamp(min=1)
             opt.zero_grad()
@@ -76,7 +82,10 @@ def main():
             step += 1
             if step >= a.steps:
                 break
-    print(f"first {losses[0]:.5f} last {losses[-1]:.5f} over {len(losses)} steps on {len(data)} frames")
+    print(f"first {losses[0]:.5f} last {losses[-1]:.5f} over {len(losses)} steps on {len(data)} frames ({device})")
+    if a.out:
+        torch.save(model.state_dict(), f"{a.out}/policy.pt")
+        print(f"wrote {a.out}/policy.pt")
 
 
 if __name__ == "__main__":

@@ -131,17 +131,20 @@ def test_vlm_export_read_back_every_coordinate_in_the_resized_frame(build, vlm):
         assert np.all((np.abs(got - want) <= 0.5 + 1e-6) | (got == 0) | (got >= 119)), s["id"]
 
 
-def test_training_example_runs_a_few_steps_on_cpu(build):
+def test_training_example_runs_a_few_steps_on_cpu(build, tmp_path):
     torch = pytest.importorskip("torch", reason="PyTorch is not installed (scripts/python-setup.sh installs Debian's CPU build)")
     import subprocess
     import sys
     from pathlib import Path
 
     example = Path(__file__).resolve().parents[1] / "examples" / "train_min.py"
-    r = subprocess.run([sys.executable, str(example), str(build), "--steps", "6", "--chunk", "4"], capture_output=True, text=True, timeout=600)
+    r = subprocess.run([sys.executable, str(example), str(build), "--steps", "6", "--chunk", "4", "--out", str(tmp_path)],
+                       capture_output=True, text=True, timeout=600)
     assert r.returncode == 0, r.stderr
-    last = r.stdout.strip().splitlines()[-1]
-    assert last.startswith("first ") and "over 6 steps" in last, r.stdout
+    summary = [l for l in r.stdout.splitlines() if l.startswith("first ")]
+    assert summary and "over 6 steps" in summary[0] and summary[0].endswith("(cpu)"), r.stdout
+    weights = torch.load(tmp_path / "policy.pt")
+    assert all(torch.isfinite(w).all() for w in weights.values())
     assert torch.__version__
 
 
