@@ -12,4 +12,12 @@ export default tseslint.config(
       '@typescript-eslint/no-explicit-any': 'off',
     },
   },
+  {
+    // the viewer's page runs in the browser
+    files: ['viewer/static/**/*.js'],
+    languageOptions: {
+      sourceType: 'module',
+      globals: Object.fromEntries(['window', 'document', 'fetch', 'Image', 'location', 'URLSearchParams', 'HTMLInputElement', 'Node', 'setInterval', 'clearInterval'].map((g) => [g, 'readonly'])),
+    },
+  },
 );

@@ -14,6 +14,7 @@ const runs: [string, string[]][] = [
   ['language.ts', ['1000']],
   ['queue.ts', []],
   ['workers.ts', ['4']],
+  ['viewer.ts', []],
 ];
 let failed = 0;
 for (const [file, args] of runs) {

@@ -9,6 +9,7 @@ import { registerWorker } from './worker.js';
 import { registerControl } from './control.js';
 import { registerDashboard } from './dashboard.js';
 import { registerTrain } from './train.js';
+import { registerView } from './view.js';
 import { registerExport } from './export.js';
 import { filterProcessStderr, flushStderrFilter } from '../generators/rendering/driver-noise.js';
 
@@ -32,6 +33,7 @@ export function program(): Command {
   registerControl(p);
   registerDashboard(p);
   registerTrain(p);
+  registerView(p);
   return p;
 }
 

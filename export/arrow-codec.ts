@@ -15,6 +15,7 @@ import {
   makeData,
   tableFromIPC,
   type Data,
+  type Table,
 } from 'apache-arrow';
 
 export type PlainRecord = Record<string, unknown>;
@@ -91,12 +92,17 @@ export function recordsToIpc(schema: Schema, records: readonly PlainRecord[], ba
 /** IPC stream (or file) bytes → schema and plain records. */
 export function ipcToRecords(bytes: Uint8Array): { schema: Schema; records: PlainRecord[] } {
   const table = tableFromIPC(bytes);
-  const columns = table.schema.fields.map((f) => ({ f, vector: table.getChild(f.name)! }));
+  return { schema: table.schema, records: tableRecords(table) };
+}
+
+/** Rows of a decoded table as plain records, of every column or only of those `keep` accepts (a viewer skips images). */
+export function tableRecords(table: Table, keep: (name: string) => boolean = () => true, from = 0, to = table.numRows): PlainRecord[] {
+  const columns = table.schema.fields.filter((f) => keep(f.name)).map((f) => ({ f, vector: table.getChild(f.name)! }));
   const records: PlainRecord[] = [];
-  for (let i = 0; i < table.numRows; i++) {
+  for (let i = from; i < to; i++) {
     const rec: PlainRecord = {};
     for (const { f, vector } of columns) rec[f.name] = fromArrow(f.type, vector.get(i));
     records.push(rec);
   }
-  return { schema: table.schema, records };
+  return records;
 }

@@ -2,7 +2,7 @@
 # One idempotent setup for spatialgen's system needs and node modules, used by both README commands and CI.
 #  - Vulkan driver for the headless renderer: NVIDIA's ICD where present, else Mesa lavapipe >= 24
 #    (Debian 12 ships 22.3, which Dawn rejects; bookworm-backports has 25.x).
-#  - redis-server (queue tests), ffmpeg (video decode/encode), Node >= 20.
+#  - redis-server (queue tests), ffmpeg (video decode/encode), chromium (the viewer's browser tests), Node >= 20.
 # Does nothing where everything is already present. Where it cannot install (not root, not Debian/Ubuntu),
 # it prints exactly what is missing and how to get it, and exits non-zero.
 set -euo pipefail
@@ -26,6 +26,8 @@ need_vulkan=1; { have_nvidia_vulkan || mesa_ok; } && need_vulkan=0
 need_apt=()
 command -v redis-server >/dev/null || need_apt+=(redis-server)
 command -v ffmpeg >/dev/null || need_apt+=(ffmpeg)
+# the viewer's browser tests drive Debian's Chromium through playwright-core (no browser download)
+command -v chromium >/dev/null || need_apt+=(chromium)
 need_node=0; node_ok || need_node=1
 # Debian 12 ships Node 18; Node 20 then comes from the npm registry's node-linux-<arch> package (binary in the tarball)
 [ "$need_node" = 1 ] && ! command -v npm >/dev/null && need_apt+=(nodejs npm)

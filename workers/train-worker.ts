@@ -212,12 +212,17 @@ export class TrainWorker {
     if (this.stopping) this.stop(entry, 'shutdown');
     const renewEvery = Math.max(500, Math.round(this.settings.lockMs / 2));
     let lastRenew = Date.now();
+    let renewed = Date.now();
     const tick = setInterval(() => {
+      // Redis away for longer than the lock: another worker's stall check may hand the job out again, and two runs of
+      // one training must never overlap, so the command stops here
+      if (Date.now() - renewed > this.settings.lockMs) this.stop(entry, 'lock');
       void (async () => {
         await logs.flush();
         if (Date.now() - lastRenew >= renewEvery) {
           lastRenew = Date.now();
           if ((await job.extendLock(token, this.settings.lockMs)) === 0) this.stop(entry, 'lock');
+          else renewed = Date.now();
         }
         if ((await this.redis.hget(trainKeys(this.target.prefix, p.trainId).record, 'cancel')) === '1') this.stop(entry, 'cancel');
       })().catch(() => {
