@@ -118,7 +118,7 @@ export function registerBuild(program: Command): void {
     .option('--train-cmd <command>', 'with --redis: a training job that starts when the dataset is complete and valid (as `spatialgen train`; {dataset} is --out)', textArg('--train-cmd', 'command'));
   trainOptions(cmd, 'train-');
   queueOptions(cmd, 'run on BullMQ queues at this Redis, redis:// or rediss:// (default: $REDIS_URL; none: embedded)')
-    .addHelpText('after', '\nExamples:\n  spatialgen build --preset demo --out out/demo\n  spatialgen build my.yaml --out out/ds --episodes 1000 --seed 7 --workers 2\n  spatialgen build my.yaml --out /mnt/shared/ds --redis redis://queue-host:6379 --workers 0\n  spatialgen build my.yaml --out /mnt/shared/ds --redis redis://queue-host:6379 --train-gpus 1 \\\n    --train-cmd "python/.venv/bin/python python/examples/train_min.py {dataset} --out {run_dir}"')
+    .addHelpText('after', '\nExamples:\n  spatialgen build --preset demo --out out/demo\n  spatialgen build my.yaml --out out/ds --episodes 1000 --seed 7 --workers 2\n  spatialgen build my.yaml --out /mnt/shared/ds --redis redis://queue-host:6379 --workers 0\n  spatialgen build my.yaml --out /mnt/shared/ds --redis redis://queue-host:6379 --train-gpus 1 \\\n    --train-cmd "/opt/spatialgen/python/.venv/bin/python /opt/spatialgen/python/examples/train_min.py {dataset} --out {run_dir}"')
     .action((file: string | undefined, flags: BuildFlags) => build(file, flags));
 }
 

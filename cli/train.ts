@@ -87,7 +87,7 @@ export function registerTrain(program: Command): void {
     .addHelpText('after', [
       '\nExamples:',
       '  spatialgen train /mnt/data/demo --redis redis://queue-host:6379 --gpus 1 \\',
-      '    --cmd "python/.venv/bin/python python/examples/train_min.py {dataset} --out {run_dir}"',
+      '    --cmd "/opt/spatialgen/python/.venv/bin/python /opt/spatialgen/python/examples/train_min.py {dataset} --out {run_dir}"',
       '  spatialgen train /mnt/data/demo-lerobot --redis redis://queue-host:6379 --gpus 2 --name act --detach \\',
       '    --cmd "lerobot-train --dataset.repo_id=local/demo --dataset.root={dataset} --policy.type=act --output_dir={run_dir}/out"',
     ].join('\n'))

@@ -67,7 +67,7 @@ export class ArrowStreamFile {
     }
     if (!schemaBytes) throw new Error(`${path}: no schema message`);
     this.schemaBytes = schemaBytes;
-    this.schema = tableFromIPC(concat([schemaBytes, EOS])).schema;
+    this.schema = tableFromIPC(Uint8Array.from([...schemaBytes, ...EOS])).schema;
     this.rowStart = [0];
     for (const b of this.batches) this.rowStart.push(this.rowStart[this.rowStart.length - 1] + b.rows);
   }
@@ -100,7 +100,12 @@ export class ArrowStreamFile {
   /** One record batch as a table (only its bytes are read). */
   readBatch(i: number): Table {
     const b = this.batches[i];
-    return tableFromIPC(concat([this.schemaBytes, withFd(this.path, (fd) => read(this.path, fd, b.offset, b.bytes)), EOS]));
+    // one buffer, the message read straight into it: a stage-2 batch is tens of MB, a second copy is felt
+    const bytes = new Uint8Array(this.schemaBytes.length + b.bytes + EOS.length);
+    bytes.set(this.schemaBytes, 0);
+    withFd(this.path, (fd) => read(this.path, fd, b.offset, b.bytes, bytes.subarray(this.schemaBytes.length, this.schemaBytes.length + b.bytes)));
+    bytes.set(EOS, this.schemaBytes.length + b.bytes);
+    return tableFromIPC(bytes);
   }
 
   /** A top-level string column of one batch, read from its offsets and data buffers only (nulls as ''). */
@@ -134,8 +139,8 @@ function withFd<T>(path: string, fn: (fd: number) => T): T {
   }
 }
 
-function read(path: string, fd: number, pos: number, length: number): Uint8Array {
-  const buf = Buffer.alloc(length);
+function read(path: string, fd: number, pos: number, length: number, into?: Uint8Array): Uint8Array {
+  const buf = into ?? Buffer.allocUnsafe(length);
   let got = 0;
   while (got < length) {
     const n = readSync(fd, buf, got, length - got, pos + got);
@@ -143,14 +148,4 @@ function read(path: string, fd: number, pos: number, length: number): Uint8Array
     got += n;
   }
   return buf;
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
 }

@@ -46,6 +46,8 @@ interface Run {
 }
 
 const IMAGE_COLUMN = /^observation\.(images|depth|segmentation)\./;
+/** What the player draws and plots of a stage-2 row (camera matrices, 3D points and joint positions stay in the shard). */
+const PLAYER_COLUMN = /^(frame_index|timestamp|instruction|spatial_prompt|action|observation\.state|annotations\.[^.]+\.(boxes|trace_2d|grasp_point|place_point))$/;
 const BATCH_CACHE = 4;
 
 export class DatasetView {
@@ -110,17 +112,19 @@ export class DatasetView {
     return t;
   }
 
-  /** Every episodes.arrow row, batch by batch (nothing kept). */
-  *episodeRows(): Generator<PlainRecord> {
+  /** Every episodes.arrow row, batch by batch (nothing kept); `summaryOnly` skips the environment and language
+   * records, which tables and counts do not show (they are most of a row's decoding time). */
+  *episodeRows(summaryOnly = false): Generator<PlainRecord> {
     if (!this.manifest.files.some((f) => f.path === 'episodes.arrow')) return;
     const f = this.file('episodes.arrow');
-    for (let b = 0; b < f.batchCount; b++) yield* tableRecords(f.readBatch(b));
+    const keep = summaryOnly ? (name: string) => name !== 'environment' && name !== 'language' : undefined;
+    for (let b = 0; b < f.batchCount; b++) yield* tableRecords(f.readBatch(b), keep);
   }
 
   episodes(filter: EpisodeFilter, offset: number, limit: number): { total: number; rows: EpisodeSummary[] } {
     const rows: EpisodeSummary[] = [];
     let total = 0;
-    for (const r of this.episodeRows()) {
+    for (const r of this.episodeRows(true)) {
       const e = summary(r);
       if (filter.split !== undefined && e.split !== filter.split) continue;
       if (filter.task !== undefined && e.task !== filter.task) continue;
@@ -166,9 +170,10 @@ export class DatasetView {
     return out;
   }
 
-  /** Every stage-2 row of an episode without its images. */
-  episodeFrames(runs: readonly Run[]): PlainRecord[] {
-    return runs.flatMap((r) => tableRecords(this.batch(r.shard, r.batch), (name) => !IMAGE_COLUMN.test(name), r.start, r.start + r.count));
+  /** The stage-2 rows of an episode, without images; `all` keeps every other column, else only what the player shows. */
+  episodeFrames(runs: readonly Run[], all = false): PlainRecord[] {
+    const keep = all ? (name: string) => !IMAGE_COLUMN.test(name) : (name: string) => PLAYER_COLUMN.test(name);
+    return runs.flatMap((r) => tableRecords(this.batch(r.shard, r.batch), keep, r.start, r.start + r.count));
   }
 
   /** One stored image of a frame: `observation.images.<cam>` (colour), `observation.depth.<cam>`, `observation.segmentation.<cam>`. */
@@ -257,7 +262,7 @@ export class DatasetView {
       if (ok) c.ok++;
       m.set(k, c);
     };
-    for (const r of this.episodeRows()) {
+    for (const r of this.episodeRows(true)) {
       const e = summary(r);
       count(byTask, e.task ?? '(none)', e.success);
       // the task's objects: the first assets are the ones the task names (distractors are listed apart)

@@ -21,6 +21,11 @@ const STATIC_DIR = [new URL('./static/', import.meta.url), new URL('../../viewer
 const STATIC: Record<string, string> = { '/': 'index.html', '/index.html': 'index.html', '/app.js': 'app.js', '/style.css': 'style.css' };
 const MIME: Record<string, string> = { html: 'text/html; charset=utf-8', js: 'text/javascript; charset=utf-8', css: 'text/css; charset=utf-8' };
 
+/** A response body that is JSON text already. */
+class JsonText {
+  constructor(readonly text: string) {}
+}
+
 class HttpError extends Error {
   constructor(readonly status: number, message: string) {
     super(message);
@@ -43,6 +48,8 @@ export interface ViewerOptions {
 
 export class ViewerServer {
   private readonly runs = new Map<number, { id: string; runs: ReturnType<DatasetView['frameRuns']> }>();
+  /** the last few episodes' JSON, as sent (a player's back-and-forth, and the warm-up's first episode) */
+  private readonly episodeJson = new Map<number, string>();
   private sampleCache: unknown;
 
   constructor(readonly ds: DatasetView, private readonly opts: ViewerOptions) {}
@@ -51,7 +58,26 @@ export class ViewerServer {
     const server = createServer((req, res) => void this.handle(req, res));
     return new Promise((resolve, reject) => {
       server.once('error', reject);
-      server.listen(port, host, () => resolve(server));
+      server.listen(port, host, () => {
+        resolve(server);
+        // while the browser starts: what every session opens first (the overview, the first episode's frames) is read
+        // now, so the page finds it in the caches; a failure here is the request's to report, not the warm-up's
+        // (two steps, so a request that arrives in between is answered first)
+        const quietly = (fn: () => void) => () => {
+          try {
+            fn();
+          } catch {
+            /* reported when asked for */
+          }
+        };
+        setImmediate(quietly(() => {
+          this.ds.overview(this.opts.categoryOf);
+          setImmediate(quietly(() => {
+            const first = this.ds.episodes({}, 0, 1).rows[0];
+            if (first) this.episode(first.episode_index);
+          }));
+        }));
+      });
     });
   }
 
@@ -65,7 +91,7 @@ export class ViewerServer {
       if (parts[0] !== 'api') throw notFound();
       const body = await this.api(parts.slice(1), url.searchParams);
       if (body instanceof Uint8Array) return send(res, 200, imageMime(body), body, 'private, max-age=3600');
-      return send(res, 200, 'application/json', JSON.stringify(body));
+      return send(res, 200, 'application/json', body instanceof JsonText ? body.text : JSON.stringify(body));
     } catch (e) {
       const status = e instanceof HttpError ? e.status : 500;
       send(res, status, 'application/json', JSON.stringify({ error: (e as Error).message.split('\n')[0] }));
@@ -81,6 +107,21 @@ export class ViewerServer {
       if (this.runs.size >= 256) this.runs.delete(this.runs.keys().next().value!);
       this.runs.set(index, hit);
     }
+    return hit;
+  }
+
+  /** An episode's record, layout and frames as JSON text, from a small cache. */
+  private episode(index: number): string {
+    let hit = this.episodeJson.get(index);
+    if (hit === undefined) {
+      const rec = this.ds.episodeRecord(index);
+      if (!rec) throw notFound();
+      hit = JSON.stringify({ episode: rec, layout: this.ds.layout, frames: this.ds.episodeFrames(this.episodeRuns(index).runs) });
+      if (this.episodeJson.size >= 4) this.episodeJson.delete(this.episodeJson.keys().next().value!);
+    } else {
+      this.episodeJson.delete(index);
+    }
+    this.episodeJson.set(index, hit);
     return hit;
   }
 
@@ -105,14 +146,9 @@ export class ViewerServer {
           ...(q.get('reason') ? { reason: q.get('reason')! } : {}),
         }, int(q.get('offset') ?? '0', 'offset'), int(q.get('limit') ?? '50', 'limit', 1, 1000));
       }
-      case 'episode': {
+      case 'episode':
         if (p.length !== 2) throw notFound();
-        const index = int(p[1], 'episode');
-        const rec = ds.episodeRecord(index);
-        if (!rec) throw notFound();
-        const { runs } = this.episodeRuns(index);
-        return { episode: rec, layout: ds.layout, frames: ds.episodeFrames(runs) };
-      }
+        return new JsonText(this.episode(int(p[1], 'episode')));
       case 'frame': {
         if (p.length !== 5) throw notFound();
         const [index, frame] = [int(p[1], 'episode'), int(p[2], 'frame')];

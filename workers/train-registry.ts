@@ -78,6 +78,11 @@ export async function recordAttempt(r: Redis, prefix: string, trainId: string, a
     .exec();
 }
 
+/** The attempt's supervisor pid, once its process exists (recordAttempt is written before it starts). */
+export async function recordPid(r: Redis, prefix: string, trainId: string, pid: number): Promise<void> {
+  await r.hset(trainKeys(prefix, trainId).record, 'pid', String(pid));
+}
+
 export async function recordExit(r: Redis, prefix: string, trainId: string, exitCode: number | null): Promise<void> {
   await r.hset(trainKeys(prefix, trainId).record, { finished: String(Date.now()), ...(exitCode !== null ? { exit_code: String(exitCode) } : {}) });
 }

@@ -26,7 +26,7 @@ import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { openRedis, outageLogger, type QueueTarget } from './queue-connection.js';
 import { expandCommand, jobLogKey, LOG_KEEP, MAX_TRAIN_GPUS, trainEnv, trainKeys, TrainPayloadSchema, trainQueueName, type TrainPayload } from './train-jobs.js';
-import { readTrainRecord, recordAttempt, recordExit } from './train-registry.js';
+import { readTrainRecord, recordAttempt, recordExit, recordPid } from './train-registry.js';
 import { TrainProcess, type TrainExit } from './train-process.js';
 
 export interface TrainWorkerSettings {
@@ -164,7 +164,7 @@ export class TrainWorker {
     if (rec.attempt && rec.finished === undefined && rec.attempt.job === job.id) {
       // the attempt that was running never ended: its worker died (or lost Redis past its lock)
       await recordExit(this.redis, prefix, p.trainId, null);
-      return fail(new Error(`its worker ${rec.attempt.host} (pid ${rec.attempt.pid}) was lost while it ran (killed, or cut off from Redis for longer than the job lock)`));
+      return fail(new Error(`its worker ${rec.attempt.host} ${rec.attempt.pid ? `(pid ${rec.attempt.pid}) ` : ''}was lost while it ran (killed, or cut off from Redis for longer than the job lock)`));
     }
     if (!existsSync(p.dataset)) return fail(new Error(`the dataset ${p.dataset} is not visible on ${hostname()} (every train worker must mount it at that path)`));
     try {
@@ -198,6 +198,10 @@ export class TrainWorker {
   /** Runs the command to its end, renewing the lock and watching for a cancel. */
   private async execute(entry: Running, token: string, p: TrainPayload, gpus: string[], logs: LogSink, attempt: number): Promise<TrainExit> {
     const { job } = entry;
+    // recorded before the command starts: a worker killed at any moment after this leaves an attempt that never
+    // ended, which the next worker counts (see `run`); the supervisor's pid follows once it exists
+    const started = { host: hostname(), pid: 0, gpus, started: Date.now(), number: attempt, job: job.id! };
+    await recordAttempt(this.redis, this.target.prefix, p.trainId, started);
     const proc = new TrainProcess({
       command: expandCommand(p.cmd, p, gpus),
       cwd: p.runDir,
@@ -207,7 +211,7 @@ export class TrainWorker {
       onLine: (line) => logs.line(line, false),
     });
     entry.proc = proc;
-    await recordAttempt(this.redis, this.target.prefix, p.trainId, { host: hostname(), pid: proc.pid, gpus, started: Date.now(), number: attempt, job: job.id! });
+    await recordPid(this.redis, this.target.prefix, p.trainId, proc.pid);
     this.log(`train ${job.id}: running on GPUs [${gpus.join(',')}] (pid ${proc.pid})\n`);
     if (this.stopping) this.stop(entry, 'shutdown');
     const renewEvery = Math.max(500, Math.round(this.settings.lockMs / 2));
