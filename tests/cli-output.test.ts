@@ -51,7 +51,7 @@ describe('output through a pipe', { timeout: 120_000 }, () => {
     const validate = await slowlyRead(['assets', 'validate']);
     assert.match(validate.stdout, new RegExp(`^${n} checked, 0 invalid$`, 'm'));
     const help = await slowlyRead(['build', '--help']);
-    assert.match(help.stdout, /Examples:\n[\s\S]*--redis redis:\/\/queue-host:6379 --workers 0\n$/);
+    assert.match(help.stdout, /Examples:\n[\s\S]*--redis redis:\/\/queue-host:6379 --workers 0\n[\s\S]*--train-cmd "[^"\n]*train_min\.py \{dataset\} --out \{run_dir\}"\n$/);
   });
 });
 

@@ -7,6 +7,9 @@ import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { tempDir } from './helpers/build-fixture.js';
 import { REDIS_6379, cleanUp, runCli, startWorker, testPrefix, waitFor, type Proc } from './helpers/queue-fixture.js';
+import { QueueClient } from '../workers/build-flow.js';
+import { queueTarget } from '../workers/queue-connection.js';
+import { requireTrain, trainStatus as readStatus } from '../workers/train-queue.js';
 
 const root = tempDir('queue-train');
 after(cleanUp);
@@ -24,11 +27,23 @@ interface TrainStatus {
   run_dir: string;
 }
 
-async function trainStatus(prefix: string, id: string): Promise<TrainStatus> {
+/** `spatialgen status ID --json`, the CLI a user runs. */
+async function statusCli(prefix: string, id: string): Promise<TrainStatus> {
   const r = await runCli(['status', id, '--redis', REDIS_6379, '--prefix', prefix, '--json'], {}, 60_000);
   assert.equal(r.status, 0, r.stderr);
   return (JSON.parse(r.stdout) as TrainStatus[])[0];
 }
+
+/** The same status read in this process (what `status` prints), for polling without a CLI start per poll. */
+const clients = new Map<string, QueueClient>();
+async function trainStatus(prefix: string, id: string): Promise<TrainStatus> {
+  let q = clients.get(prefix);
+  if (!q) clients.set(prefix, (q = new QueueClient(queueTarget(REDIS_6379, prefix)!)));
+  return (await readStatus(q, await requireTrain(q, id))) as TrainStatus;
+}
+after(async () => {
+  for (const q of clients.values()) await q.close();
+});
 
 async function submit(prefix: string, dataset: string, cmd: string, extra: string[] = []): Promise<string> {
   const r = await runCli(['train', dataset, '--redis', REDIS_6379, '--prefix', prefix, '--cmd', cmd, '--detach', ...extra], {}, 60_000);
@@ -87,10 +102,8 @@ describe('training jobs on the queues', { timeout: 900_000 }, () => {
     assert.equal(b.status, 0, b.stderr);
     const id = /training (smoke_policy-[0-9a-f]{6}) starts when the build completes/.exec(b.stderr)?.[1];
     assert.ok(id, b.stderr);
-    const s = await waitFor('training to finish', async () => {
-      const t = await trainStatus(prefix, id);
-      return ['done', 'failed'].includes(t.state) ? t : null;
-    }, 60_000, 300);
+    await waitFor('training to finish', async () => ['done', 'failed'].includes((await trainStatus(prefix, id)).state), 60_000, 300);
+    const s = await statusCli(prefix, id);
     assert.equal(s.state, 'done', JSON.stringify(s));
     assert.deepEqual(s.gpus_held, ['0']);
     assert.equal(s.exit_code, 0);
@@ -122,7 +135,7 @@ describe('training jobs on the queues', { timeout: 900_000 }, () => {
     assert.match(bad.stdout, /CUDA_VISIBLE_DEVICES=\[\]\nTraceback: no such module\n/);
     const id = /training (broken-[0-9a-f]{6}) failed/.exec(bad.stderr)?.[1];
     assert.ok(id, bad.stderr);
-    const s = await trainStatus(prefix, id);
+    const s = await statusCli(prefix, id);
     assert.equal(s.state, 'failed');
     assert.equal(s.exit_code, 3);
     assert.equal(s.error, 'exit code 3');
