@@ -1,6 +1,8 @@
 // `spatialgen view DIR`: the dataset in the browser (viewer/), or `--sheet out.png`: a contact sheet of frames with
 // their annotations drawn, without a browser.
 import { spawn } from 'node:child_process';
+import { resolve } from 'node:path';
+import { isInside, realPath } from '../core/paths.js';
 import type { Command } from 'commander';
 import { intArg, pathArg, textArg } from './args.js';
 import { UserError } from './errors.js';
@@ -41,6 +43,7 @@ async function view(dir: string, flags: ViewFlags): Promise<void> {
     throw e;
   }
   if (flags.sheet) {
+    if (isInside(realPath(resolve(flags.sheet)), realPath(ds.dir))) throw new UserError(`--sheet ${flags.sheet} lies inside the dataset ${ds.dir}; a dataset stays as it was built`);
     const r = await writeSheet(ds, flags.sheet, { episodes: flags.episodes, tile: flags.tile });
     process.stdout.write(`${flags.sheet}: ${r.episodes} episodes, ${r.frames} frames, ${r.width}×${r.height}\n`);
     return;

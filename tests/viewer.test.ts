@@ -129,6 +129,10 @@ describe('spatialgen view: the API and its refusals', { timeout: 300_000 }, () =
     const r = spatialgen(['view', fake, '--port', '0']);
     assert.equal(r.status, 1);
     assert.match(r.stderr, /manifest\.json: \.\.\/smoke\/episodes\.arrow lies outside the dataset\n$/);
+    const inside = spatialgen(['view', DS, '--sheet', join(DS, 'sheet.png')]);
+    assert.equal(inside.status, 1);
+    assert.equal(inside.stderr, `spatialgen: --sheet ${join(DS, 'sheet.png')} lies inside the dataset ${DS}; a dataset stays as it was built\n`);
+    assert.ok(!existsSync(join(DS, 'sheet.png')));
   });
 
   test('--sheet draws each tight box where the stored box is', async () => {
