@@ -10,6 +10,7 @@ import type { Table } from 'apache-arrow';
 import { isInside, realPath } from '../core/paths.js';
 import { tableRecords, type PlainRecord } from '../export/arrow-codec.js';
 import { MANIFEST_FORMAT, type Manifest, type ShardInfo } from '../export/manifest.js';
+import { failureCode } from '../export/assemble.js';
 import { ArrowStreamFile } from './arrow-file.js';
 
 export class NotADatasetError extends Error {
@@ -129,7 +130,8 @@ export class DatasetView {
       if (filter.split !== undefined && e.split !== filter.split) continue;
       if (filter.task !== undefined && e.task !== filter.task) continue;
       if (filter.success !== undefined && e.success !== filter.success) continue;
-      if (filter.reason !== undefined && failureCode(e.failure_reason) !== filter.reason) continue;
+      // the code the manifest counts failed episodes by (its failure_reasons keys)
+      if (filter.reason !== undefined && (e.success || failureCode(e.failure_reason) !== filter.reason)) continue;
       if (total >= offset && rows.length < limit) rows.push(e);
       total++;
     }
@@ -286,11 +288,6 @@ export class DatasetView {
     };
     return this.overviewCache;
   }
-}
-
-/** The failure code: the part of failure_reason before ':' (as the manifest counts them). */
-export function failureCode(reason: string | null): string | null {
-  return reason === null ? null : reason.split(':')[0];
 }
 
 export function summary(r: PlainRecord): EpisodeSummary {

@@ -9,10 +9,9 @@
 //   /api/stage1?split=&type=&shard=&row=&limit=    stage-1 samples without images, and the cursor of the next page
 //   /api/stage1-image/<split>/<shard>/<row>        a stage-1 sample's image
 //   /api/stats                                     stats.json and a sample of state/action rows
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { fileURLToPath } from 'node:url';
-import { existsSync } from 'node:fs';
 import { DatasetView } from './dataset.js';
 import { depthPng, imageMime, segmentationPng } from './colormap.js';
 

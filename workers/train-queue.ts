@@ -199,28 +199,31 @@ export async function cancelTrain(q: QueueClient, id: string): Promise<'removed'
   }
 }
 
+/** The job log kept in Redis and the count of lines ever logged, read together (the worker writes both in one MULTI). */
+async function readLog(q: QueueClient, rec: TrainRecord): Promise<{ lines: string[]; total: number }> {
+  const [[, lines], [, count]] = (await q.redis.multi()
+    .lrange(jobLogKey(q.target.prefix, rec.queue, rec.job), 0, -1)
+    .hget(trainKeys(q.target.prefix, rec.trainId).record, 'lines')
+    .exec()) as [[null, string[]], [null, string | null]];
+  return { lines, total: Number(count ?? 0) };
+}
+
 /** Prints a job's log as it arrives until the job ends; resolves with its final status. */
 export async function followTrain(q: QueueClient, id: string, write: (line: string) => void, pollMs = 500): Promise<TrainStatus> {
   let printed = 0;
-  for (;;) {
-    const rec = await requireTrain(q, id);
-    const [[, lines], [, count]] = (await q.redis.multi()
-      .lrange(jobLogKey(q.target.prefix, rec.queue, rec.job), 0, -1)
-      .hget(trainKeys(q.target.prefix, id).record, 'lines')
-      .exec()) as [[null, string[]], [null, string | null]];
-    const total = Number(count ?? 0);
+  const printNew = async (rec: TrainRecord) => {
+    const { lines, total } = await readLog(q, rec);
     const fresh = Math.min(total - printed, lines.length);
     for (const l of lines.slice(lines.length - fresh)) write(`${l}\n`);
     printed = total;
+  };
+  for (;;) {
+    const rec = await requireTrain(q, id);
+    await printNew(rec);
     const s = await trainStatus(q, rec);
     if (['done', 'failed', 'cancelled', 'lost'].includes(s.state)) {
       // the worker flushes the log before it finishes the job: one more read has every line
-      const [[, tail], [, last]] = (await q.redis.multi()
-        .lrange(jobLogKey(q.target.prefix, rec.queue, rec.job), 0, -1)
-        .hget(trainKeys(q.target.prefix, id).record, 'lines')
-        .exec()) as [[null, string[]], [null, string | null]];
-      const more = Math.min(Number(last ?? 0) - printed, tail.length);
-      for (const l of tail.slice(tail.length - more)) write(`${l}\n`);
+      await printNew(rec);
       return s;
     }
     await new Promise((r) => setTimeout(r, pollMs));
