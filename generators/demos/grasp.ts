@@ -125,11 +125,14 @@ export function synthesizeGrasps(o: SceneObject, g: GripperModel, opts: GraspSyn
     const score = 0.4 * e.antipodal + 0.25 * e.centering + 0.1 * margin + 0.15 * app + 0.1 * wrist;
     out.push({ tcp, approach, width: e.width, contacts: e.contacts, score, terms: { antipodal: e.antipodal, centering: e.centering, margin, approach: app, wrist } });
   };
-  // top-down: z down, closing axis y horizontal at yaw ψ; TCP height puts the pads' middle at the centre height,
-  // but never lets the fingertips reach the table
+  // top-down: z down, closing axis y horizontal at yaw ψ; TCP height puts the pads' middle at the centre height, or
+  // 1.2 cm higher, or for a tall object the pads' top 6 mm above the object's (the palm, just above the pads, clear
+  // of a can's lid), but never lets the fingertips reach the table
   const tipBelowTcp = g.pad.centerZ + g.pad.length / 2;
   const zLow = opts.tableTopZ + 0.004 + tipBelowTcp;
-  const heights = [...new Set([zc + g.pad.centerZ, zc + g.pad.centerZ + 0.012].map((z) => Math.max(zLow, z)).map((z) => Math.round(z * 1e4) / 1e4))];
+  const zHigh = zmax + 0.006 - (g.pad.length / 2 - g.pad.centerZ);
+  const heights = [...new Set([zc + g.pad.centerZ, zc + g.pad.centerZ + 0.012, ...(zHigh > zc + g.pad.centerZ + 0.017 ? [zHigh] : [])]
+    .map((z) => Math.max(zLow, z)).map((z) => Math.round(z * 1e4) / 1e4))];
   // uniform closing directions plus the object's own horizontal axes (a box's faces)
   const [qx, qy, qz, qw] = o.pose.quaternion;
   const ownYaw = Math.atan2(2 * (qx * qy + qz * qw), 1 - 2 * (qy * qy + qz * qz));

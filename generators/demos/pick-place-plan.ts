@@ -83,35 +83,46 @@ export interface PushPlan {
   end: Vec3;
 }
 
+/** Push directions tried per region: straight towards it first, then turned by these angles (radians) past a blocker. */
+const PUSH_TURNS = [0, 0.4, -0.4];
+
 /**
  * A straight push of X into one of the table's regions: the regions X is not already in, reachable with a push
- * under `maxDistance` whose corridor is free of other objects.
+ * under `maxDistance` whose corridor is free of other objects; where the straight corridor is blocked, one turned
+ * up to 23° from it (still ending inside the region), the first free one per region.
  */
-export function pushPlans(x: SceneObject, objects: readonly SceneObject[], area: [number, number], tcpHeight: number, maxDistance = 0.22): PushPlan[] {
+export function pushPlans(x: SceneObject, objects: readonly SceneObject[], area: [number, number], tcpHeight: number, maxDistance = 0.3): PushPlan[] {
   const rx = footprintRadius(x);
   const c = x.pose.position;
-  const dirs: Record<string, Vec3> = { left: [0, 1, 0], right: [0, -1, 0], far: [1, 0, 0], near: [-1, 0, 0] };
+  const axes: Record<string, Vec3> = { left: [0, 1, 0], right: [0, -1, 0], far: [1, 0, 0], near: [-1, 0, 0] };
   const out: PushPlan[] = [];
   for (const region of tableRegions(area)) {
     if (inRegion(c, region)) continue;
-    const dir = dirs[region.name.split(' ')[1]];
-    // how far the centre must travel to be 3 cm inside the region
-    const need = dir[0] > 0 ? region.min[0] + 0.03 - c[0] : dir[0] < 0 ? c[0] - (region.max[0] - 0.03) : dir[1] > 0 ? region.min[1] + 0.03 - c[1] : c[1] - (region.max[1] - 0.03);
-    if (need <= 0 || need > maxDistance) continue;
-    const back = rx + 0.025;
-    const start: Vec3 = [c[0] - dir[0] * back, c[1] - dir[1] * back, tcpHeight];
-    // the finger face (1 cm ahead of the TCP) starts 1.5 cm behind X and goes 1 cm further than needed
-    const travel = back - rx - 0.01 + need + 0.01;
-    const end: Vec3 = [start[0] + dir[0] * travel, start[1] + dir[1] * travel, tcpHeight];
-    // the corridor swept by X and the fingers must be free of other objects
-    const blocked = objects.some((o) => {
-      if (o.id === x.id || o.body === 'fixed' || o.category === 'robot') return false;
-      const v = [o.pose.position[0] - start[0], o.pose.position[1] - start[1]];
-      const along = v[0] * dir[0] + v[1] * dir[1];
-      const across = Math.abs(-v[0] * dir[1] + v[1] * dir[0]);
-      return along > -0.05 && along < need + back + rx + 0.05 && across < rx + footprintRadius(o) + 0.02;
-    });
-    if (!blocked) out.push({ region, dir, start, end });
+    const axis = axes[region.name.split(' ')[1]];
+    // how far the centre must travel along the axis to be 3 cm inside the region
+    const depth = axis[0] > 0 ? region.min[0] + 0.03 - c[0] : axis[0] < 0 ? c[0] - (region.max[0] - 0.03) : axis[1] > 0 ? region.min[1] + 0.03 - c[1] : c[1] - (region.max[1] - 0.03);
+    if (depth <= 0) continue;
+    for (const turn of PUSH_TURNS) {
+      const dir: Vec3 = [axis[0] * Math.cos(turn) - axis[1] * Math.sin(turn), axis[0] * Math.sin(turn) + axis[1] * Math.cos(turn), 0];
+      const need = depth / Math.cos(turn);
+      if (need > maxDistance || !inRegion([c[0] + dir[0] * need, c[1] + dir[1] * need, c[2]], region)) continue;
+      const back = rx + 0.025;
+      const start: Vec3 = [c[0] - dir[0] * back, c[1] - dir[1] * back, tcpHeight];
+      // the finger face (1 cm ahead of the TCP) starts 1.5 cm behind X and goes 1 cm further than needed
+      const travel = back - rx - 0.01 + need + 0.01;
+      const end: Vec3 = [start[0] + dir[0] * travel, start[1] + dir[1] * travel, tcpHeight];
+      // the corridor swept by X and the fingers must be free of other objects
+      const blocked = objects.some((o) => {
+        if (o.id === x.id || o.body === 'fixed' || o.category === 'robot') return false;
+        const v = [o.pose.position[0] - start[0], o.pose.position[1] - start[1]];
+        const along = v[0] * dir[0] + v[1] * dir[1];
+        const across = Math.abs(-v[0] * dir[1] + v[1] * dir[0]);
+        return along > -0.05 && along < need + back + rx + 0.05 && across < rx + footprintRadius(o) + 0.02;
+      });
+      if (blocked) continue;
+      out.push({ region, dir, start, end });
+      break;
+    }
   }
   return out;
 }

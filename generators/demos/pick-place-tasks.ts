@@ -2,14 +2,14 @@
 // judged from the physics state alone (poses, contacts read off geometry); generators/language says it in words:
 //   pick      — X lifted at least h above where it lay
 //   place_on  — X resting on Y's top, off the table
-//   stack     — the same for two blocks, X centred on Y
+//   stack     — the same for two stackables (blocks, boxes, cans), X centred on Y
 //   place_in  — X's centre inside Y's walls, below the rim, above the floor
 //   move_near — X on the table with a gap to Y below d
 //   push_to   — X's centre inside a named region of the table
 import type { Pose, Vec3 } from '../../core/math.js';
 import type { Rng } from '../../core/random.js';
-import type { Scene, SceneObject } from '../../core/scene.js';
-import { PUT_IN_CLEARANCE, containerInterior, footprintRadius, topHalfSize, zRange } from '../scene/geometry.js';
+import { type Scene, type SceneObject, shapeHalfExtents } from '../../core/scene.js';
+import { PUT_IN_CLEARANCE, STACKABLE_CATEGORIES, containerInterior, footprintRadius, topHalfSize, zRange } from '../scene/geometry.js';
 
 import { TASK_PRIMITIVES, type TaskPrimitive } from '../../schemas/tasks.js';
 
@@ -56,10 +56,13 @@ export function isSupport(o: SceneObject): boolean {
   return roles(o).includes('support') || (FLAT_TOPPED.has(o.category) && upright(o) && (o.shape.kind === 'box' || o.shape.kind === 'cylinder' || o.shape.kind === 'mesh'));
 }
 
-/** A cube or block that stands on a flat face: a box, or a convex mesh (a bevelled library cube). */
-export function isBlock(o: SceneObject): boolean {
-  const convex = o.shape.kind === 'box' || (o.shape.kind === 'mesh' && (o.shape.convexParts?.length ?? 1) <= 1);
-  return (o.category === 'cube' || o.category === 'block') && convex && upright(o);
+/**
+ * A block, box or can standing on its flat base: a box or an upright cylinder, or a convex mesh (a bevelled library
+ * cube, a scanned box or can).
+ */
+export function isStackable(o: SceneObject): boolean {
+  const convex = o.shape.kind === 'box' || o.shape.kind === 'cylinder' || (o.shape.kind === 'mesh' && (o.shape.convexParts?.length ?? 1) <= 1);
+  return STACKABLE_CATEGORIES.has(o.category) && convex && upright(o);
 }
 
 /** Regions named from the robot's point of view (it stands at −x facing +x, so its left is +y). */
@@ -134,6 +137,12 @@ export function evaluateTask(scene: Scene, t: TaskSpec, start: Record<number, Po
 }
 
 
+/** Half of an object's widest horizontal extent in its own frame (a cylinder's radius). */
+function widestHalf(o: SceneObject): number {
+  const h = shapeHalfExtents(o.shape);
+  return Math.max(h[0], h[1]);
+}
+
 /** Balls, and capsules or cylinders lying on their side. */
 export function rolls(o: SceneObject): boolean {
   return o.shape.kind === 'sphere' || ((o.shape.kind === 'capsule' || o.shape.kind === 'cylinder') && !upright(o));
@@ -152,7 +161,8 @@ export function taskCandidates(scene: Scene, primitive: TaskPrimitive, rng: Rng,
       // round things lying down roll off a top, or away from where they were put: not placements a demonstrator
       // would choose, nor a reference to put something next to
       if (primitive === 'place_on' && isSupport(y) && !rolls(x) && fits) out.push({ x, y });
-      if (primitive === 'stack' && isBlock(x) && isBlock(y) && fits) out.push({ x, y });
+      // a stack stands squarely: X no wider than Y's top (a brick across a narrow can tips off its edge)
+      if (primitive === 'stack' && isStackable(x) && isStackable(y) && fits && widestHalf(x) <= topHalfSize(y) + 0.005) out.push({ x, y });
       if (primitive === 'place_in' && isContainer(y) && footprintRadius(x) + PUT_IN_CLEARANCE < containerInterior(y).innerHalf) out.push({ x, y });
       if (primitive === 'move_near' && !isContainer(y) && !rolls(x) && !rolls(y)) out.push({ x, y });
     }

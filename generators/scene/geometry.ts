@@ -39,6 +39,12 @@ export function topHalfSize(o: SceneObject): number {
   return Math.min(h[0], h[1]);
 }
 
+/**
+ * Categories whose objects have a flat base and a flat top, so that one stands squarely on another: what a stack is
+ * built of (cubes and blocks, and where a library has none of those, boxes and cans: YCB has one graspable block).
+ */
+export const STACKABLE_CATEGORIES: ReadonlySet<string> = new Set(['cube', 'block', 'box', 'can']);
+
 /** what goes into a container keeps this much between itself and the wall */
 export const PUT_IN_CLEARANCE = 0.01;
 

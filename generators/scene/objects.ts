@@ -11,7 +11,7 @@ import type { TaskPrimitive } from '../../schemas/tasks.js';
 import type { Vec3 } from '../../core/math.js';
 import type { Rng } from '../../core/random.js';
 import { type Material, type SceneObject, type Shape, shapeFootprintRadius } from '../../core/scene.js';
-import { PUT_IN_CLEARANCE, containerInterior } from './geometry.js';
+import { PUT_IN_CLEARANCE, STACKABLE_CATEGORIES, containerInterior } from './geometry.js';
 import { OBJECT_COLORS } from './palette.js';
 
 /** What the sampler needs to place one object; ids, names and poses are the sampler's. */
@@ -102,7 +102,7 @@ const GRASP_SLACK = 0.016;
  * from once, before the free draws): for put-on a support whose top any holdable here fits on, for put-in a low
  * container, two objects the configured robot can hold (for put-in one small enough for the container; for put-on,
  * move-near and push ones that stay where they are put and leave the fingers room above the table: no balls,
- * nothing tall or flat), and for stack two cubes. An empty list when the task is not pick-and-place; a pool with no
+ * nothing tall or flat), and for stack two cubes (or other stackables). An empty list when the task is not pick-and-place; a pool with no
  * entries (a narrow category filter) is left out.
  */
 export function taskReadyPools(config: BuildConfig, candidates: readonly string[]): string[][] {
@@ -123,10 +123,18 @@ export function taskReadyPools(config: BuildConfig, candidates: readonly string[
   const support = entries.filter((e) => e.roles.includes('support') && !e.roles.includes('container') && fitsArea(e)
     && Math.min(e.size[0], e.size[1]) / 2 >= 0.75 * (HOLDABLE_FOOTPRINT / 2) && e.size[2] <= MAX_RECEPTACLE_HEIGHT);
   const small = holdable.filter((e) => footprint(e) <= 2 * SMALL_RADIUS * Math.SQRT2 && assetFootprintRadius(lib, e) <= SMALL_RADIUS);
-  const placeable = holdable.filter((e) => !ROLLING_CATEGORIES.has(e.category) && e.size[2] >= MIN_PLACEABLE_HEIGHT && e.size[2] <= MAX_PLACEABLE_HEIGHT);
-  // cubes: the smaller of any two fits on the other's top (two long blocks may not)
-  const block = placeable.filter((e) => e.category === 'cube' && e.collider.parts <= 1);
   const or = (pool: AssetEntry[], fallback: AssetEntry[]) => (pool.length ? pool : fallback);
+  const placeable = holdable.filter((e) => !ROLLING_CATEGORIES.has(e.category) && e.size[2] >= MIN_PLACEABLE_HEIGHT && e.size[2] <= MAX_PLACEABLE_HEIGHT);
+  // stack: two cubes, the smaller of any two fits on the other's top (two long blocks may not); a library without
+  // cubes (the YCB scans hold one graspable block) stacks a held block, box or can on a standing one, which need not
+  // be holdable itself (a pudding box lying flat) but low enough to reach over, its top as wide as anything that goes on
+  // it (pick-place-tasks.ts: a brick across a narrow can tips off)
+  const stackable = (e: AssetEntry) => STACKABLE_CATEGORIES.has(e.category) && e.collider.parts <= 1 && !e.roles.includes('container');
+  const cubes = placeable.filter((e) => e.category === 'cube' && stackable(e));
+  const stacked = or(cubes, placeable.filter(stackable));
+  const widest = Math.max(...stacked.map((e) => Math.max(e.size[0], e.size[1])));
+  const stackBase = or(cubes, entries.filter((e) => stackable(e) && fitsArea(e) && Math.min(e.size[0], e.size[1]) + 0.01 >= widest
+    && e.size[2] >= MIN_PLACEABLE_HEIGHT && e.size[2] <= MAX_PLACEABLE_HEIGHT));
   // put-on, move-near and push leave the object where the arm let go of it: a ball rolls on
   const staysPut = wants('place_on') || wants('move_near') || wants('push_to');
   // the largest first: a support drawn after the bowl often finds no free spot left in the area
@@ -134,8 +142,8 @@ export function taskReadyPools(config: BuildConfig, candidates: readonly string[
     ...(wants('place_on') ? [support] : []),
     ...(wants('place_in') ? [container] : []),
     wants('place_in') ? or(small, holdable) : staysPut ? or(placeable, holdable) : holdable,
-    wants('stack') ? or(block, holdable) : staysPut ? or(placeable, holdable) : holdable,
-    ...(wants('stack') ? [block] : []),
+    wants('stack') ? or(stacked, holdable) : staysPut ? or(placeable, holdable) : holdable,
+    ...(wants('stack') ? [stackBase] : []),
   ];
   return pools.filter((pool) => pool.length > 0).map((pool) => pool.map((e) => e.id));
 }

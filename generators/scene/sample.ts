@@ -181,7 +181,7 @@ export function sampleScene(config: BuildConfig, rng: Rng): Scene {
     const gap = required && !d.roles?.length ? FINGER_ROOM : 0.015;
     const spots = freeSpots(placed, r, gap, area, rng, required && k === 0 ? 8 : 1, reachable);
     if (spots.length === 0) return false;
-    const spot = spots.reduce((a, b) => (Math.abs(b.y) > Math.abs(a.y) ? b : a));
+    const spot = d.roles?.length ? spots.reduce((a, b) => (Math.abs(b.y) > Math.abs(a.y) ? b : a)) : spots[0];
     placed.push({ ...spot, r, gap });
     names.add(name);
     objects.push({
