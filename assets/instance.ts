@@ -105,13 +105,19 @@ export function instantiate(entry: AssetEntry, geom: AssetGeometry, choice: Inst
       vertexColors[i] = a === undefined || Number.isNaN(a) ? rgb[i % 3] : a;
     }
   }
+  // an imported asset's images are files of the library: named by absolute path
+  const libraryFile = (path: string) => {
+    const file = resolveInside(libraryRoot || '.', path);
+    if (!file) throw new Error(`${entry.id}: texture path "${path}" leaves the library root`);
+    return libraryRoot ? file : path;
+  };
+  const { metallicRoughnessTexture: mr, normalTexture: nt, normalScale } = entry.material;
+  if (mr || nt) {
+    material.maps = { ...(mr ? { metallicRoughness: libraryFile(mr) } : {}), ...(nt ? { normal: libraryFile(nt), normalScale: normalScale ?? 1 } : {}) };
+  }
   let texture: TextureRef | undefined;
   if (entry.material.texture) {
-    if (entry.source.kind === 'imported') {
-      const file = resolveInside(libraryRoot || '.', entry.material.texture);
-      if (!file) throw new Error(`${entry.id}: texture path "${entry.material.texture}" leaves the library root`);
-      texture = { file: libraryRoot ? file : entry.material.texture };
-    }
+    if (entry.source.kind === 'imported') texture = { file: libraryFile(entry.material.texture) };
     else if ((TEXTURE_KINDS as readonly string[]).includes(entry.material.texture)) {
       texture = { pattern: entry.material.texture as TextureKind, seed: parseInt(entry.hash.slice(0, 8), 16), rgb };
     } else throw new Error(`${entry.id}: unknown texture pattern "${entry.material.texture}"`);

@@ -48,6 +48,18 @@ export interface Material {
   metalness: number;
   /** with a texture the surface shows the image (times the per-vertex colours), not `rgb` */
   texture?: TextureRef;
+  /** an imported glTF's other images (files), drawn with the texture's uvs */
+  maps?: SurfaceMaps;
+}
+
+/**
+ * glTF's metallic-roughness image (roughness in G, metalness in B, multiplying the material's `roughness` and
+ * `metalness`) and tangent-space normal map (glTF's convention, its xy scaled by `normalScale`): data, not colour.
+ */
+export interface SurfaceMaps {
+  metallicRoughness?: string;
+  normal?: string;
+  normalScale?: number;
 }
 
 export type BodyKind = 'fixed' | 'dynamic' | 'kinematic';

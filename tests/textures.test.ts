@@ -119,6 +119,126 @@ test('an imported scan renders with its texture: the colour of its pixels is the
   assert.ok(off(grey, want) > 0.03, `without its texture it would be ${grey.map((x) => x.toFixed(3))}: the check can tell`);
 });
 
+/**
+ * A 10 × 3 × 10 cm slab as a glTF (y up), its top face's uvs spanning the images: u along +x, v along +z (so the
+ * image's up, glTF's +y of a normal map, points to −z, which is world +y once the importer turns y up into z up).
+ */
+async function writeSlab(path: string, images: { metallicRoughness: Uint8Array; normal?: Uint8Array }): Promise<void> {
+  const { Document, NodeIO } = await import('@gltf-transform/core');
+  const pos: number[] = [], nor: number[] = [], uv: number[] = [], idx: number[] = [];
+  const h: Vec3 = [0.05, 0.015, 0.05];
+  for (let axis = 0; axis < 3; axis++) {
+    for (const sign of [1, -1]) {
+      const n: Vec3 = [0, 0, 0];
+      n[axis] = sign;
+      const [a, b] = [(axis + 1) % 3, (axis + 2) % 3];
+      const base = pos.length / 3;
+      for (const [sa, sb] of [[-1, -1], [1, -1], [1, 1], [-1, 1]]) {
+        const p: Vec3 = [0, 0, 0];
+        p[axis] = sign * h[axis];
+        p[a] = sa * h[a];
+        p[b] = sb * h[b];
+        pos.push(...p);
+        nor.push(...n);
+        uv.push((p[0] + h[0]) / (2 * h[0]), (p[2] + h[2]) / (2 * h[2]));
+      }
+      // counter-clockwise seen from outside
+      const ccw = (b - a + 3) % 3 === 1 ? sign > 0 : sign < 0;
+      idx.push(...(ccw ? [base, base + 1, base + 2, base, base + 2, base + 3] : [base, base + 2, base + 1, base, base + 3, base + 2]));
+    }
+  }
+  const doc = new Document();
+  const buf = doc.createBuffer();
+  const png = async (rgb: Vec3) => new Uint8Array(await sharp({ create: { width: 64, height: 64, channels: 3, background: { r: rgb[0], g: rgb[1], b: rgb[2] } } }).png().toBuffer());
+  const mat = doc.createMaterial('m').setBaseColorFactor([1, 1, 1, 1]).setRoughnessFactor(1).setMetallicFactor(1)
+    .setBaseColorTexture(doc.createTexture('c').setImage(await png([150, 150, 150])).setMimeType('image/png'))
+    .setMetallicRoughnessTexture(doc.createTexture('mr').setImage(images.metallicRoughness).setMimeType('image/png'));
+  if (images.normal) mat.setNormalTexture(doc.createTexture('n').setImage(images.normal).setMimeType('image/png')).setNormalScale(1);
+  const prim = doc.createPrimitive()
+    .setAttribute('POSITION', doc.createAccessor().setType('VEC3').setArray(new Float32Array(pos)).setBuffer(buf))
+    .setAttribute('NORMAL', doc.createAccessor().setType('VEC3').setArray(new Float32Array(nor)).setBuffer(buf))
+    .setAttribute('TEXCOORD_0', doc.createAccessor().setType('VEC2').setArray(new Float32Array(uv)).setBuffer(buf))
+    .setIndices(doc.createAccessor().setType('SCALAR').setArray(new Uint32Array(idx)).setBuffer(buf))
+    .setMaterial(mat);
+  doc.createScene().addChild(doc.createNode('slab').setMesh(doc.createMesh('slab').addPrimitive(prim)));
+  const { writeFileSync } = await import('node:fs');
+  writeFileSync(path, await new NodeIO().writeBinary(doc));
+}
+
+test("a glTF's metallic-roughness and normal maps are imported and light the surface as glTF says", async () => {
+  const png = async (rgb: Vec3) => new Uint8Array(await sharp({ create: { width: 64, height: 64, channels: 3, background: { r: rgb[0], g: rgb[1], b: rgb[2] } } }).png().toBuffer());
+  // roughness 0.5 (G) everywhere; metalness (B) 0 or 1; the normal map tilts every normal 30° towards the image's up
+  const tilted: Vec3 = [128, Math.round((0.5 + 1) / 2 * 255), Math.round((Math.cos(Math.PI / 6) + 1) / 2 * 255)];
+  const dir = join(work, 'gltf-maps');
+  const { mkdirSync, writeFileSync } = await import('node:fs');
+  mkdirSync(dir, { recursive: true });
+  const models = { dielectric: join(dir, 'slab_a.glb'), metal: join(dir, 'slab_b.glb'), bumped: join(dir, 'slab_c.glb') };
+  await writeSlab(models.dielectric, { metallicRoughness: await png([0, 128, 0]) });
+  await writeSlab(models.metal, { metallicRoughness: await png([0, 128, 255]) });
+  await writeSlab(models.bumped, { metallicRoughness: await png([0, 128, 0]), normal: await png(tilted) });
+  for (const f of Object.values(models)) writeFileSync(f.replace(/\.glb$/, '.json'), JSON.stringify({ category: 'book', size: 0.1 }));
+  const lib = join(work, 'lib-maps');
+  const entries = [];
+  for (const f of Object.values(models)) {
+    // 32² fits: the 64² maps are downscaled, and stay PNG (JPEG blocks in a normal map are bumps)
+    const r = await importModel(f, { libraryRoot: lib, maxTextureSize: 32 });
+    assert.ok(r.ok, r.ok ? '' : r.problem.detail);
+    if (!r.ok) return;
+    entries.push(r.entry);
+  }
+  const [dielectric, metal, bumped] = entries;
+  assert.match(dielectric.material.metallicRoughnessTexture ?? '', /metallic_roughness\.png$/);
+  assert.equal(dielectric.material.normalTexture, undefined);
+  assert.match(bumped.material.normalTexture ?? '', /normal\.png$/);
+  assert.equal(bumped.material.normalScale, 1);
+  assert.deepEqual(dielectric.material.metalness, [1, 1], "the file's metallic factor, which the image multiplies");
+  assert.notEqual(dielectric.hash, metal.hash, 'the maps are content');
+  for (const e of entries) for (const t of e.source.kind === 'imported' ? e.source.textures : []) assert.ok(existsSync(join(lib, t)), t);
+  const meta = await sharp(join(lib, bumped.material.normalTexture!)).metadata();
+  assert.equal(meta.width, 32);
+  const { updateIndex } = await import('../assets/catalog.js');
+  updateIndex(lib, entries);
+  const library = loadLibrary({ root: lib });
+
+  // alone on a black table-less stage, lit by a sun from +y at 45° (light travels −y, −z), seen from straight above
+  const shot = async (id: string, withNormalMap = true) => {
+    const inst = library.instantiate(id);
+    const look = instanceAppearance(inst);
+    const material = withNormalMap ? look.material : { ...look.material, maps: { ...look.material.maps, normal: undefined } };
+    const obj: SceneObject = {
+      id: 5, name: 'slab', category: 'book', synonyms: [], assetId: inst.assetRef, shape: look.shape, material,
+      body: 'fixed', mass: 0.1, friction: 0.5, restitution: 0, pose: { position: [0, 0, inst.size[2] / 2], quaternion: [0, 0, 0, 1] }, annotated: true,
+    };
+    const cam: CameraSpec = { name: 'top', width: 128, height: 128, fovYDeg: 30, position: [0, 0, 0.4], target: [0, 0, 0], up: [0, 1, 0], near: 0.05, far: 2 };
+    const scene: Scene = {
+      seed: 0, tableTopZ: 0, objects: [obj], cameras: [cam],
+      lighting: { sunDirection: [0, -1, -1], sunIntensity: 2, ambientIntensity: 0.2, background: [0, 0, 0] },
+    };
+    await renderer.loadTextures(scene);
+    renderer.setScene(scene);
+    const f = await renderer.render(cam);
+    // the top face's middle: the slab covers the middle of the image, its sides are outside this window
+    let sum = 0, n = 0;
+    for (let y = 54; y < 74; y++) {
+      for (let x = 54; x < 74; x++) {
+        const i = y * 128 + x;
+        assert.equal(f.ids[i], 5, 'the window sees the slab');
+        sum += lin(f.rgba[i * 4] / 255) + lin(f.rgba[i * 4 + 1] / 255) + lin(f.rgba[i * 4 + 2] / 255);
+        n++;
+      }
+    }
+    return sum / n;
+  };
+  const plain = await shot(dielectric.id), shiny = await shot(metal.id);
+  const bump = await shot(bumped.id), flat = await shot(bumped.id, false);
+  // a metal has no diffuse light: the B channel made it so (the factors are the same for both)
+  assert.ok(shiny < 0.5 * plain, `metal ${shiny.toFixed(4)} vs dielectric ${plain.toFixed(4)}`);
+  // a flat top takes cos 45° of the sun; normals tilted 30° towards it cos 15° (×1.37 in direct light); tilted away
+  // (a flipped y) cos 75° (×0.37)
+  assert.ok(bump > 1.15 * flat, `normal-mapped ${bump.toFixed(4)} vs flat ${flat.toFixed(4)}`);
+  assert.ok(Math.abs(flat - plain) < 0.05 * plain, `without its normal map the slab is the dielectric one: ${flat.toFixed(4)} vs ${plain.toFixed(4)}`);
+});
+
 test('an environment map reads the same from OpenEXR as from Radiance HDR (no DOM: the loaders parse file bytes)', async () => {
   const hdr = decodeEnvironment(readFileSync(environmentFile('lab')), 'hdr');
   const { width: w, height: h } = hdr.image;

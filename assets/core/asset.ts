@@ -69,6 +69,11 @@ export const AssetEntrySchema = z.object({
     roughness: z.tuple([z.number(), z.number()]),
     metalness: z.tuple([z.number(), z.number()]),
     texture: z.string().optional(),
+    /** an imported glTF's metallic-roughness image (roughness in G, metalness in B, multiplying the drawn values) */
+    metallicRoughnessTexture: z.string().optional(),
+    /** an imported glTF's tangent-space normal map, and its strength (glTF normalTexture.scale) */
+    normalTexture: z.string().optional(),
+    normalScale: z.number().optional(),
   }),
   collider: z.object({ kind: ColliderKindSchema, parts: z.number().int().nonnegative() }),
   /**

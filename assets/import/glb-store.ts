@@ -14,16 +14,34 @@ export interface StoredModel {
   collider: Collider;
 }
 
-/** Writes the GLB bytes; `textureUri` is the texture's file name next to the GLB (kept external). */
-export async function encodeGlb(mesh: MeshData, collider: Collider, opts: { baseColor: Vec3; textureUri?: string; textureMime?: string }): Promise<Uint8Array> {
+/** An image file next to the GLB */
+interface StoredImage {
+  uri: string;
+  mime: string;
+}
+
+export interface GlbSurface {
+  baseColor: Vec3;
+  /** the base-colour texture's file name next to the GLB (kept external) */
+  textureUri?: string;
+  textureMime?: string;
+  /** glTF's metallic-roughness and normal images, with their factors (an imported glTF's own) */
+  surface?: { roughness: number; metalness: number; normalScale: number; metallicRoughness?: StoredImage; normal?: StoredImage };
+}
+
+/** Writes the GLB bytes. */
+export async function encodeGlb(mesh: MeshData, collider: Collider, opts: GlbSurface): Promise<Uint8Array> {
   if (collider.kind === 'primitive') throw new Error('imported assets store convex colliders, not primitives');
   const doc = new Document();
   const buffer = doc.createBuffer();
-  const material = doc.createMaterial('surface').setBaseColorFactor([...opts.baseColor, 1]).setRoughnessFactor(0.6).setMetallicFactor(0);
+  const s = opts.surface;
+  const material = doc.createMaterial('surface').setBaseColorFactor([...opts.baseColor, 1]).setRoughnessFactor(s?.roughness ?? 0.6).setMetallicFactor(s?.metalness ?? 0);
   if (opts.textureUri) {
     const tex = doc.createTexture('baseColor').setURI(opts.textureUri).setMimeType(opts.textureMime ?? 'image/png');
     material.setBaseColorTexture(tex);
   }
+  if (s?.metallicRoughness) material.setMetallicRoughnessTexture(doc.createTexture('metallicRoughness').setURI(s.metallicRoughness.uri).setMimeType(s.metallicRoughness.mime));
+  if (s?.normal) material.setNormalTexture(doc.createTexture('normal').setURI(s.normal.uri).setMimeType(s.normal.mime)).setNormalScale(s.normalScale);
   const visual = doc
     .createPrimitive()
     .setAttribute('POSITION', doc.createAccessor().setType('VEC3').setArray(mesh.positions).setBuffer(buffer))

@@ -19,7 +19,7 @@ import { type MeshData, aabbOfPoints, aabbSize, allFinite, computeNormals, refer
 import { COLORS, materialClass, nearestColorName } from '../materials/palette.js';
 import { family } from '../procedural/index.js';
 import { encodeGlb } from './glb-store.js';
-import { type RawModel, readModel } from './model.js';
+import { type RawImage, type RawModel, readModel } from './model.js';
 import { AssetError, fail } from './problem.js';
 import { type Sidecar, categoryFromWords, licenceFile, nameWords, readSidecar } from './sidecar.js';
 
@@ -153,8 +153,11 @@ export function importedHash(entry: AssetEntry, digest: string): string {
   return sha256(canonicalJson(meta) + digest);
 }
 
-/** The texture as stored: as it came when it fits `max` × `max`, else downscaled to fit (opaque images as JPEG, q90). */
-async function fitTexture(t: NonNullable<RawModel['texture']>, max: number, warnings: string[]): Promise<NonNullable<RawModel['texture']>> {
+/**
+ * The texture as stored: as it came when it fits `max` × `max`, else downscaled to fit (opaque colour images as JPEG,
+ * q90; data images, `lossless`, as PNG: JPEG blocks in a normal map are bumps).
+ */
+async function fitTexture(t: RawImage, max: number, warnings: string[], lossless = false): Promise<RawImage> {
   let meta: Metadata;
   try {
     meta = await sharp(t.bytes).metadata();
@@ -165,7 +168,7 @@ async function fitTexture(t: NonNullable<RawModel['texture']>, max: number, warn
   const img = sharp(t.bytes).resize({ width: max, height: max, fit: 'inside' });
   warnings.push(`texture ${meta.width}x${meta.height} downscaled to fit ${max}x${max}`);
   // a photographic texture is a tenth the size as JPEG; one with transparency stays PNG
-  if (meta.hasAlpha) return { ...t, bytes: new Uint8Array(await img.png().toBuffer()), ext: 'png', mime: 'image/png' };
+  if (meta.hasAlpha || lossless) return { ...t, bytes: new Uint8Array(await img.png().toBuffer()), ext: 'png', mime: 'image/png' };
   return { ...t, bytes: new Uint8Array(await img.jpeg({ quality: 90 }).toBuffer()), ext: 'jpg', mime: 'image/jpeg' };
 }
 
@@ -184,7 +187,11 @@ async function simplified(mesh: MeshData, maxTriangles: number, warnings: string
 /** Does the work; throws AssetError. */
 async function importOne(path: string, opts: ImportOptions): Promise<Imported> {
   const raw = checkRawMesh(await readModel(path));
-  if (raw.texture) raw.texture = await fitTexture(raw.texture, opts.maxTextureSize ?? DEFAULT_MAX_TEXTURE_SIZE, raw.warnings);
+  const maxTexture = opts.maxTextureSize ?? DEFAULT_MAX_TEXTURE_SIZE;
+  if (raw.texture) raw.texture = await fitTexture(raw.texture, maxTexture, raw.warnings);
+  const surface = raw.surface;
+  if (surface?.metallicRoughness) surface.metallicRoughness = await fitTexture(surface.metallicRoughness, maxTexture, raw.warnings, true);
+  if (surface?.normal) surface.normal = await fitTexture(surface.normal, maxTexture, raw.warnings, true);
   const side: Sidecar = readSidecar(path, opts.importRoot);
   const words = side.name ? side.name.toLowerCase().split(/\s+/) : nameWords(path);
   const category = opts.category ?? side.category ?? categoryFromWords(words);
@@ -261,7 +268,8 @@ async function importOne(path: string, opts: ImportOptions): Promise<Imported> {
       Buffer.from(mesh.positions.buffer, mesh.positions.byteOffset, mesh.positions.byteLength).toString('base64') +
       // the collider is content too: the same mesh with another collider behaves otherwise in every episode
       collider.parts.map((p) => Buffer.from(p.buffer, p.byteOffset, p.byteLength).toString('base64')).join('|') +
-      (raw.texture ? sha256(raw.texture.bytes) : ''),
+      (raw.texture ? sha256(raw.texture.bytes) : '') +
+      (surface ? canonicalJson({ ...surface, metallicRoughness: surface.metallicRoughness && sha256(surface.metallicRoughness.bytes), normal: surface.normal && sha256(surface.normal.bytes) }) : ''),
   );
   const name = words.join(' ');
   const dirRel = `imported/${slug(words)}-${digest.slice(0, 10)}`;
@@ -274,7 +282,20 @@ async function importOne(path: string, opts: ImportOptions): Promise<Imported> {
     writeFileSync(join(dirAbs, textureUri), raw.texture.bytes);
     textures.push(`${dirRel}/${textureUri}`);
   }
-  writeFileSync(join(dirAbs, 'model.glb'), await encodeGlb(mesh, collider, { baseColor: raw.texture ? [1, 1, 1] : raw.baseColor, textureUri, textureMime: raw.texture?.mime }));
+  // glTF's other images keep their own names; the renderer reads them as data, not colour
+  const stored = (img: RawImage | null | undefined, stem: string) => {
+    if (!img) return undefined;
+    const uri = `${stem}.${img.ext}`;
+    writeFileSync(join(dirAbs, uri), img.bytes);
+    textures.push(`${dirRel}/${uri}`);
+    return { uri, mime: img.mime };
+  };
+  const metallicRoughness = stored(surface?.metallicRoughness, 'metallic_roughness');
+  const normal = stored(surface?.normal, 'normal');
+  writeFileSync(join(dirAbs, 'model.glb'), await encodeGlb(mesh, collider, {
+    baseColor: raw.texture ? [1, 1, 1] : raw.baseColor, textureUri, textureMime: raw.texture?.mime,
+    ...(surface ? { surface: { roughness: surface.roughness, metalness: surface.metalness, normalScale: surface.normalScale, metallicRoughness, normal } } : {}),
+  }));
   const lic = licenceFile(path);
   if (lic) copyFileSync(lic, join(dirAbs, basename(lic)));
 
@@ -300,7 +321,15 @@ async function importOne(path: string, opts: ImportOptions): Promise<Imported> {
     graspWidth,
     roles,
     upAxis: '+z',
-    material: { class: fam?.materialClass ?? 'plastic', roughness: mc.roughness, metalness: mc.metalness, ...(textures[0] ? { texture: textures[0] } : {}) },
+    material: {
+      class: fam?.materialClass ?? 'plastic',
+      // with glTF's images the file's own factors: the images vary them over the surface
+      roughness: surface ? [surface.roughness, surface.roughness] : mc.roughness,
+      metalness: surface ? [surface.metalness, surface.metalness] : mc.metalness,
+      ...(textureUri ? { texture: `${dirRel}/${textureUri}` } : {}),
+      ...(metallicRoughness ? { metallicRoughnessTexture: `${dirRel}/${metallicRoughness.uri}` } : {}),
+      ...(normal ? { normalTexture: `${dirRel}/${normal.uri}`, normalScale: surface!.normalScale } : {}),
+    },
     collider: { kind: collider.kind, parts: collider.parts.length },
     ...(place ? { placeRegion: place } : {}),
     split: 'train',

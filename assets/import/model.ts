@@ -4,7 +4,7 @@
 // written on someone's D:\ drive still import), and must exist.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, extname, join } from 'node:path';
-import { Document, NodeIO } from '@gltf-transform/core';
+import { Document, NodeIO, type Texture as GltfTexture } from '@gltf-transform/core';
 import { ALL_EXTENSIONS } from '@gltf-transform/extensions';
 import type { Vec3 } from '../../core/math.js';
 import { linearToSrgb } from '../../core/color.js';
@@ -17,6 +17,14 @@ export type ModelFormat = (typeof MODEL_FORMATS)[number];
 /** 3D formats we recognise but do not read: reported as unknown-format rather than silently ignored */
 export const OTHER_MODEL_EXTENSIONS = ['fbx', 'stl', 'ply', 'dae', '3ds', 'blend', 'usd', 'usda', 'usdc', 'usdz', 'x3d', 'wrl', 'off', 'step', 'stp', 'iges', 'igs', 'max', 'c4d', 'lwo', 'ma', 'mb'];
 
+/** An image file's bytes as a model refers to it (or embeds it) */
+export interface RawImage {
+  bytes: Uint8Array;
+  ext: string;
+  mime: string;
+  from: string;
+}
+
 export interface RawModel {
   format: ModelFormat;
   positions: Float32Array;
@@ -25,7 +33,12 @@ export interface RawModel {
   uvs: Float32Array | null;
   /** sRGB 0..1 */
   baseColor: Vec3;
-  texture: { bytes: Uint8Array; ext: string; mime: string; from: string } | null;
+  texture: RawImage | null;
+  /**
+   * glTF's other PBR images, where the file has them: metallic-roughness (roughness in G, metalness in B) and a
+   * tangent-space normal map, with the factors they multiply (glTF: roughness × G, metalness × B, normal xy × scale)
+   */
+  surface?: { roughness: number; metalness: number; metallicRoughness: RawImage | null; normal: RawImage | null; normalScale: number };
   /** the format's up axis unless a sidecar says otherwise: glTF +y, OBJ/URDF (robotics data) +z */
   up: '+y' | '+z';
   /** metres per unit when the format says (glTF: metres); null when it must be guessed */
@@ -101,6 +114,15 @@ function readObj(path: string, warnings: string[]): RawModel {
   return { format: 'obj', positions: obj.positions, indices: obj.indices, normals: obj.normals, uvs: obj.uvs, baseColor, texture, up: '+z', unit: null, warnings };
 }
 
+/** A glTF texture's image with its type, or null when the material has none. */
+function gltfImage(tex: GltfTexture | null): RawImage | null {
+  const img = tex?.getImage();
+  if (!tex || !img) return null;
+  const mime = tex.getMimeType() || 'image/png';
+  const ext = mime === 'image/jpeg' ? 'jpg' : mime === 'image/webp' ? 'webp' : 'png';
+  return { bytes: img, ext, mime, from: tex.getURI() || 'embedded' };
+}
+
 async function readGltf(path: string, format: 'gltf' | 'glb', warnings: string[]): Promise<RawModel> {
   const dir = dirname(path);
   if (format === 'gltf') {
@@ -128,6 +150,7 @@ async function readGltf(path: string, format: 'gltf' | 'glb', warnings: string[]
   let anyUv = false;
   let baseColor: Vec3 | null = null;
   let texture: RawModel['texture'] = null;
+  let surface: RawModel['surface'];
   const root = doc.getRoot();
   const scene = root.getDefaultScene() ?? root.listScenes()[0];
   const nodes = scene ? [] as ReturnType<typeof root.listNodes> : root.listNodes();
@@ -169,12 +192,11 @@ async function readGltf(path: string, format: 'gltf' | 'glb', warnings: string[]
       if (mat && !baseColor) {
         const f = mat.getBaseColorFactor();
         baseColor = [linearToSrgb(f[0]), linearToSrgb(f[1]), linearToSrgb(f[2])];
-        const tex = mat.getBaseColorTexture();
-        const img = tex?.getImage();
-        if (tex && img) {
-          const mime = tex.getMimeType() || 'image/png';
-          const ext = mime === 'image/jpeg' ? 'jpg' : mime === 'image/webp' ? 'webp' : 'png';
-          texture = { bytes: img, ext, mime, from: tex.getURI() || 'embedded' };
+        texture = gltfImage(mat.getBaseColorTexture());
+        const metallicRoughness = gltfImage(mat.getMetallicRoughnessTexture());
+        const normal = gltfImage(mat.getNormalTexture());
+        if (metallicRoughness || normal) {
+          surface = { roughness: mat.getRoughnessFactor(), metalness: mat.getMetallicFactor(), metallicRoughness, normal, normalScale: mat.getNormalScale() };
         }
       }
     }
@@ -187,6 +209,7 @@ async function readGltf(path: string, format: 'gltf' | 'glb', warnings: string[]
     uvs: anyUv ? Float32Array.from(uv) : null,
     baseColor: baseColor ?? [0.8, 0.8, 0.8],
     texture,
+    ...(surface ? { surface } : {}),
     up: '+y',
     unit: 1,
     warnings,

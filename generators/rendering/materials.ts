@@ -1,8 +1,8 @@
-// Scene materials → PBR node materials, one per distinct (rgb, roughness, metalness, texture). Objects of the same
+// Scene materials → PBR node materials, one per distinct (rgb, roughness, metalness, texture, glTF maps). Objects of the same
 // look share a material, so they share a compiled pipeline; the instance id is not a material property (it
 // comes from each mesh's userData in the MRT pass), which is what makes this sharing possible. Materials with the same
 // texture share its one GPU texture (textures.ts).
-import { Color, MeshStandardNodeMaterial, SRGBColorSpace } from 'three/webgpu';
+import { Color, MeshStandardNodeMaterial, SRGBColorSpace, Vector2 } from 'three/webgpu';
 import type { Material } from '../../core/scene.js';
 import { GenerationalCache } from './cache.js';
 import { type TextureCache, textureKey } from './textures.js';
@@ -29,8 +29,11 @@ export class MaterialCache {
   forMaterial(m: Material, textures: TextureCache, vertexColors = false): MeshStandardNodeMaterial {
     const [r, g, b] = vertexColors || m.texture ? [1, 1, 1] : m.rgb;
     const tex = m.texture ? textureKey(m.texture) : '';
-    const key = `${r},${g},${b},${m.roughness},${m.metalness},${vertexColors},${tex}`;
+    const maps = m.maps;
+    const key = `${r},${g},${b},${m.roughness},${m.metalness},${vertexColors},${tex},${maps?.metallicRoughness ?? ''},${maps?.normal ?? ''},${maps?.normalScale ?? ''}`;
     return this.cache.get(key, () => {
+      const mr = maps?.metallicRoughness ? textures.forData(maps.metallicRoughness) : undefined;
+      const s = maps?.normalScale ?? 1;
       const mat = new MeshStandardNodeMaterial({
         // Material.rgb is sRGB; three shades in linear light and the colour target encodes back to sRGB
         color: new Color().setRGB(r, g, b, SRGBColorSpace),
@@ -38,6 +41,11 @@ export class MaterialCache {
         metalness: m.metalness,
         vertexColors,
         ...(m.texture ? { map: textures.forRef(m.texture) } : {}),
+        // glTF packs both in one image; three reads roughness from G and metalness from B, as glTF says
+        ...(mr ? { roughnessMap: mr, metalnessMap: mr } : {}),
+        // our meshes carry no tangents: three derives them from screen-space derivatives, where glTF's +y (uv v runs
+        // down the image, flipY off) is three's −y (three's GLTFLoader flips it the same way)
+        ...(maps?.normal ? { normalMap: textures.forData(maps.normal), normalScale: new Vector2(s, -s) } : {}),
       });
       mat.name = m.colorName;
       return mat;

@@ -75,7 +75,7 @@ export class SceneSync {
       const material = this.materials.forMaterial(look, this.textures, vertexColors);
       // a textured mesh with accent parts: those are drawn with the same material less the texture (geometry.ts groups)
       const accents = shape.kind === 'mesh' && shape.texturedTriangles !== undefined && look.texture
-        ? this.materials.forMaterial({ ...look, texture: undefined }, this.textures, vertexColors)
+        ? this.materials.forMaterial({ ...look, texture: undefined, maps: undefined }, this.textures, vertexColors)
         : null;
       const mesh = new Mesh(geometry, accents ? [material, accents] : material);
       mesh.name = obj.name;
