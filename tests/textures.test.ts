@@ -119,6 +119,51 @@ test('an imported scan renders with its texture: the colour of its pixels is the
   assert.ok(off(grey, want) > 0.03, `without its texture it would be ${grey.map((x) => x.toFixed(3))}: the check can tell`);
 });
 
+test("a textured mesh's accent parts (a jar's lid) show their own colour, drawn in the same draw as the texture", async () => {
+  const lib = loadLibrary();
+  const inst = lib.instantiate('jar-00', { colorName: 'red' });
+  const look = instanceAppearance(inst);
+  assert.equal(look.shape.kind, 'mesh');
+  if (look.shape.kind !== 'mesh' || look.shape.texturedTriangles === undefined) return assert.fail('the jar has a textured body and an accent lid');
+  const shape = look.shape;
+  const texturedTriangles = look.shape.texturedTriangles;
+  const obj: SceneObject = {
+    id: 9, name: 'jar', category: 'jar', synonyms: [], assetId: inst.assetRef, shape, material: { ...look.material, roughness: 1 },
+    body: 'fixed', mass: 0.5, friction: 0.5, restitution: 0, pose: { position: [0, 0, inst.size[2] / 2], quaternion: [0, 0, 0, 1] }, annotated: true,
+  };
+  // from above and aside: lid and label both in view, near enough that every triangle is drawn (lod.ts level 0)
+  const cam: CameraSpec = { name: 'c', width: 256, height: 256, fovYDeg: 40, position: [0.2, -0.14, 0.3], target: [0, 0, inst.size[2] / 2], near: 0.02, far: 5 };
+  const textured = await render(obj, cam);
+  const plain = await render({ ...obj, material: { ...obj.material, texture: undefined } }, cam);
+  const model = cameraModel(cam);
+  const P = shape.positions, I = shape.indices;
+  const at = (i: number): Vec3 => [P[i * 3], P[i * 3 + 1], P[i * 3 + 2] + inst.size[2] / 2];
+  // at the centre of every visible triangle: the lid's pixels are the untextured render's, the body's are not
+  let lid = 0, lidSame = 0, body = 0, bodyDiff = 0;
+  for (let t = 0; t < I.length; t += 3) {
+    const a = projectWithDepth(model, at(I[t])), b = projectWithDepth(model, at(I[t + 1])), c = projectWithDepth(model, at(I[t + 2]));
+    const area = Math.abs((b[0] - a[0]) * (c[1] - a[1]) - (b[1] - a[1]) * (c[0] - a[0])) / 2;
+    const px = Math.floor((a[0] + b[0] + c[0]) / 3), py = Math.floor((a[1] + b[1] + c[1]) / 3), z = (a[2] + b[2] + c[2]) / 3;
+    if (area < 4 || px < 0 || py < 0 || px >= 256 || py >= 256) continue;
+    const pix = py * 256 + px;
+    if (textured.ids[pix] !== 9 || Math.abs(textured.depth[pix] - z) > 0.002) continue;
+    const diff = Math.max(...[0, 1, 2].map((k) => Math.abs(textured.rgba[pix * 4 + k] - plain.rgba[pix * 4 + k])));
+    if (t / 3 >= texturedTriangles) {
+      lid++;
+      if (diff <= 3) lidSame++;
+    } else {
+      body++;
+      if (diff > 3) bodyDiff++;
+    }
+  }
+  assert.ok(lid >= 20 && body >= 20, `${lid} lid and ${body} body triangles seen`);
+  assert.ok(lidSame >= 0.95 * lid, `${lidSame} of ${lid} lid pixels show the lid's own colour`);
+  assert.ok(bodyDiff >= 0.5 * body, `${bodyDiff} of ${body} body pixels show the label`);
+});
+
+/** A 64² PNG of one colour (0–255). */
+const png = async (rgb: Vec3) => new Uint8Array(await sharp({ create: { width: 64, height: 64, channels: 3, background: { r: rgb[0], g: rgb[1], b: rgb[2] } } }).png().toBuffer());
+
 /**
  * A 10 × 3 × 10 cm slab as a glTF (y up), its top face's uvs spanning the images: u along +x, v along +z (so the
  * image's up, glTF's +y of a normal map, points to −z, which is world +y once the importer turns y up into z up).
@@ -149,7 +194,6 @@ async function writeSlab(path: string, images: { metallicRoughness: Uint8Array; 
   }
   const doc = new Document();
   const buf = doc.createBuffer();
-  const png = async (rgb: Vec3) => new Uint8Array(await sharp({ create: { width: 64, height: 64, channels: 3, background: { r: rgb[0], g: rgb[1], b: rgb[2] } } }).png().toBuffer());
   const mat = doc.createMaterial('m').setBaseColorFactor([1, 1, 1, 1]).setRoughnessFactor(1).setMetallicFactor(1)
     .setBaseColorTexture(doc.createTexture('c').setImage(await png([150, 150, 150])).setMimeType('image/png'))
     .setMetallicRoughnessTexture(doc.createTexture('mr').setImage(images.metallicRoughness).setMimeType('image/png'));
@@ -166,7 +210,6 @@ async function writeSlab(path: string, images: { metallicRoughness: Uint8Array; 
 }
 
 test("a glTF's metallic-roughness and normal maps are imported and light the surface as glTF says", async () => {
-  const png = async (rgb: Vec3) => new Uint8Array(await sharp({ create: { width: 64, height: 64, channels: 3, background: { r: rgb[0], g: rgb[1], b: rgb[2] } } }).png().toBuffer());
   // roughness 0.5 (G) everywhere; metalness (B) 0 or 1; the normal map tilts every normal 30° towards the image's up
   const tilted: Vec3 = [128, Math.round((0.5 + 1) / 2 * 255), Math.round((Math.cos(Math.PI / 6) + 1) / 2 * 255)];
   const dir = join(work, 'gltf-maps');

@@ -4,12 +4,17 @@ import { type CameraModel, projectWithDepth } from '../../core/camera.js';
 import { rotate } from '../../core/math.js';
 import type { SceneObject, Shape } from '../../core/scene.js';
 import { shapeTriangles } from '../scene/tessellate.js';
+import { levelFor, levelShape } from '../scene/lod.js';
 
-const trianglesCache = new WeakMap<Shape, Float32Array>();
+// keyed by the shape, or for a mesh by the triangle list of the level drawn (levelShape makes a new shape each call)
+const trianglesCache = new WeakMap<object, Float32Array>();
 
-function triangles(shape: Shape): Float32Array {
-  let t = trianglesCache.get(shape);
-  if (!t) trianglesCache.set(shape, (t = shapeTriangles(shape)));
+/** The triangles the renderer draws for `o` in this view: a mesh at the level of detail lod.ts picks for it. */
+function triangles(cam: CameraModel, o: SceneObject): Float32Array {
+  const shape: Shape = o.shape.kind === 'mesh' ? levelShape(o.shape, levelFor(o.shape, o.pose.position, cam)) : o.shape;
+  const key = shape.kind === 'mesh' ? shape.indices : shape;
+  let t = trianglesCache.get(key);
+  if (!t) trianglesCache.set(key, (t = shapeTriangles(shape)));
   return t;
 }
 
@@ -30,7 +35,7 @@ export function silhouetteArea(cam: CameraModel, o: SceneObject): number {
 }
 
 function rasterArea(cam: CameraModel, o: SceneObject): number {
-  const tri = triangles(o.shape);
+  const tri = triangles(cam, o);
   const n = tri.length / 3;
   const uv = new Float64Array(n * 2);
   let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;

@@ -7,11 +7,15 @@ import type { Shape } from '../../core/scene.js';
 import type { Vec3 } from '../../core/math.js';
 import { GenerationalCache } from './cache.js';
 import { srgbToLinear } from '../../core/color.js';
+import { type MeshLevel, type MeshShape, meshLevels } from '../scene/lod.js';
 
 /** Tessellation: fine enough that a 1 cm sphere's silhouette and depth are right to well under a pixel / 0.1 mm. */
 const RADIAL_SEGMENTS = 32;
 const SPHERE_RINGS = 16;
 const CAP_SEGMENTS = 8;
+
+/** vertex attribute: how much of the texture a vertex shows (0 on a textured mesh's accent parts, else 1) */
+export const TEXTURE_WEIGHT = 'textureWeight';
 
 export interface ShapeGeometry {
   geometry: BufferGeometry;
@@ -38,6 +42,19 @@ export class GeometryCache {
 
   dispose(): void {
     this.cache.clear();
+  }
+
+  /** Level `level` of a mesh's levels of detail (lod.ts; 0: the mesh itself), made with it and disposed with it. */
+  forLevel(shape: MeshShape, level: number): BufferGeometry {
+    const full = this.forShape(shape).geometry;
+    if (level === 0) return full;
+    let levels = full.userData.levels as BufferGeometry[] | undefined;
+    if (!levels) {
+      const made: BufferGeometry[] = (full.userData.levels = []);
+      full.addEventListener('dispose', () => made.forEach((g) => g.dispose()));
+      levels = made;
+    }
+    return (levels[level] ??= levelGeometry(full, meshLevels(shape)[level]));
   }
 
   forShape(shape: Shape): ShapeGeometry {
@@ -69,6 +86,18 @@ export class GeometryCache {
   }
 }
 
+/**
+ * A level of detail (lod.ts) of a mesh geometry: its vertex attributes (own GPU buffers over the same arrays: a
+ * buffer shared by two geometries would be freed with the first one disposed) with the level's triangles.
+ */
+function levelGeometry(full: BufferGeometry, level: MeshLevel): BufferGeometry {
+  const g = new BufferGeometry();
+  for (const [name, a] of Object.entries(full.attributes)) g.setAttribute(name, new BufferAttribute(a.array, a.itemSize));
+  g.setIndex(new BufferAttribute(level.indices, 1));
+  g.boundingSphere = full.boundingSphere;
+  return g;
+}
+
 function meshGeometry(shape: Extract<Shape, { kind: 'mesh' }>): BufferGeometry {
   const g = new BufferGeometry();
   g.setAttribute('position', new BufferAttribute(shape.positions, 3));
@@ -86,9 +115,12 @@ function meshGeometry(shape: Extract<Shape, { kind: 'mesh' }>): BufferGeometry {
   }
   if (shape.uvs !== undefined && shape.uvs.length === (shape.positions.length / 3) * 2) g.setAttribute('uv', new BufferAttribute(shape.uvs, 2));
   if (shape.texturedTriangles !== undefined) {
-    // material 0 (textured) for the first triangles, material 1 (vertex colours only) for the accent parts after them
-    g.addGroup(0, shape.texturedTriangles * 3, 0);
-    g.addGroup(shape.texturedTriangles * 3, shape.indices.length - shape.texturedTriangles * 3, 1);
+    // the accent parts (after the first texturedTriangles) show their vertex colours only: their own vertices weigh
+    // the texture 0 (materials.ts mixes it in by this weight; one draw, where a second material cost a third of the
+    // frame on lavapipe)
+    const weight = new Float32Array(shape.positions.length / 3);
+    for (let i = 0; i < shape.texturedTriangles * 3; i++) weight[shape.indices[i]] = 1;
+    g.setAttribute(TEXTURE_WEIGHT, new BufferAttribute(weight, 1));
   }
   g.computeBoundingSphere();
   return g;

@@ -6,6 +6,8 @@ import { Color, MeshStandardNodeMaterial, SRGBColorSpace, Vector2 } from 'three/
 import type { Material } from '../../core/scene.js';
 import { GenerationalCache } from './cache.js';
 import { type TextureCache, textureKey } from './textures.js';
+import { attribute, mix, texture, vec4 } from 'three/tsl';
+import { TEXTURE_WEIGHT } from './geometry.js';
 
 export class MaterialCache {
   private readonly cache = new GenerationalCache<string, MeshStandardNodeMaterial>();
@@ -24,14 +26,17 @@ export class MaterialCache {
 
   /**
    * With `vertexColors` the mesh's colour attribute carries the colour (accents included), and with a texture the
-   * image does: the material's own colour is white then.
+   * image does: the material's own colour is white then. `partlyTextured`: the mesh's accent parts show no texture
+   * (Shape.texturedTriangles), weighed per vertex.
    */
-  forMaterial(m: Material, textures: TextureCache, vertexColors = false): MeshStandardNodeMaterial {
+  forMaterial(m: Material, textures: TextureCache, vertexColors = false, partlyTextured = false): MeshStandardNodeMaterial {
     const [r, g, b] = vertexColors || m.texture ? [1, 1, 1] : m.rgb;
     const tex = m.texture ? textureKey(m.texture) : '';
     const maps = m.maps;
-    const key = `${r},${g},${b},${m.roughness},${m.metalness},${vertexColors},${tex},${maps?.metallicRoughness ?? ''},${maps?.normal ?? ''},${maps?.normalScale ?? ''}`;
+    const weighted = partlyTextured && m.texture !== undefined;
+    const key = `${r},${g},${b},${m.roughness},${m.metalness},${vertexColors},${tex},${weighted},${maps?.metallicRoughness ?? ''},${maps?.normal ?? ''},${maps?.normalScale ?? ''}`;
     return this.cache.get(key, () => {
+      const map = m.texture ? textures.forRef(m.texture) : undefined;
       const mr = maps?.metallicRoughness ? textures.forData(maps.metallicRoughness) : undefined;
       const s = maps?.normalScale ?? 1;
       const mat = new MeshStandardNodeMaterial({
@@ -40,13 +45,16 @@ export class MaterialCache {
         roughness: m.roughness,
         metalness: m.metalness,
         vertexColors,
-        ...(m.texture ? { map: textures.forRef(m.texture) } : {}),
+        ...(map && !weighted ? { map } : {}),
         // glTF packs both in one image; three reads roughness from G and metalness from B, as glTF says
         ...(mr ? { roughnessMap: mr, metalnessMap: mr } : {}),
         // our meshes carry no tangents: three derives them from screen-space derivatives, where glTF's +y (uv v runs
         // down the image, flipY off) is three's −y (three's GLTFLoader flips it the same way)
         ...(maps?.normal ? { normalMap: textures.forData(maps.normal), normalScale: new Vector2(s, -s) } : {}),
       });
+      // a mesh whose accent parts show no texture: each vertex weighs the image (geometry.ts TEXTURE_WEIGHT), white
+      // where it weighs nothing, and the vertex colours (white on the textured part) multiply the result
+      if (map && weighted) mat.colorNode = mix(vec4(1, 1, 1, 1), texture(map), attribute<'float'>(TEXTURE_WEIGHT, 'float'));
       mat.name = m.colorName;
       return mat;
     });

@@ -2,7 +2,7 @@
 // Each render() draws one camera in one MRT pass and queues its readback before returning, so a caller can
 // submit the next camera or time step while earlier frames are still on their way back (pipelining).
 import type { RenderTarget } from 'three/webgpu';
-import type { CameraSpec } from '../../core/camera.js';
+import { type CameraSpec, cameraModel } from '../../core/camera.js';
 import type { Scene } from '../../core/scene.js';
 import { acquireGpu, gpuLostReason, shutdownGpu, type GpuContext } from './device.js';
 import { GeometryCache } from './geometry.js';
@@ -158,6 +158,7 @@ export class Renderer {
     const rt = targetFor(this.s, camera.width, camera.height);
     tick();
     this.sync.syncPoses();
+    this.sync.chooseLevels(cameraModel(camera));
     three.setRenderTarget(rt);
     const exposure = this.scene.lighting.exposure;
     if (exposure !== undefined) this.s.mrt.exposure.value = exposure;

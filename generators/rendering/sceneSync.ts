@@ -7,7 +7,9 @@ import { Sky } from './sky.js';
 import { kelvinToLinearRgb } from '../../core/color.js';
 import type { Scene, SceneObject } from '../../core/scene.js';
 import { shapeHalfExtents } from '../../core/scene.js';
-import { rotate } from '../../core/math.js';
+import { add, rotate } from '../../core/math.js';
+import type { CameraModel } from '../../core/camera.js';
+import { type MeshShape, levelFor, meshLevels } from '../scene/lod.js';
 import type { GeometryCache } from './geometry.js';
 import type { MaterialCache } from './materials.js';
 import type { TextureCache } from './textures.js';
@@ -26,10 +28,12 @@ export interface SyncOptions {
 
 interface Tracked {
   obj: SceneObject;
-  /** what is posed at obj.pose: the mesh, or a group holding a visual mesh at its origin (SceneObject.visual) */
+  /** what is posed at obj.pose: the mesh, or a group holding its levels of detail, or a visual mesh's at its origin */
   node: Object3D;
   /** last pose copied, to notice motion */
   last: Float64Array;
+  /** a mesh's levels of detail (lod.ts), finest first: one is visible, chosen per camera; absent: one mesh */
+  levels?: { shape: MeshShape; meshes: Mesh[] };
 }
 
 export class SceneSync {
@@ -72,31 +76,36 @@ export class SceneSync {
       const look = obj.visual?.material ?? obj.material;
       const { geometry, scale } = this.geometries.forShape(shape);
       const vertexColors = shape.kind === 'mesh' && shape.colors !== undefined;
-      const material = this.materials.forMaterial(look, this.textures, vertexColors);
-      // a textured mesh with accent parts: those are drawn with the same material less the texture (geometry.ts groups)
-      const accents = shape.kind === 'mesh' && shape.texturedTriangles !== undefined && look.texture
-        ? this.materials.forMaterial({ ...look, texture: undefined, maps: undefined }, this.textures, vertexColors)
-        : null;
-      const mesh = new Mesh(geometry, accents ? [material, accents] : material);
-      mesh.name = obj.name;
-      mesh.scale.set(scale[0], scale[1], scale[2]);
+      // a textured mesh with accent parts (a stem, a lid) that show only their colour: one material weighs the texture
+      const material = this.materials.forMaterial(look, this.textures, vertexColors, shape.kind === 'mesh' && shape.texturedTriangles !== undefined);
       // Whatever lies entirely at or below the table top (the table itself, a floor) can only shadow points
       // below the table top, which no camera of a tabletop scene sees lit anyway. Leaving it out of the shadow
       // map saves most of the shadow pass's fill: the table covers most of the map.
-      mesh.castShadow = !isSupport(obj, scene.tableTopZ);
-      mesh.receiveShadow = true;
-      if (mesh.castShadow) this.casters.push(obj);
-      mesh.userData[INSTANCE_ID_KEY] = obj.id;
-      let node: Object3D = mesh;
-      if (obj.visual) {
-        const { position: p, quaternion: q } = obj.visual.origin;
-        mesh.position.set(p[0], p[1], p[2]);
-        mesh.quaternion.set(q[0], q[1], q[2], q[3]);
+      const castShadow = !isSupport(obj, scene.tableTopZ);
+      if (castShadow) this.casters.push(obj);
+      const levelCount = shape.kind === 'mesh' ? meshLevels(shape).length : 1;
+      const meshes = Array.from({ length: levelCount }, (_, level) => {
+        const mesh = new Mesh(level === 0 ? geometry : this.geometries.forLevel(shape as MeshShape, level), material);
+        mesh.name = obj.name;
+        mesh.scale.set(scale[0], scale[1], scale[2]);
+        mesh.castShadow = castShadow;
+        mesh.receiveShadow = true;
+        mesh.visible = level === 0;
+        mesh.userData[INSTANCE_ID_KEY] = obj.id;
+        if (obj.visual) {
+          const { position: p, quaternion: q } = obj.visual.origin;
+          mesh.position.set(p[0], p[1], p[2]);
+          mesh.quaternion.set(q[0], q[1], q[2], q[3]);
+        }
+        return mesh;
+      });
+      let node: Object3D = meshes[0];
+      if (meshes.length > 1 || obj.visual) {
         node = new Group();
-        node.add(mesh);
+        node.add(...meshes);
       }
       this.three.add(node);
-      this.tracked.push({ obj, node, last: new Float64Array(7).fill(NaN) });
+      this.tracked.push({ obj, node, last: new Float64Array(7).fill(NaN), ...(meshes.length > 1 ? { levels: { shape: shape as MeshShape, meshes } } : {}) });
     }
     this.applyLighting(scene);
     this.shadowDirty = true;
@@ -117,6 +126,21 @@ export class SceneSync {
     if (this.shadowDirty) {
       this.sun.refit(this.casters);
       this.shadowDirty = false;
+    }
+  }
+
+  /**
+   * Shows each mesh at the level of detail `camera` needs (lod.ts levelFor, the rule the annotator's silhouettes
+   * follow). Call after syncPoses, before rendering that camera; a shadow pass drawn during that render uses these
+   * levels too.
+   */
+  chooseLevels(camera: CameraModel): void {
+    for (const t of this.tracked) {
+      if (!t.levels) continue;
+      const { position: p, quaternion: q } = t.obj.pose;
+      const origin = t.obj.visual ? add(p, rotate(q, t.obj.visual.origin.position)) : p;
+      const level = levelFor(t.levels.shape, origin, camera);
+      t.levels.meshes.forEach((m, i) => (m.visible = i === level));
     }
   }
 
