@@ -2,12 +2,41 @@
 // look share a material, so they share a compiled pipeline; the instance id is not a material property (it
 // comes from each mesh's userData in the MRT pass), which is what makes this sharing possible. Materials with the same
 // texture share its one GPU texture (textures.ts).
-import { Color, MeshStandardNodeMaterial, SRGBColorSpace, Vector2 } from 'three/webgpu';
+import { Color, type DataTexture, MeshStandardNodeMaterial, type NodeBuilder, SRGBColorSpace, Vector2 } from 'three/webgpu';
 import type { Material } from '../../core/scene.js';
 import { GenerationalCache } from './cache.js';
 import { type TextureCache, textureKey } from './textures.js';
-import { attribute, mix, texture, vec4 } from 'three/tsl';
+import { attribute, diffuseColor, mix, texture, vec3 } from 'three/tsl';
 import { TEXTURE_WEIGHT } from './geometry.js';
+
+/**
+ * A PBR material whose base colour is an opaque image, optionally weighed per vertex (a textured mesh's accent parts:
+ * geometry.ts TEXTURE_WEIGHT, white where a vertex weighs nothing, its vertex colour multiplying the result). Not as
+ * three's `map` or a `colorNode`: three's shadow pass gives a material with either a shadow program of its own that
+ * samples the image's alpha (Renderer._getShadowNodes), one more pipeline and a texture fetch per shadow texel for
+ * every textured object, for an alpha that is always 1 here. Multiplied in at the diffuse colour, the image leaves the
+ * shadow pass its one shared depth-only program.
+ */
+class ImageMaterial extends MeshStandardNodeMaterial {
+  constructor(
+    params: ConstructorParameters<typeof MeshStandardNodeMaterial>[0],
+    private readonly image: DataTexture,
+    private readonly weighted: boolean,
+  ) {
+    super(params);
+  }
+
+  override setupDiffuseColor(builder: NodeBuilder): void {
+    super.setupDiffuseColor(builder);
+    const rgb = texture(this.image).rgb;
+    diffuseColor.rgb.mulAssign(this.weighted ? mix(vec3(1, 1, 1), rgb, attribute<'float'>(TEXTURE_WEIGHT, 'float')) : rgb);
+  }
+
+  // the two kinds of shader differ: three must not hand one's program to the other
+  override customProgramCacheKey(): string {
+    return `${super.customProgramCacheKey()}|image${this.weighted ? '-weighted' : ''}`;
+  }
+}
 
 export class MaterialCache {
   private readonly cache = new GenerationalCache<string, MeshStandardNodeMaterial>();
@@ -39,22 +68,19 @@ export class MaterialCache {
       const map = m.texture ? textures.forRef(m.texture) : undefined;
       const mr = maps?.metallicRoughness ? textures.forData(maps.metallicRoughness) : undefined;
       const s = maps?.normalScale ?? 1;
-      const mat = new MeshStandardNodeMaterial({
+      const params = {
         // Material.rgb is sRGB; three shades in linear light and the colour target encodes back to sRGB
         color: new Color().setRGB(r, g, b, SRGBColorSpace),
         roughness: m.roughness,
         metalness: m.metalness,
         vertexColors,
-        ...(map && !weighted ? { map } : {}),
         // glTF packs both in one image; three reads roughness from G and metalness from B, as glTF says
         ...(mr ? { roughnessMap: mr, metalnessMap: mr } : {}),
         // our meshes carry no tangents: three derives them from screen-space derivatives, where glTF's +y (uv v runs
         // down the image, flipY off) is three's −y (three's GLTFLoader flips it the same way)
         ...(maps?.normal ? { normalMap: textures.forData(maps.normal), normalScale: new Vector2(s, -s) } : {}),
-      });
-      // a mesh whose accent parts show no texture: each vertex weighs the image (geometry.ts TEXTURE_WEIGHT), white
-      // where it weighs nothing, and the vertex colours (white on the textured part) multiply the result
-      if (map && weighted) mat.colorNode = mix(vec4(1, 1, 1, 1), texture(map), attribute<'float'>(TEXTURE_WEIGHT, 'float'));
+      };
+      const mat = map ? new ImageMaterial(params, map, weighted) : new MeshStandardNodeMaterial(params);
       mat.name = m.colorName;
       return mat;
     });
