@@ -202,12 +202,14 @@ describe('smoke build', () => {
 
 test('the demo preset records pick-and-place with the arm visible in every camera; the wrist camera rides on the tool', async () => {
   const out = join(root, 'demo');
-  const r = spatialgen(['build', '--preset', 'demo', '--out', out, '--episodes', '1', '--no-progress']);
+  // three episodes: the checks below want one that succeeded (the demo preset's first may be a failed attempt)
+  const r = spatialgen(['build', '--preset', 'demo', '--out', out, '--episodes', '3', '--no-progress']);
   assert.equal(r.status, 0, r.stderr);
-  const episode = readArrowStream(join(out, 'episodes.arrow')).rows()[0];
-  assert.match(String(episode.task), /^(pick|place_on|place_in|move_near|stack|push_to)$/);
-  assert.equal(episode.success, true, String(episode.failure_reason));
-  const rows = shardRows(out, 'stage2');
+  const episodes = readArrowStream(join(out, 'episodes.arrow')).rows();
+  for (const e of episodes) assert.match(String(e.task), /^(pick|place_on|place_in|move_near|stack|push_to)$/);
+  const episode = episodes.find((e) => e.success === true && e.task !== 'push_to');
+  assert.ok(episode, `a grasping episode succeeded: ${episodes.map((e) => `${e.task} ${e.failure_reason}`).join('; ')}`);
+  const rows = shardRows(out, 'stage2').filter((row) => row.episode_id === episode.episode_id);
   assert.equal(rows.length, episode.num_frames);
   assert.ok(rows.some((row) => (row.action as number[])[6] === 1), 'the gripper closes');
   for (const cam of ['base', 'side', 'wrist']) {
