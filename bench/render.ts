@@ -28,6 +28,8 @@ import type { Scene, SceneObject } from '../core/scene.js';
 import { loadLibrary } from '../assets/library.js';
 import { instanceAppearance } from '../assets/instance.js';
 import { writeBenchSection } from './report.js';
+import { cameraModel } from '../core/camera.js';
+import { levelFor, meshLevels } from '../generators/scene/lod.js';
 
 const SECONDS = Number(process.argv[2] ?? 2);
 const ROUNDS = 5;
@@ -51,6 +53,19 @@ function texturedScene(flat: Scene): Scene {
   return { ...flat, objects };
 }
 const textured = texturedScene(scene);
+/** Triangles of the textured scene's meshes, and how many are drawn per camera at a size (lod.ts levels of detail). */
+function trianglesDrawn(w: number, h: number): string {
+  let full = 0, drawn = 0;
+  for (const cam of CAMERAS) {
+    for (const o of textured.objects) {
+      if (o.shape.kind !== 'mesh') continue;
+      const levels = meshLevels(o.shape);
+      full += levels[0].indices.length / 3;
+      drawn += levels[levelFor(o.shape, o.pose.position, cameraModel({ ...cam, width: w, height: h }))].indices.length / 3;
+    }
+  }
+  return `${w}×${h}: ${Math.round(drawn / CAMERAS.length)} of ${Math.round(full / CAMERAS.length)}`;
+}
 /** The textured scene's meshes without their textures: what the meshes cost, so what the textures cost is the rest. */
 const bare: Scene = { ...textured, objects: textured.objects.map((o) => ({ ...o, material: { ...o.material, texture: undefined } })) };
 /**
@@ -297,7 +312,7 @@ const lines = [
   '|---|---|---|---|---|---|---|---|',
   ...rows,
   '',
-  `Textured scene (the same 20 places: ${textured.objects.slice(1).filter((o) => o.material.texture && 'file' in o.material.texture).length} YCB scans with 512² photo textures, ${textured.objects.slice(1).filter((o) => o.material.texture && 'pattern' in o.material.texture).length} library assets with 256² procedural textures; one pass, MRT, frames recycled) against the flat one: ${texturedCost.join('; ')} (budget ×1.3 at 256×256).`,
+  `Textured scene (the same 20 places: ${textured.objects.slice(1).filter((o) => o.material.texture && 'file' in o.material.texture).length} YCB scans with 512² photo textures, ${textured.objects.slice(1).filter((o) => o.material.texture && 'pattern' in o.material.texture).length} library assets with 256² procedural textures; one pass, MRT, frames recycled; mesh triangles drawn per camera at their level of detail, ${SIZES.map(([w, h]) => trianglesDrawn(w, h)).join(', ')}) against the flat one: ${texturedCost.join('; ')} (budget ×1.3 at 256×256).`,
   '',
   `Environment (the flat scene lit by the \`lab\` map, prefiltered once; the full environment adds the map itself behind the table and a 512² plank table top; both Neutral tone-mapped) against the flat one: ${environmentCost.join('; ')} (budget ×1.5 at 256×256).`,
   '',
@@ -308,6 +323,7 @@ const lines = [
   'What moved these figures, measured while building the renderer (same machine, same load conditions, so ±20 %):',
   '- dawn.node resolves `mapAsync` by re-queuing a native poll with `setImmediate` while anything is pending; with readbacks always in flight that spun the JS thread (3.5–4.5 ms of CPU per 256² frame instead of ~1.8). The renderer gives those native callbacks a 1 ms timer instead (`SPATIALGEN_DAWN_POLL=immediate` restores Dawn\'s behaviour).',
   '- The shadow pass costs in proportion to the map area on lavapipe: 2048² added ~4 ms of raster time per 256² frame, 1024² ~1.2 ms more than 512². The map is 512², refitted around the shadow casters whenever something moved (≈2 mm texels on a tabletop), and the table does not cast (nothing below its top is seen lit). three\'s 5-tap PCF was replaced by one hardware 2×2 comparison.',
+  `- Textured scans cost ×2.8–3.1 the flat scene per 256² frame until three things were found (scratch A/B runs, same machine): lavapipe shades every vertex of a mesh on one thread whatever its size on screen (the scans' 26 000 triangles spent 11 ms there against 2.6 for the flat scene; levels of detail within half a pixel, generators/scene/lod.ts, took the scene to ×1.4–1.7); a textured mesh's accent parts were a second material and draw (~2.7 ms; now one material weighs the texture per vertex); and three's shadow pass gave every material with a \`map\` a shadow program of its own that samples the map's alpha (two more pipelines and a texture fetch per shadow texel; the image is now multiplied in at the diffuse colour, materials.ts ImageMaterial): ×1.02–1.2 in scratch runs.`,
   '- Fresh typed arrays per frame cost garbage collection: `Renderer.recycle(frame)` (optional, after encoding) saves ~1.6 ms per 256² frame and ~7 ms per 640×480 frame, as the table shows.',
   '- One MRT pass costs about what three\'s colour-only path costs (same rasterisation, one pass; three\'s readback makes a buffer and a map per call, ours copies all three attachments into one pooled buffer with one map); three separate passes cost 2–2.5× as much.',
 ];
