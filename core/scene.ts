@@ -109,6 +109,8 @@ export interface Lighting {
   background: Vec3;
   /** image-based light from a built-in HDR map (assets/environments.ts); absent: the hemisphere fill lights the scene */
   environment?: EnvironmentLight;
+  /** width of the sun's shadow edges, metres (generators/rendering/sun.ts; never below one shadow-map texel); absent: 0 */
+  shadowEdge?: number;
   /** exposure of the tone mapping applied to the rendered colour (generators/rendering/mrt.ts); absent: none applied */
   exposure?: number;
 }

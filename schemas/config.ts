@@ -130,6 +130,11 @@ export const BuildConfigSchema = z.strictObject({
       sun_elevation_deg: ordered(z.number().min(5).max(90), 'degrees').default([50, 75]),
       /** the sun's colour temperature, kelvin (warm 3000 … daylight 6500 … overcast 8000), drawn per episode */
       sun_kelvin: ordered(z.number().min(1500).max(15000), 'kelvin').default([4000, 7000]),
+      /**
+       * how wide the sun's shadow edges are, millimetres, drawn per episode (never sharper than one shadow-map texel,
+       * 1–2 mm over a tabletop; 0: that sharpest edge). Costs nothing per frame.
+       */
+      shadow_edge_mm: ordered(z.number().min(0).max(20), 'mm').default([0, 0]),
       /** tone-mapping exposure of the rendered colour, drawn per episode */
       exposure: range(4, 'scale').default([0.85, 1.15]),
     })

@@ -35,6 +35,7 @@ export function episodesSchema(): Schema {
       ['sun_direction', listOf(float64())],
       ['sun_intensity', float64()],
       ['sun_kelvin', float64()],
+      ['shadow_edge', float64()],
       ['fill_intensity', float64()],
       ['exposure', float64()],
     ])),

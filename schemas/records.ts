@@ -177,6 +177,8 @@ export interface EpisodeEnvironment {
   sun_intensity: number;
   /** the sun's colour temperature, kelvin; null: white */
   sun_kelvin: number | null;
+  /** width of the sun's shadow edges, metres (at least one shadow-map texel; 0: that); null: 0 */
+  shadow_edge: number | null;
   /** hemisphere fill intensity (0 when an environment map lights the scene) */
   fill_intensity: number;
   /** tone-mapping exposure of the rendered colour; null: not tone-mapped */

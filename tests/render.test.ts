@@ -217,6 +217,30 @@ test('the sun casts shadows on the table; the table keeps its own light', async 
   assert.ok(Math.abs(lit - litFar) < 0.1 * lit, `lit table uneven: ${lit.toFixed(1)} vs ${litFar.toFixed(1)} (shadow acne?)`);
 });
 
+test('a shadow edge width softens the shadow; 0 is the sharp edge as before', async () => {
+  const post = object(2, { kind: 'box', size: [0.05, 0.05, 0.3] }, [0, 0, TABLE_TOP_Z + 0.15], material([0.8, 0.8, 0.8]));
+  const spec: CameraSpec = { name: 'soft', width: 200, height: 200, fovYDeg: 50, position: [0, 0, TABLE_TOP_Z + 0.8], target: [0, 0, TABLE_TOP_Z] };
+  const shot = async (shadowEdge?: number) => {
+    const s = scene([table(), post]);
+    renderer.setScene({ ...s, lighting: { ...s.lighting, ...(shadowEdge !== undefined ? { shadowEdge } : {}) } });
+    const f = await renderer.render(spec);
+    return { ...f, rgba: f.rgba.slice(), ids: f.ids.slice() };
+  };
+  const unset = await shot(), sharp = await shot(0), soft = await shot(0.008);
+  assert.ok(Buffer.from(unset.rgba).equals(Buffer.from(sharp.rgba)), 'an edge of 0 draws what no edge drew');
+  // the table's pixels between the shadow's darkness and the lit table's brightness: the penumbra
+  const luminance = (f: FrameBuffers, i: number) => 0.2126 * f.rgba[i * 4] + 0.7152 * f.rgba[i * 4 + 1] + 0.0722 * f.rgba[i * 4 + 2];
+  const penumbra = (f: FrameBuffers) => {
+    const table = [...f.ids.keys()].filter((i) => f.ids[i] === 1).map((i) => luminance(f, i)).sort((a, b) => a - b);
+    const dark = table[Math.floor(table.length * 0.01)], lit = table[Math.floor(table.length * 0.9)];
+    return table.filter((l) => l > dark + 0.2 * (lit - dark) && l < lit - 0.2 * (lit - dark)).length;
+  };
+  const [p1, p4] = [penumbra(sharp), penumbra(soft)];
+  if (process.env.RENDER_TEST_VERBOSE) console.log({ p1, p4 });
+  // at ~3.7 mm a pixel, an 8 mm edge around the post's ~40 cm shadow outline is a band of a hundred pixels or more
+  assert.ok(p4 > Math.max(100, 2.5 * p1), `penumbra pixels: ${p1} sharp, ${p4} with an 8 mm edge`);
+});
+
 test('same scene and seed give the same bytes', async () => {
   const spec = { name: 'det', width: 200, height: 150, fovYDeg: 50, position: [0.9, -0.7, 1.45] as Vec3, target: [0, 0, TABLE_TOP_Z] as Vec3 };
   const render = async () => {

@@ -194,6 +194,7 @@ export class SceneSync {
     const [r, g, b] = L.sunKelvin === undefined ? [1, 1, 1] : kelvinToLinearRgb(L.sunKelvin);
     this.sun.light.color.setRGB(r, g, b, LinearSRGBColorSpace);
     this.sun.aim(L.sunDirection, L.sunIntensity, scene.objects);
+    this.sun.edge = L.shadowEdge ?? 0;
   }
 }
 

@@ -245,14 +245,17 @@ function tableSurface(split: 'train' | 'test', rng: Rng): SceneObject['material'
  * tone-mapping exposure. Its own stream (a fork), so turning environments on or off leaves objects and cameras as
  * they were drawn.
  */
-function sampleEnvironment(cfg: BuildConfig['environment'], rng: Rng): Pick<Lighting, 'environment' | 'exposure' | 'sunKelvin'> {
+function sampleEnvironment(cfg: BuildConfig['environment'], rng: Rng): Pick<Lighting, 'environment' | 'exposure' | 'sunKelvin' | 'shadowEdge'> {
   const exposure = rng.uniform(...cfg.exposure);
   const sunKelvin = rng.uniform(...cfg.sun_kelvin);
-  if (cfg.map === 'none') return { exposure, sunKelvin };
+  // drawn last, from a stream of its own: the draws before it stay where they were
+  const shadowEdge = rng.fork('shadow').uniform(...cfg.shadow_edge_mm) / 1000;
+  if (cfg.map === 'none') return { exposure, sunKelvin, shadowEdge };
   const maps = environmentMaps(cfg.split);
   return {
     sunKelvin,
     environment: { map: rng.pick(maps), rotation: rng.uniform(-Math.PI, Math.PI), intensity: rng.uniform(...cfg.map_intensity), background: cfg.background },
     exposure,
+    shadowEdge,
   };
 }
