@@ -42,21 +42,23 @@ export interface TableSurface {
   rgb: Vec3;
   roughness: [number, number];
   metalness: number;
+  /** how strongly its pattern stands out as relief (normals, assets/materials/relief.ts): grooves, weave, brushing */
+  relief: number;
   split: EnvironmentSplit;
 }
 
 /** Ten table tops, two held out: a laboratory's, a kitchen's, an office's, a workshop's. */
 export const TABLE_SURFACES: readonly TableSurface[] = [
-  { name: 'light oak', pattern: 'planks', rgb: [0.76, 0.6, 0.42], roughness: [0.45, 0.7], metalness: 0, split: 'train' },
-  { name: 'walnut', pattern: 'planks', rgb: [0.42, 0.28, 0.18], roughness: [0.4, 0.65], metalness: 0, split: 'train' },
-  { name: 'white marble', pattern: 'marble', rgb: [0.88, 0.87, 0.85], roughness: [0.15, 0.35], metalness: 0, split: 'train' },
-  { name: 'gray granite', pattern: 'stone', rgb: [0.52, 0.52, 0.5], roughness: [0.3, 0.55], metalness: 0, split: 'train' },
-  { name: 'white laminate', pattern: 'laminate', rgb: [0.86, 0.86, 0.84], roughness: [0.35, 0.6], metalness: 0, split: 'train' },
-  { name: 'gray felt', pattern: 'fabric', rgb: [0.45, 0.46, 0.48], roughness: [0.85, 1], metalness: 0, split: 'train' },
-  { name: 'brushed steel', pattern: 'brushed-metal', rgb: [0.7, 0.71, 0.72], roughness: [0.3, 0.5], metalness: 0.8, split: 'train' },
-  { name: 'black plastic', pattern: 'laminate', rgb: [0.12, 0.12, 0.13], roughness: [0.3, 0.55], metalness: 0, split: 'train' },
-  { name: 'beech plywood', pattern: 'planks', rgb: [0.82, 0.68, 0.5], roughness: [0.5, 0.75], metalness: 0, split: 'test' },
-  { name: 'blue fabric', pattern: 'fabric', rgb: [0.2, 0.3, 0.5], roughness: [0.85, 1], metalness: 0, split: 'test' },
+  { name: 'light oak', pattern: 'planks', rgb: [0.76, 0.6, 0.42], roughness: [0.45, 0.7], metalness: 0, relief: 1.5, split: 'train' },
+  { name: 'walnut', pattern: 'planks', rgb: [0.42, 0.28, 0.18], roughness: [0.4, 0.65], metalness: 0, relief: 1.5, split: 'train' },
+  { name: 'white marble', pattern: 'marble', rgb: [0.88, 0.87, 0.85], roughness: [0.15, 0.35], metalness: 0, relief: 0.3, split: 'train' },
+  { name: 'gray granite', pattern: 'stone', rgb: [0.52, 0.52, 0.5], roughness: [0.3, 0.55], metalness: 0, relief: 0.8, split: 'train' },
+  { name: 'white laminate', pattern: 'laminate', rgb: [0.86, 0.86, 0.84], roughness: [0.35, 0.6], metalness: 0, relief: 0.2, split: 'train' },
+  { name: 'gray felt', pattern: 'fabric', rgb: [0.45, 0.46, 0.48], roughness: [0.85, 1], metalness: 0, relief: 1.2, split: 'train' },
+  { name: 'brushed steel', pattern: 'brushed-metal', rgb: [0.7, 0.71, 0.72], roughness: [0.3, 0.5], metalness: 0.8, relief: 0.6, split: 'train' },
+  { name: 'black plastic', pattern: 'laminate', rgb: [0.12, 0.12, 0.13], roughness: [0.3, 0.55], metalness: 0, relief: 0.2, split: 'train' },
+  { name: 'beech plywood', pattern: 'planks', rgb: [0.82, 0.68, 0.5], roughness: [0.5, 0.75], metalness: 0, relief: 1.2, split: 'test' },
+  { name: 'blue fabric', pattern: 'fabric', rgb: [0.2, 0.3, 0.5], roughness: [0.85, 1], metalness: 0, relief: 1.2, split: 'test' },
 ];
 
 /** The table surfaces of a split, in catalogue order. */

@@ -60,6 +60,11 @@ export interface SurfaceMaps {
   metallicRoughness?: string;
   normal?: string;
   normalScale?: number;
+  /**
+   * a procedural texture's relief: normals read from its own pattern (assets/materials/relief.ts: brightness as
+   * height), their tilt scaled by this; a table top's grooves and grain
+   */
+  relief?: number;
 }
 
 export type BodyKind = 'fixed' | 'dynamic' | 'kinematic';

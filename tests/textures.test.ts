@@ -119,6 +119,64 @@ test('an imported scan renders with its texture: the colour of its pixels is the
   assert.ok(off(grey, want) > 0.03, `without its texture it would be ${grey.map((x) => x.toFixed(3))}: the check can tell`);
 });
 
+test('every textured object shows its own image, in one scene and in the next (materials share a program, not an image)', async () => {
+  const { writeFileSync } = await import('node:fs');
+  const files = { red: join(work, 'red.png'), blue: join(work, 'blue.png'), green: join(work, 'green.png') };
+  writeFileSync(files.red, await png([220, 30, 30]));
+  writeFileSync(files.blue, await png([30, 40, 220]));
+  writeFileSync(files.green, await png([30, 200, 40]));
+  const box = (id: number, x: number, file: string): SceneObject => ({
+    id, name: `box ${id}`, category: 'box', synonyms: [], assetId: `test/box${id}`, shape: { kind: 'box', size: [0.08, 0.08, 0.08] },
+    material: { colorName: 'white', rgb: [1, 1, 1], roughness: 1, metalness: 0, texture: { file } }, body: 'fixed', mass: 0.1, friction: 0.5,
+    restitution: 0, pose: { position: [x, 0, 0.04], quaternion: [0, 0, 0, 1] }, annotated: true,
+  });
+  const cam: CameraSpec = { name: 'c', width: 128, height: 128, fovYDeg: 40, position: [0, -0.5, 0.3], target: [0, 0, 0.04], near: 0.02, far: 5 };
+  const dominant = (f: FrameBuffers, id: number) => {
+    const s = [0, 0, 0];
+    for (let i = 0; i < f.ids.length; i++) if (f.ids[i] === id) for (let k = 0; k < 3; k++) s[k] += f.rgba[i * 4 + k];
+    return ['red', 'green', 'blue'][s.indexOf(Math.max(...s))];
+  };
+  const shot = async (objects: SceneObject[]) => {
+    const scene: Scene = { seed: 0, tableTopZ: 0, objects, cameras: [cam], lighting: { sunDirection: [0, 0.3, -1], sunIntensity: 1, ambientIntensity: 1.5, background: [0, 0, 0] } };
+    await renderer.loadTextures(scene);
+    renderer.setScene(scene);
+    const f = await renderer.render(cam);
+    return { ...f, rgba: f.rgba.slice(), ids: f.ids.slice() };
+  };
+  const a = await shot([box(3, -0.1, files.red), box(4, 0.1, files.blue)]);
+  assert.deepEqual([dominant(a, 3), dominant(a, 4)], ['red', 'blue']);
+  const b = await shot([box(3, -0.1, files.green)]);
+  assert.equal(dominant(b, 3), 'green');
+});
+
+test("a table top's pattern stands out in relief: normals read from it make its grain catch a grazing light", async () => {
+  const { TABLE_SURFACES } = await import('../assets/environments.js');
+  const oak = TABLE_SURFACES.find((t) => t.name === 'light oak')!;
+  const cam: CameraSpec = { name: 'c', width: 192, height: 192, fovYDeg: 30, position: [0, -0.25, 0.35], target: [0, 0, 0], near: 0.02, far: 5 };
+  const shot = async (relief?: number) => {
+    const top: SceneObject = {
+      id: 1, name: 'table', category: 'table', synonyms: [], assetId: 'primitive/table', shape: { kind: 'box', size: [1.2, 0.8, 0.05] },
+      material: { colorName: oak.name, rgb: oak.rgb, roughness: 0.5, metalness: 0, texture: { pattern: oak.pattern, seed: 3, rgb: oak.rgb, size: 512, tiles: [4, 4] }, ...(relief ? { maps: { relief } } : {}) },
+      body: 'fixed', mass: 0, friction: 0.5, restitution: 0, pose: { position: [0, 0, -0.025], quaternion: [0, 0, 0, 1] }, annotated: false,
+    };
+    const scene: Scene = { seed: 0, tableTopZ: 0, objects: [top], cameras: [cam], lighting: { sunDirection: [-0.9, 0.2, -0.25], sunIntensity: 3, ambientIntensity: 0.3, background: [0.5, 0.5, 0.5] } };
+    renderer.setScene(scene);
+    const f = await renderer.render(cam);
+    // local contrast: mean difference of horizontally adjacent table pixels (green channel)
+    let d = 0, n = 0;
+    for (let i = 0; i + 1 < f.ids.length; i++) {
+      if (f.ids[i] !== 1 || f.ids[i + 1] !== 1 || (i + 1) % cam.width === 0) continue;
+      d += Math.abs(f.rgba[i * 4 + 1] - f.rgba[i * 4 + 5]);
+      n++;
+    }
+    return { contrast: d / n, ids: f.ids.slice(), depth: f.depth.slice() };
+  };
+  const flat = await shot(), relief = await shot(oak.relief);
+  assert.ok(relief.contrast > 1.5 * flat.contrast, `grain contrast ${flat.contrast.toFixed(2)} flat, ${relief.contrast.toFixed(2)} in relief`);
+  assert.deepEqual(relief.ids, flat.ids, 'relief is shading: ids unchanged');
+  assert.deepEqual(relief.depth, flat.depth, 'relief is shading: depth unchanged');
+});
+
 test("a textured mesh's accent parts (a jar's lid) show their own colour, drawn in the same draw as the texture", async () => {
   const lib = loadLibrary();
   const inst = lib.instantiate('jar-00', { colorName: 'red' });

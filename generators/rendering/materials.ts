@@ -6,7 +6,7 @@ import { Color, type DataTexture, MeshStandardNodeMaterial, type NodeBuilder, SR
 import type { Material } from '../../core/scene.js';
 import { GenerationalCache } from './cache.js';
 import { type TextureCache, textureKey } from './textures.js';
-import { attribute, diffuseColor, mix, texture, vec3 } from 'three/tsl';
+import { attribute, diffuseColor, materialReference, mix, vec3 } from 'three/tsl';
 import { TEXTURE_WEIGHT } from './geometry.js';
 
 /**
@@ -20,7 +20,9 @@ import { TEXTURE_WEIGHT } from './geometry.js';
 class ImageMaterial extends MeshStandardNodeMaterial {
   constructor(
     params: ConstructorParameters<typeof MeshStandardNodeMaterial>[0],
-    private readonly image: DataTexture,
+    /** read through a material reference: three shares one compiled program among materials of the same kind, and a
+     * texture node made here would show the first material's image on all of them */
+    readonly image: DataTexture,
     private readonly weighted: boolean,
   ) {
     super(params);
@@ -28,7 +30,8 @@ class ImageMaterial extends MeshStandardNodeMaterial {
 
   override setupDiffuseColor(builder: NodeBuilder): void {
     super.setupDiffuseColor(builder);
-    const rgb = texture(this.image).rgb;
+    // the sample's rgb (vec3 of a vec4 takes its first three)
+    const rgb = vec3(materialReference('image', 'texture') as never);
     diffuseColor.rgb.mulAssign(this.weighted ? mix(vec3(1, 1, 1), rgb, attribute<'float'>(TEXTURE_WEIGHT, 'float')) : rgb);
   }
 
@@ -63,7 +66,7 @@ export class MaterialCache {
     const tex = m.texture ? textureKey(m.texture) : '';
     const maps = m.maps;
     const weighted = partlyTextured && m.texture !== undefined;
-    const key = `${r},${g},${b},${m.roughness},${m.metalness},${vertexColors},${tex},${weighted},${maps?.metallicRoughness ?? ''},${maps?.normal ?? ''},${maps?.normalScale ?? ''}`;
+    const key = `${r},${g},${b},${m.roughness},${m.metalness},${vertexColors},${tex},${weighted},${maps?.metallicRoughness ?? ''},${maps?.normal ?? ''},${maps?.normalScale ?? ''},${maps?.relief ?? ''}`;
     return this.cache.get(key, () => {
       const map = m.texture ? textures.forRef(m.texture) : undefined;
       const mr = maps?.metallicRoughness ? textures.forData(maps.metallicRoughness) : undefined;
@@ -79,6 +82,8 @@ export class MaterialCache {
         // our meshes carry no tangents: three derives them from screen-space derivatives, where glTF's +y (uv v runs
         // down the image, flipY off) is three's −y (three's GLTFLoader flips it the same way)
         ...(maps?.normal ? { normalMap: textures.forData(maps.normal), normalScale: new Vector2(s, -s) } : {}),
+        // a pattern's relief, in the same convention
+        ...(maps?.relief && m.texture && 'pattern' in m.texture ? { normalMap: textures.forRelief(m.texture), normalScale: new Vector2(maps.relief, -maps.relief) } : {}),
       };
       const mat = map ? new ImageMaterial(params, map, weighted) : new MeshStandardNodeMaterial(params);
       mat.name = m.colorName;

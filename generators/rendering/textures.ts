@@ -12,6 +12,7 @@ import { DataTexture, LinearFilter, LinearMipmapLinearFilter, NoColorSpace, RGBA
 import type { Scene, TextureRef } from '../../core/scene.js';
 import { type Texture, type TextureKind, makeTexture } from '../../assets/materials/textures.js';
 import { GenerationalCache, LruMap } from './cache.js';
+import { reliefNormals } from '../../assets/materials/relief.js';
 
 /** Images decoded from files, kept in CPU memory: a worker's library rarely has more textures than this in use. */
 const MAX_DECODED = 64;
@@ -74,6 +75,12 @@ export class TextureCache {
 
   forRef(ref: TextureRef): DataTexture {
     return this.gpu.get(textureKey(ref), () => ('pattern' in ref ? dataTexture(this.paint(ref)) : dataTexture(this.decodedImage(ref.file))));
+  }
+
+  /** The normal map of a pattern's relief (assets/materials/relief.ts), made once per painted image. */
+  forRelief(ref: TextureRef): DataTexture {
+    if (!('pattern' in ref)) throw new Error(`relief of ${textureKey(ref)}: only procedural patterns have one`);
+    return this.gpu.get(`relief:${textureKey(ref)}`, () => dataTexture(reliefNormals(this.paint(ref)), false));
   }
 
   /** A data image file (a normal or metallic-roughness map), sampled as stored. */

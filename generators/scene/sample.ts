@@ -237,7 +237,7 @@ const TABLE_PATTERN_VARIANTS = 8;
 function tableSurface(split: 'train' | 'test', rng: Rng): SceneObject['material'] {
   const t = rng.pick(tableSurfaces(split));
   const texture = { pattern: t.pattern, seed: rng.int(0, TABLE_PATTERN_VARIANTS - 1), rgb: t.rgb, size: TABLE_TEXTURE_SIZE, tiles: TABLE_TEXTURE_TILES };
-  return { colorName: t.name, rgb: t.rgb, roughness: rng.uniform(...t.roughness), metalness: t.metalness, texture };
+  return { colorName: t.name, rgb: t.rgb, roughness: rng.uniform(...t.roughness), metalness: t.metalness, texture, maps: { relief: t.relief } };
 }
 
 /**
