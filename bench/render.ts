@@ -74,7 +74,7 @@ const bare: Scene = { ...textured, objects: textured.objects.map((o) => ({ ...o,
  */
 const withEnvironment = (full: boolean): Scene => ({
   ...scene,
-  objects: full ? scene.objects.map((o, i) => (i === 0 ? { ...o, material: { ...o.material, roughness: 0.6, texture: { pattern: 'planks', seed: 7, rgb: [0.76, 0.6, 0.42], size: 512, tiles: [4, 4] } } } : o)) : scene.objects,
+  objects: full ? scene.objects.map((o, i) => (i === 0 ? { ...o, material: { ...o.material, roughness: 0.6, texture: { pattern: 'planks', seed: 7, rgb: [0.76, 0.6, 0.42], size: 512, tiles: [4, 4] }, maps: { relief: 1.5 } } } : o)) : scene.objects,
   lighting: { ...scene.lighting, environment: { map: 'lab', rotation: 0.7, intensity: 0.5, background: full }, exposure: 1 },
 });
 const envLight = withEnvironment(false);
@@ -314,7 +314,7 @@ const lines = [
   '',
   `Textured scene (the same 20 places: ${textured.objects.slice(1).filter((o) => o.material.texture && 'file' in o.material.texture).length} YCB scans with 512² photo textures, ${textured.objects.slice(1).filter((o) => o.material.texture && 'pattern' in o.material.texture).length} library assets with 256² procedural textures; one pass, MRT, frames recycled; mesh triangles drawn per camera at their level of detail, ${SIZES.map(([w, h]) => trianglesDrawn(w, h)).join(', ')}) against the flat one: ${texturedCost.join('; ')} (budget ×1.3 at 256×256).`,
   '',
-  `Environment (the flat scene lit by the \`lab\` map, prefiltered once; the full environment adds the map itself behind the table and a 512² plank table top; both Neutral tone-mapped) against the flat one: ${environmentCost.join('; ')} (budget ×1.5 at 256×256).`,
+  `Environment (the flat scene lit by the \`lab\` map, prefiltered once; the full environment adds the map itself behind the table and a 512² plank table top in relief, as builds draw it; both Neutral tone-mapped) against the flat one: ${environmentCost.join('; ')} (budget ×1.5 at 256×256).`,
   '',
   `JPEG q90 encode with sharp, one frame at a time: ${SIZES.map(([w, h]) => `${w}×${h} ${jpegMs.get(`${w}x${h}`)?.toFixed(2)} ms`).join(', ')}.`,
   '',
