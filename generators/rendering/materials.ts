@@ -1,4 +1,4 @@
-// Scene materials → PBR node materials, one per distinct (rgb, roughness, metalness, texture, glTF maps). Objects of the same
+// Scene materials → PBR node materials, one per distinct (rgb, roughness, metalness, texture, glTF maps, relief). Objects of the same
 // look share a material, so they share a compiled pipeline; the instance id is not a material property (it
 // comes from each mesh's userData in the MRT pass), which is what makes this sharing possible. Materials with the same
 // texture share its one GPU texture (textures.ts).
