@@ -12,7 +12,9 @@ import { Renderer, shutdownRendering, type FrameBuffers } from '../generators/re
 import { LIGHTING, TABLE_TOP_Z, material, object, table, tableScene } from './helpers/renderScenes.js';
 import { robotModel } from '../assets/robots/index.js';
 import { addRobotToScene } from '../generators/demos/pick-place.js';
-import { FIRST_ROBOT_LINK_ID } from '../core/scene.js';
+import { FIRST_OBJECT_ID, FIRST_ROBOT_LINK_ID } from '../core/scene.js';
+import { DataTexture } from 'three/webgpu';
+import { irradianceCoefficients } from '../generators/rendering/irradiance.js';
 
 let renderer: Renderer;
 
@@ -285,6 +287,68 @@ test('an environment map lights the scene and stands behind it: background depth
   renderer.setScene(lit(0.4));
   const d = await renderer.render(spec);
   assert.ok(Buffer.from(b.rgba).equals(Buffer.from(d.rgba)), 'same map and turn, same pixels');
+});
+
+test('the room\'s diffuse light from nine SH coefficients matches the irradiance integrated over the map, the top row being up', () => {
+  // a 128×64 map (rows top first, as decoded): the upper half of the room white, a warm patch low on the +x wall
+  const w = 128, h = 64;
+  const data = new Float32Array(w * h * 4);
+  const radiance = (i: number, j: number): [number, number, number] => {
+    const up = j < h / 2 ? 1 : 0;
+    const patch = j > h / 2 && j < (3 * h) / 4 && Math.abs(i - w / 2) < w / 16 ? 4 : 0;
+    return [up + patch, up + patch / 2, up];
+  };
+  for (let j = 0; j < h; j++) for (let i = 0; i < w; i++) data.set([...radiance(i, j), 1], (j * w + i) * 4);
+  const c = irradianceCoefficients(new DataTexture(data, w, h));
+  const sh = (n: Vec3, ch: number) => {
+    const [x, y, z] = n, k = (i: number) => c[3 * i + ch];
+    return k(0) + k(1) * y + k(2) * z + k(3) * x + k(4) * x * y + k(5) * y * z + k(6) * (3 * z * z - 1) + k(7) * x * z + k(8) * (x * x - y * y);
+  };
+  // E(n) = ∫ L(ω) max(0, n·ω) dω, directions as three's equirectUV reads the map (u = atan2(z, x)/2π + ½, v = asin(y)/π + ½)
+  const exact = (n: Vec3, ch: number) => {
+    let e = 0;
+    for (let j = 0; j < h; j++) {
+      const y = Math.sin((0.5 - (j + 0.5) / h) * Math.PI), cl = Math.sqrt(1 - y * y);
+      for (let i = 0; i < w; i++) {
+        const phi = ((i + 0.5) / w - 0.5) * 2 * Math.PI;
+        const d: Vec3 = [cl * Math.cos(phi), y, cl * Math.sin(phi)];
+        e += radiance(i, j)[ch] * Math.max(0, n[0] * d[0] + n[1] * d[1] + n[2] * d[2]) * cl * ((2 * Math.PI) / w) * (Math.PI / h);
+      }
+    }
+    return e;
+  };
+  for (const n of [[0, 1, 0], [0, -1, 0], [1, 0, 0], [-1, 0, 0], [0, 0, 1], [0.6, -0.8, 0], [0.48, 0.6, 0.64]] as Vec3[]) {
+    for (let ch = 0; ch < 3; ch++) {
+      // nine coefficients hold irradiance to a few per cent of its range (Ramamoorthi & Hanrahan: ≤ 3 % on average)
+      assert.ok(Math.abs(sh(n, ch) - exact(n, ch)) < 0.1 * Math.PI, `n = ${n}, channel ${ch}: ${sh(n, ch).toFixed(3)} against ${exact(n, ch).toFixed(3)}`);
+    }
+  }
+  assert.ok(sh([0, 1, 0], 2) > 5 * Math.max(0.01, sh([0, -1, 0], 2)), 'light comes from above: the top row is up');
+  assert.ok(sh([1, 0, 0], 0) > sh([-1, 0, 0], 0) + 0.5, 'the warm patch lights what faces +x');
+});
+
+test('a still camera\'s backdrop is drawn once per scene and copied in: every frame equals the sky drawn live behind moving objects', async () => {
+  const still: CameraSpec = { name: 'still', width: 160, height: 120, fovYDeg: 55, position: [0.8, -0.6, TABLE_TOP_Z + 0.35], target: [0, 0, TABLE_TOP_Z] };
+  // a wrist-mounted spec at the same pose draws its sky every frame (its pose could change): the reference
+  const live: CameraSpec = { ...still, name: 'live', mount: 'tcp' };
+  const flat = tableScene(10, 31, [still]);
+  const lit: Scene = { ...flat, lighting: { ...flat.lighting, environment: { map: 'lab', rotation: 1.1, intensity: 0.6, background: true }, exposure: 1.1 } };
+  await renderer.loadTextures(lit);
+  renderer.setScene(lit);
+  const moving = lit.objects.find((o) => o.id >= FIRST_OBJECT_ID)!;
+  for (const dx of [0, 0.06, 0.12]) {
+    moving.pose.position[0] += dx;
+    const [a, b] = await Promise.all([renderer.render(still), renderer.render(live)]);
+    assert.ok(Buffer.from(a.rgba).equals(Buffer.from(b.rgba)), `rgba differs after moving ${dx} m`);
+    assert.ok(Buffer.from(a.depth.buffer).equals(Buffer.from(b.depth.buffer)), 'depth differs');
+    assert.ok(Buffer.from(a.ids.buffer).equals(Buffer.from(b.ids.buffer)), 'ids differ');
+    assert.ok(a.ids.includes(0) && a.ids.includes(moving.id), 'the frame shows background and the moved object');
+  }
+  // another scene's map: the backdrop is drawn anew, not the last scene's
+  const turned: Scene = { ...lit, lighting: { ...lit.lighting, environment: { ...lit.lighting.environment!, rotation: 2.9 } } };
+  renderer.setScene(turned);
+  const [c, d] = await Promise.all([renderer.render(still), renderer.render(live)]);
+  assert.ok(Buffer.from(c.rgba).equals(Buffer.from(d.rgba)), 'a turned map shows in the still camera too');
 });
 
 test('the Panda is drawn with its real meshes where its kinematic links are: white shells, dark joints', async () => {

@@ -8,11 +8,14 @@ import { DataTexture, EquirectangularReflectionMapping, HalfFloatType, LinearSRG
 import { HDRLoader } from 'three/examples/jsm/loaders/HDRLoader.js';
 import { EXRLoader } from 'three/examples/jsm/loaders/EXRLoader.js';
 import { environmentFile } from '../../assets/environments.js';
+import { irradianceCoefficients } from './irradiance.js';
 
 /** A loaded map: the prefiltered cube that lights, and the map itself that stands behind the table. */
 export interface LoadedEnvironment {
   /** PMREM cube: what materials sample for image-based light */
   light: Texture;
+  /** its diffuse light as nine spherical-harmonic coefficients (irradiance.ts), projected once with the prefiltering */
+  irradiance: Float32Array;
   /** the equirectangular map: drawn as the background, one texture fetch per pixel (the PMREM's blurred lookup cost
    * about twice as much on lavapipe) */
   background: DataTexture;
@@ -40,7 +43,7 @@ export class EnvironmentCache {
     }
     this.pmrem ??= new PMREMGenerator(this.three);
     const target = this.pmrem.fromEquirectangular(equirect);
-    this.loaded.set(map, { light: target.texture, background: equirect });
+    this.loaded.set(map, { light: target.texture, irradiance: irradianceCoefficients(equirect), background: equirect });
   }
 
   /** A loaded map's light and background. */

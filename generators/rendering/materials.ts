@@ -2,12 +2,28 @@
 // look share a material, so they share a compiled pipeline; the instance id is not a material property (it
 // comes from each mesh's userData in the MRT pass), which is what makes this sharing possible. Materials with the same
 // texture share its one GPU texture (textures.ts).
-import { Color, type DataTexture, MeshStandardNodeMaterial, type NodeBuilder, SRGBColorSpace, Vector2 } from 'three/webgpu';
+import { Color, type DataTexture, type EnvironmentNode, MeshStandardNodeMaterial, type NodeBuilder, SRGBColorSpace, Vector2 } from 'three/webgpu';
 import type { Material } from '../../core/scene.js';
 import { GenerationalCache } from './cache.js';
 import { type TextureCache, textureKey } from './textures.js';
 import { attribute, diffuseColor, materialReference, mix, vec3 } from 'three/tsl';
 import { TEXTURE_WEIGHT } from './geometry.js';
+import { RoomLightNode } from './irradiance.js';
+
+/**
+ * three's PBR material lit by an environment map with its diffuse part from spherical harmonics (irradiance.ts): the
+ * room light of every spatialgen material.
+ */
+class RoomMaterial extends MeshStandardNodeMaterial {
+  override setupEnvironment(builder: NodeBuilder) {
+    const env = super.setupEnvironment(builder) as EnvironmentNode | null;
+    return env ? new RoomLightNode(env.envNode) : null;
+  }
+
+  override customProgramCacheKey(): string {
+    return `${super.customProgramCacheKey()}|room`;
+  }
+}
 
 /**
  * A PBR material whose base colour is an opaque image, optionally weighed per vertex (a textured mesh's accent parts:
@@ -17,7 +33,7 @@ import { TEXTURE_WEIGHT } from './geometry.js';
  * every textured object, for an alpha that is always 1 here. Multiplied in at the diffuse colour, the image leaves the
  * shadow pass its one shared depth-only program.
  */
-class ImageMaterial extends MeshStandardNodeMaterial {
+class ImageMaterial extends RoomMaterial {
   constructor(
     params: ConstructorParameters<typeof MeshStandardNodeMaterial>[0],
     /** read through a material reference: three shares one compiled program among materials of the same kind, and a
@@ -85,7 +101,7 @@ export class MaterialCache {
         // a pattern's relief, in the same convention
         ...(maps?.relief && m.texture && 'pattern' in m.texture ? { normalMap: textures.forRelief(m.texture), normalScale: new Vector2(maps.relief, -maps.relief) } : {}),
       };
-      const mat = map ? new ImageMaterial(params, map, weighted) : new MeshStandardNodeMaterial(params);
+      const mat = map ? new ImageMaterial(params, map, weighted) : new RoomMaterial(params);
       mat.name = m.colorName;
       return mat;
     });

@@ -14,6 +14,7 @@ import { LruMap } from './cache.js';
 import { Readback } from './readback.js';
 import { SceneSync } from './sceneSync.js';
 import { CameraRig } from './threeCamera.js';
+import { Backdrops } from './backdrop.js';
 
 export interface FrameBuffers {
   camera: string;
@@ -90,11 +91,13 @@ function targetFor(s: Shared, width: number, height: number): RenderTarget {
 export class Renderer {
   private readonly sync: SceneSync;
   private readonly rig = new CameraRig();
+  private readonly backdrops: Backdrops;
   private scene: Scene | null = null;
   private disposed = false;
 
   private constructor(private readonly s: Shared, options: RendererOptions) {
     this.sync = new SceneSync(s.geometries, s.materials, s.textures, s.environments, { shadowMapSize: options.shadowMapSize ?? 512 });
+    this.backdrops = new Backdrops(s.gpu.three, s.gpu.device);
   }
 
   /** A renderer on the process-wide GPU device (created on first call). Throws RendererUnavailableError. */
@@ -143,6 +146,7 @@ export class Renderer {
   setScene(scene: Scene): void {
     this.assertLive();
     this.sync.setScene(scene);
+    this.backdrops.clear();
     this.scene = scene;
   }
 
@@ -163,9 +167,20 @@ export class Renderer {
     const exposure = this.scene.lighting.exposure;
     if (exposure !== undefined) this.s.mrt.exposure.value = exposure;
     three.setMRT(exposure === undefined ? this.s.mrt.plain : this.s.mrt.toned);
+    // a still camera's sky is drawn once per scene and copied in (backdrop.ts); a wrist camera's is drawn every frame
+    const sky = camera.mount === 'tcp' ? null : this.sync.skyMesh;
     try {
+      if (sky) {
+        this.backdrops.copyInto(rt, camera, sky);
+        sky.visible = false;
+        three.autoClearColor = false;
+      }
       three.render(this.sync.three, cam);
     } finally {
+      if (sky) {
+        sky.visible = true;
+        three.autoClearColor = true;
+      }
       three.setMRT(null);
       three.setRenderTarget(null);
     }
@@ -193,6 +208,7 @@ export class Renderer {
     if (this.disposed) return;
     this.disposed = true;
     this.sync.dispose();
+    this.backdrops.dispose();
     this.scene = null;
   }
 

@@ -4,6 +4,7 @@
 // map is redrawn only when something actually moved, so the cameras of one time step share one shadow pass.
 import { Color, type DataTexture, Group, HemisphereLight, LinearSRGBColorSpace, Mesh, type Object3D, Scene as ThreeScene, SRGBColorSpace } from 'three/webgpu';
 import { Sky } from './sky.js';
+import { IRRADIANCE_KEY } from './irradiance.js';
 import { kelvinToLinearRgb } from '../../core/color.js';
 import type { Scene, SceneObject } from '../../core/scene.js';
 import { shapeHalfExtents } from '../../core/scene.js';
@@ -155,6 +156,11 @@ export class SceneSync {
     this.sky?.dispose();
   }
 
+  /** The environment map's mesh behind the table when this scene shows one (backdrop.ts draws it once per still camera). */
+  get skyMesh(): Mesh | null {
+    return this.sky?.mesh.visible ? this.sky.mesh : null;
+  }
+
   /** The sky mesh, made on first use (a scene without an environment map draws the flat colour, no mesh). */
   private skyFor(placeholder: DataTexture): Sky {
     if (!this.sky) {
@@ -177,12 +183,16 @@ export class SceneSync {
     const env = L.environment;
     this.three.background = new Color().setRGB(bg[0], bg[1], bg[2], SRGBColorSpace);
     this.three.environment = null;
+    delete this.three.userData[IRRADIANCE_KEY];
     this.sky?.hide();
-    // with an environment map the room lights the scene; the hemisphere fill would light it twice
+    // with an environment map the room lights the scene; the hemisphere fill would light it twice (and, left in at
+    // intensity 0, still be evaluated per pixel)
     this.fill.intensity = env ? 0 : L.ambientIntensity;
+    this.fill.visible = !env;
     if (env) {
       const map = this.environments.get(env.map);
       this.three.environment = map.light;
+      this.three.userData[IRRADIANCE_KEY] = map.irradiance;
       this.three.environmentIntensity = env.intensity;
       // maps are y-up: a quarter turn about x stands them in our z-up world, then the episode's turn about z
       this.three.environmentRotation.set(Math.PI / 2, 0, env.rotation, 'ZXY');
