@@ -140,6 +140,11 @@ export interface Scene {
   tableTopZ: number;
   /** where the arm's base stands this episode (its station moved by the configured jitter); absent: the station */
   robotBase?: Pose;
+  /**
+   * how far the table top lies below the arm's base and the still cameras this episode, metres (the base and those
+   * cameras are raised by it, the arm on a mount that tall: generators/demos/pick-place.ts); absent: 0
+   */
+  tableDrop?: number;
 }
 
 // Instance ids, one range per kind of thing in a scene (the id buffer, segmentation PNGs and `object_id` all use them):
@@ -147,7 +152,7 @@ export interface Scene {
 //   1        the table
 //   2        the pusher rod of push demos
 //   3 – 99   the scene's objects, in the order the sampler placed them (a config holds at most 30)
-//   100 –    the robot's links, base first, then the fingers
+//   100 –    the robot's links, base first, then the fingers; after them the mount a raised base stands on
 export const BACKGROUND_ID = 0;
 export const TABLE_ID = 1;
 export const PUSHER_ID = 2;

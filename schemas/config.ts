@@ -124,6 +124,11 @@ export const BuildConfigSchema = z.strictObject({
       table: z.enum(['surfaces', 'plain']).default('surfaces'),
       /** the table grows by up to this share along x and along y per episode (never shrinks: tasks and reach keep it) */
       table_size_jitter: z.number().min(0).max(1).default(0),
+      /**
+       * the table top lies up to this far below the arm's base and the still cameras per episode, metres (drawn in
+       * [0, this]): a lower table in a lab whose arm and cameras keep their stand; the arm stands on a mount that tall
+       */
+      table_height_jitter: z.number().min(0).max(0.15).default(0),
       /** the sun's intensity, drawn per episode */
       sun_intensity: range(10, 'scale').default([2.2, 3.2]),
       /** the sun's height above the horizon, degrees (its azimuth: any), drawn per episode */

@@ -32,6 +32,7 @@ export function episodesSchema(): Schema {
       ['table_size', listOf(float64())],
       ['table_pattern_seed', int64()],
       ['table_roughness', float64()],
+      ['table_drop', float64()],
       ['sun_direction', listOf(float64())],
       ['sun_intensity', float64()],
       ['sun_kelvin', float64()],

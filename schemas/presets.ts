@@ -39,8 +39,8 @@ const PRESETS: Record<string, Record<string, unknown>> = {
   smoke: { name: 'smoke', episodes: 3, cameras: TWO_CAMERAS, stage1: { every_n_frames: 15 } },
   // the arm's base moves ±5 cm and turns ±5° per episode (GenManip moves it ±10 cm),
   // and 2–4 distractors stand beside what the tasks need; the table grows by up to 20 %
-  demo: { name: 'demo', episodes: 20, cameras: ARM_CAMERAS, scene: { distractors: [2, 4] }, environment: { table_size_jitter: 0.2, shadow_edge_mm: [0, 8] }, task: { kind: 'pick_place', robot: 'panda', base_jitter: [0.05, 5] } },
-  interndata: { name: 'interndata', episodes: 20, cameras: INTERNDATA_CAMERAS, scene: { distractors: [2, 4] }, environment: { table_size_jitter: 0.2, shadow_edge_mm: [0, 8] }, task: { kind: 'pick_place', robot: 'panda', base_jitter: [0.05, 5] } },
+  demo: { name: 'demo', episodes: 20, cameras: ARM_CAMERAS, scene: { distractors: [2, 4] }, environment: { table_size_jitter: 0.2, table_height_jitter: 0.08, shadow_edge_mm: [0, 8] }, task: { kind: 'pick_place', robot: 'panda', base_jitter: [0.05, 5] } },
+  interndata: { name: 'interndata', episodes: 20, cameras: INTERNDATA_CAMERAS, scene: { distractors: [2, 4] }, environment: { table_size_jitter: 0.2, table_height_jitter: 0.08, shadow_edge_mm: [0, 8] }, task: { kind: 'pick_place', robot: 'panda', base_jitter: [0.05, 5] } },
   bench: { name: 'bench', episodes: 8, cameras: TWO_CAMERAS, scene: { objects_min: 8, objects_max: 8 } },
 };
 

@@ -172,6 +172,8 @@ export interface EpisodeEnvironment {
   /** seed of the table's pattern; null for a plain table */
   table_pattern_seed: number | null;
   table_roughness: number;
+  /** how far the table top lies below the arm's base and the still cameras, metres (environment.table_height_jitter) */
+  table_drop: number;
   /** direction sunlight travels, world frame */
   sun_direction: number[];
   sun_intensity: number;

@@ -66,16 +66,50 @@ describe('task-ready library scenes', () => {
     const station = ROBOT_STATIONS.panda.base;
     const seen = new Set<string>();
     for (let s = 0; s < 20; s++) {
-      const b = sampleScene(config, new Rng(2000 + s)).robotBase!;
-      assert.ok(Math.abs(b.position[0] - station[0]) <= d && Math.abs(b.position[1] - station[1]) <= d && b.position[2] === station[2], `seed ${s}: ${b.position}`);
+      const scene = sampleScene(config, new Rng(2000 + s));
+      const b = scene.robotBase!;
+      assert.ok(Math.abs(b.position[0] - station[0]) <= d && Math.abs(b.position[1] - station[1]) <= d && b.position[2] === station[2] + (scene.tableDrop ?? 0), `seed ${s}: ${b.position}`);
       const [x, y, z, w] = b.quaternion;
       const yawDeg = (2 * Math.atan2(z, w) * 180) / Math.PI;
       assert.ok(x === 0 && y === 0 && Math.abs(yawDeg) <= deg + 1e-9, `seed ${s}: yaw ${yawDeg}°`);
       seen.add(b.position.join(','));
     }
     assert.equal(seen.size, 20);
-    const still = { ...config, task: { ...config.task, base_jitter: [0, 0] as [number, number] } };
+    const still = { ...config, task: { ...config.task, base_jitter: [0, 0] as [number, number] }, environment: { ...config.environment, table_height_jitter: 0 } };
     assert.deepEqual(sampleScene(still, new Rng(5)).robotBase, { position: [...station], quaternion: [0, 0, 0, 1] });
+  });
+
+  test('a lower table raises the arm\'s base and the still cameras by its drop and changes nothing else; the arm stands on a mount that tall', async () => {
+    const config = pickPlaceConfig('panda');
+    const jitter = config.environment.table_height_jitter;
+    assert.ok(jitter > 0, 'the demo preset lowers the table');
+    const level = { ...config, environment: { ...config.environment, table_height_jitter: 0 } };
+    const drops: number[] = [];
+    for (let s = 0; s < 10; s++) {
+      const lower = sampleScene(config, new Rng(3000 + s)), flat = sampleScene(level, new Rng(3000 + s));
+      const drop = lower.tableDrop!;
+      assert.ok(drop > 0 && drop <= jitter, `seed ${s}: drop ${drop}`);
+      drops.push(drop);
+      assert.equal(flat.tableDrop, undefined);
+      const up = (p: readonly number[]) => [p[0], p[1], p[2] + drop];
+      assert.deepEqual(lower.robotBase!.position, up(flat.robotBase!.position));
+      for (const [k, cam] of lower.cameras.entries()) {
+        const was = flat.cameras[k];
+        // the wrist camera rides the arm: its spec (in the TCP frame) is untouched
+        assert.deepEqual(cam, was.mount === 'tcp' ? was : { ...was, position: up(was.position), target: up(was.target) }, `seed ${s}: camera ${cam.name}`);
+      }
+      assert.deepEqual(lower.objects, flat.objects, `seed ${s}: the table and what stands on it are where they were`);
+    }
+    assert.equal(new Set(drops).size, drops.length, 'drawn per episode');
+    // the episode: the arm on its mount, from the table top to the base, still doing its task
+    const rng = new Rng(episodeSeed(config, 4));
+    const scene = sampleScene(config, rng.fork('scene'));
+    const rec = await recordDemo(scene, config, rng.fork('demo'));
+    const mount = scene.objects.find((o) => o.name === 'panda mount')!;
+    assert.ok(mount && mount.body === 'fixed' && !mount.annotated, 'a fixed, unannotated mount');
+    assert.ok(mount.shape.kind === 'box' && Math.abs(mount.shape.size[2] - scene.tableDrop!) < 1e-12 && Math.abs(mount.pose.position[2] - scene.tableDrop! / 2) < 1e-12, 'as tall as the drop, on the table top');
+    assert.ok(Math.max(...scene.objects.filter((o) => o.category === 'robot' && o !== mount).map((o) => o.id)) < mount.id, 'its id follows the links');
+    assert.ok(rec.success, `the task still succeeds: ${rec.failureReason}`);
   });
 
   test('the same seed gives the same scene; push scenes draw nothing extra', () => {

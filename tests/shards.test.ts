@@ -98,7 +98,7 @@ const EPISODE_TYPES: [string, string][] = [
   ['failure_reason', 'string'],
   ['num_frames', 'int64'],
   ['content_hash', 'string'],
-  ['environment', 'struct<map: string, map_rotation: double, map_intensity: double, background: string, background_rgb: list<item: double>, table: string, table_size: list<item: double>, table_pattern_seed: int64, table_roughness: double, sun_direction: list<item: double>, sun_intensity: double, sun_kelvin: double, shadow_edge: double, fill_intensity: double, exposure: double>'],
+  ['environment', 'struct<map: string, map_rotation: double, map_intensity: double, background: string, background_rgb: list<item: double>, table: string, table_size: list<item: double>, table_pattern_seed: int64, table_roughness: double, table_drop: double, sun_direction: list<item: double>, sun_intensity: double, sun_kelvin: double, shadow_edge: double, fill_intensity: double, exposure: double>'],
   ['language', `struct<instruction_template: string, instruction_split: string, spatial_prompt_template: string, spatial_prompt_split: string, referring: list<item: ${REFERRING}>>`],
 ];
 

@@ -14,7 +14,7 @@ import { Kinematics } from '../robot/kinematics.js';
 import type { RobotModel } from '../../core/robot-model.js';
 import { DEFAULT_LIMITS, type MotionLimits, planCartesian, planJoint } from '../robot/motion.js';
 import { inflate, objectObb, obbOverlap, toLocal } from '../robot/obb.js';
-import { RobotRig } from '../robot/rig.js';
+import { RobotRig, mountUnder } from '../robot/rig.js';
 import { refineIk, solveIk } from '../robot/ik.js';
 import { PUSHER_ID, type Scene, type SceneObject, TABLE_HALF } from '../../core/scene.js';
 import { type ChosenTask, chooseTask, pushFrame, safeHeight, shifted } from './pick-place-choose.js';
@@ -57,12 +57,14 @@ export function robotBase(model: RobotModel, base?: Pose): Pose {
   return base ?? { position: [...(station?.base ?? [-0.45, 0, 0])] as Vec3, quaternion: [0, 0, 0, 1] };
 }
 
-/** Takes the pusher out, puts the robot's links in (ids from 100) at home with the gripper open. */
+/** Takes the pusher out, puts the robot's links in (ids from 100) at home with the gripper open, on its mount if raised. */
 export function addRobotToScene(scene: Scene, model: RobotModel, base: Pose): RobotRig {
   const rig = new RobotRig(new Kinematics(model), base);
   scene.objects = scene.objects.filter((o) => o.id !== PUSHER_ID && o.category !== 'robot');
   rig.place(model.home, model.gripper?.maxOpening ?? 0);
   scene.objects.push(...rig.objects);
+  const mount = mountUnder(rig, scene.tableTopZ);
+  if (mount) scene.objects.push(mount);
   return rig;
 }
 

@@ -22,7 +22,7 @@ export function episodeEnvironment(scene: Scene): EpisodeEnvironment {
   return {
     map: env?.map ?? null, map_rotation: env?.rotation ?? null, map_intensity: env?.intensity ?? null,
     background: env?.background ? 'map' : 'flat', background_rgb: [...l.background],
-    table: table?.colorName ?? '', table_size: slab?.shape.kind === 'box' ? [...slab.shape.size] : [], table_pattern_seed: pattern?.seed ?? null, table_roughness: table?.roughness ?? 0,
+    table: table?.colorName ?? '', table_size: slab?.shape.kind === 'box' ? [...slab.shape.size] : [], table_pattern_seed: pattern?.seed ?? null, table_roughness: table?.roughness ?? 0, table_drop: scene.tableDrop ?? 0,
     sun_direction: [...l.sunDirection], sun_intensity: l.sunIntensity, sun_kelvin: l.sunKelvin ?? null, shadow_edge: l.shadowEdge ?? null, fill_intensity: env ? 0 : l.ambientIntensity, exposure: l.exposure ?? null,
   };
 }

@@ -144,3 +144,28 @@ export class RobotRig {
     return mat4Multiply(invertRigid(this.base), worldTcp);
   }
 }
+
+/** how far the mount reaches beyond the base link's footprint on every side, metres */
+const MOUNT_MARGIN = 0.03;
+
+/**
+ * What a raised base stands on (the table top lies below it: environment.table_height_jitter): a dark aluminium
+ * block from the table top up to the base, square under the base link's footprint and turned with the base. A fixed
+ * body of the robot's (planners and annotations leave it alone), id after the rig's links; none when the base stands
+ * on the table top.
+ */
+export function mountUnder(rig: RobotRig, tableTopZ: number): SceneObject | null {
+  const height = rig.basePose.position[2] - tableTopZ;
+  if (height < 1e-4) return null;
+  const link = rig.objects[0];
+  const half = shapeHalfExtents(link.shape);
+  const side = 2 * (Math.max(half[0], half[1]) + MOUNT_MARGIN);
+  const [x, y] = link.pose.position;
+  const last = rig.objects[rig.objects.length - 1];
+  return {
+    id: last.id + 1, name: `${rig.kin.model.name} mount`, category: 'robot', synonyms: ['mount', 'pedestal'], assetId: `robot/${rig.kin.model.name}/mount`,
+    shape: { kind: 'box', size: [side, side, height] }, material: { colorName: 'dark gray', rgb: [0.22, 0.22, 0.24], roughness: 0.45, metalness: 0.5 },
+    body: 'fixed', mass: 0, friction: 0.5, restitution: 0,
+    pose: { position: [x, y, tableTopZ + height / 2], quaternion: [...rig.basePose.quaternion] as Quat }, annotated: false,
+  };
+}

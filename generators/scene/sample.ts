@@ -111,7 +111,9 @@ export function sampleScene(config: BuildConfig, rng: Rng): Scene {
   // their own stream
   const distractors = config.scene.distractors && pools.length > 0 ? config.scene.distractors : null;
   const count = distractors ? pools.length + rng.fork('distractors').int(distractors[0], distractors[1]) : Math.max(drawn, pools.length);
-  const robotBase = config.task.kind === 'pick_place' ? sampleRobotBase(config, rng.fork('robot')) : undefined;
+  // a lower table: the arm's base and the still cameras stand that much higher above its top (own stream)
+  const drop = config.environment.table_height_jitter > 0 ? rng.fork('table-height').uniform(0, config.environment.table_height_jitter) : 0;
+  const robotBase = config.task.kind === 'pick_place' ? sampleRobotBase(config, rng.fork('robot'), drop) : undefined;
   // reach is measured from where the base stands this episode
   const station = pools.length > 0 && robotBase ? { ...ROBOT_STATIONS[config.task.robot], base: robotBase.position } : null;
   // `gap`: the free space an object wants around it (a task's object: room for the fingers beside it)
@@ -199,7 +201,7 @@ export function sampleScene(config: BuildConfig, rng: Rng): Scene {
   return {
     seed: rng.seed,
     objects,
-    cameras: config.cameras.map((c) => sampleCamera(c, rng)),
+    cameras: config.cameras.map((c) => raised(sampleCamera(c, rng), drop)),
     lighting: {
       sunDirection: [-Math.cos(el) * Math.cos(az), -Math.cos(el) * Math.sin(az), -Math.sin(el)],
       sunIntensity: rng.uniform(...config.environment.sun_intensity),
@@ -209,19 +211,26 @@ export function sampleScene(config: BuildConfig, rng: Rng): Scene {
     },
     tableTopZ: 0,
     ...(robotBase ? { robotBase } : {}),
+    ...(drop > 0 ? { tableDrop: drop } : {}),
   };
 }
 
 /**
  * The arm's base this episode: its station moved by up to ± base_jitter[0] metres in x and y and turned by up to
- * ± base_jitter[1] degrees about z (GenManip moves it ±0.1 m). Its own stream, so a build without jitter draws as before.
+ * ± base_jitter[1] degrees about z (GenManip moves it ±0.1 m), and raised by the table's drop. Its own stream, so a build without jitter draws as before.
  */
-function sampleRobotBase(config: BuildConfig, rng: Rng): Pose {
+function sampleRobotBase(config: BuildConfig, rng: Rng, drop: number): Pose {
   const station = ROBOT_STATIONS[config.task.robot].base;
   const [d, deg] = config.task.base_jitter;
   const dx = d > 0 ? rng.uniform(-d, d) : 0, dy = d > 0 ? rng.uniform(-d, d) : 0;
   const yaw = deg > 0 ? (rng.uniform(-deg, deg) * Math.PI) / 180 : 0;
-  return { position: [station[0] + dx, station[1] + dy, station[2]], quaternion: quatFromAxisAngle([0, 0, 1], yaw) };
+  return { position: [station[0] + dx, station[1] + dy, station[2] + drop], quaternion: quatFromAxisAngle([0, 0, 1], yaw) };
+}
+
+/** A still camera raised by the table's drop (its stand keeps its place to the arm's); a wrist camera rides the arm. */
+function raised(spec: CameraSpec, drop: number): CameraSpec {
+  if (drop === 0 || spec.mount === 'tcp') return spec;
+  return { ...spec, position: [spec.position[0], spec.position[1], spec.position[2] + drop], target: [spec.target[0], spec.target[1], spec.target[2] + drop] };
 }
 
 /**

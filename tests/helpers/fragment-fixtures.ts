@@ -125,7 +125,7 @@ export function output(s: EpSpec): EpisodeOutput {
       content_hash: '',
       environment: s.fail ? null : {
         map: 'lab', map_rotation: 0.25 * s.index, map_intensity: 0.5, background: 'map', background_rgb: [0.7, 0.7, 0.8],
-        table: 'walnut', table_size: [1.5, 1.3, 0.05], table_pattern_seed: 1_234_567 + s.index, table_roughness: 0.5,
+        table: 'walnut', table_size: [1.5, 1.3, 0.05], table_pattern_seed: 1_234_567 + s.index, table_roughness: 0.5, table_drop: 0.03,
         sun_direction: [-0.3, 0.2, -0.93], sun_intensity: 2.5, sun_kelvin: 5600, shadow_edge: 0.004, fill_intensity: 0, exposure: 1.05,
       },
       language: s.fail ? null : {
