@@ -4,7 +4,7 @@
 // background; ≈ 4 MB): episodes only turn and scale them (scene.environmentRotation / backgroundRotation and the
 // intensities), which costs nothing per frame.
 import { readFileSync } from 'node:fs';
-import { DataTexture, EquirectangularReflectionMapping, HalfFloatType, LinearSRGBColorSpace, PMREMGenerator, type Texture, type WebGPURenderer } from 'three/webgpu';
+import { DataTexture, EquirectangularReflectionMapping, LinearMipmapNearestFilter, HalfFloatType, LinearSRGBColorSpace, PMREMGenerator, type Texture, type WebGPURenderer } from 'three/webgpu';
 import { HDRLoader } from 'three/examples/jsm/loaders/HDRLoader.js';
 import { EXRLoader } from 'three/examples/jsm/loaders/EXRLoader.js';
 import { environmentFile } from '../../assets/environments.js';
@@ -43,6 +43,10 @@ export class EnvironmentCache {
     }
     this.pmrem ??= new PMREMGenerator(this.three);
     const target = this.pmrem.fromEquirectangular(equirect);
+    // a roughness's blur is read from the prefiltered level nearest it rather than blended from the two around it:
+    // half the texel fetches of the one cube lookup per pixel (lavapipe filters in software: ~1.8 ms of a 256² frame,
+    // ×1.55 → ×1.39 the flat scene in an A/B run), for reflections within 0.15/255 on average (p99 1/255)
+    target.texture.minFilter = LinearMipmapNearestFilter;
     this.loaded.set(map, { light: target.texture, irradiance: irradianceCoefficients(equirect), background: equirect });
   }
 

@@ -201,7 +201,7 @@ export function sampleScene(config: BuildConfig, rng: Rng): Scene {
   return {
     seed: rng.seed,
     objects,
-    cameras: config.cameras.map((c) => raised(sampleCamera(c, rng), drop)),
+    cameras: config.cameras.map((c) => raisedCamera(sampleCamera(c, rng), drop)),
     lighting: {
       sunDirection: [-Math.cos(el) * Math.cos(az), -Math.cos(el) * Math.sin(az), -Math.sin(el)],
       sunIntensity: rng.uniform(...config.environment.sun_intensity),
@@ -228,7 +228,7 @@ function sampleRobotBase(config: BuildConfig, rng: Rng, drop: number): Pose {
 }
 
 /** A still camera raised by the table's drop (its stand keeps its place to the arm's); a wrist camera rides the arm. */
-function raised(spec: CameraSpec, drop: number): CameraSpec {
+function raisedCamera(spec: CameraSpec, drop: number): CameraSpec {
   if (drop === 0 || spec.mount === 'tcp') return spec;
   return { ...spec, position: [spec.position[0], spec.position[1], spec.position[2] + drop], target: [spec.target[0], spec.target[1], spec.target[2] + drop] };
 }
