@@ -15,6 +15,7 @@ import { Readback } from './readback.js';
 import { SceneSync } from './sceneSync.js';
 import { CameraRig } from './threeCamera.js';
 import { Backdrops } from './backdrop.js';
+import { TableBakes } from './table-bake.js';
 
 export interface FrameBuffers {
   camera: string;
@@ -92,12 +93,14 @@ export class Renderer {
   private readonly sync: SceneSync;
   private readonly rig = new CameraRig();
   private readonly backdrops: Backdrops;
+  private readonly tables: TableBakes;
   private scene: Scene | null = null;
   private disposed = false;
 
   private constructor(private readonly s: Shared, options: RendererOptions) {
     this.sync = new SceneSync(s.geometries, s.materials, s.textures, s.environments, { shadowMapSize: options.shadowMapSize ?? 512 });
     this.backdrops = new Backdrops(s.gpu.three, s.gpu.device);
+    this.tables = new TableBakes(s.gpu.three);
   }
 
   /** A renderer on the process-wide GPU device (created on first call). Throws RendererUnavailableError. */
@@ -147,6 +150,7 @@ export class Renderer {
     this.assertLive();
     this.sync.setScene(scene);
     this.backdrops.clear();
+    this.tables.clear();
     this.scene = scene;
   }
 
@@ -163,12 +167,17 @@ export class Renderer {
     tick();
     this.sync.syncPoses();
     this.sync.chooseLevels(cameraModel(camera));
+    // a still camera draws what never moves from images made once per scene: the sky behind the table (backdrop.ts)
+    // and, under an environment map, the table's light (table-bake.ts); a wrist camera draws them every frame
+    const still = camera.mount !== 'tcp';
+    const bake = still ? this.sync.bakeableTable : null;
+    const tableMaterial = bake?.table.material;
+    if (bake) bake.table.material = this.tables.materialFor(camera, bake.table, this.sync.three, bake.sun);
     three.setRenderTarget(rt);
     const exposure = this.scene.lighting.exposure;
     if (exposure !== undefined) this.s.mrt.exposure.value = exposure;
     three.setMRT(exposure === undefined ? this.s.mrt.plain : this.s.mrt.toned);
-    // a still camera's sky is drawn once per scene and copied in (backdrop.ts); a wrist camera's is drawn every frame
-    const sky = camera.mount === 'tcp' ? null : this.sync.skyMesh;
+    const sky = still ? this.sync.skyMesh : null;
     try {
       if (sky) {
         this.backdrops.copyInto(rt, camera, sky);
@@ -181,6 +190,7 @@ export class Renderer {
         sky.visible = true;
         three.autoClearColor = true;
       }
+      if (bake) bake.table.material = tableMaterial!;
       three.setMRT(null);
       three.setRenderTarget(null);
     }
@@ -209,6 +219,7 @@ export class Renderer {
     this.disposed = true;
     this.sync.dispose();
     this.backdrops.dispose();
+    this.tables.dispose();
     this.scene = null;
   }
 

@@ -2,11 +2,11 @@
 // from the caches), the sun (sun.ts), sky/ground fill as a hemisphere light.
 // Poses are copied at render time, so physics can move objects between renders without telling us; the shadow
 // map is redrawn only when something actually moved, so the cameras of one time step share one shadow pass.
-import { Color, type DataTexture, Group, HemisphereLight, LinearSRGBColorSpace, Mesh, type Object3D, Scene as ThreeScene, SRGBColorSpace } from 'three/webgpu';
+import { Color, type DataTexture, type DirectionalLight, Group, HemisphereLight, LinearSRGBColorSpace, Mesh, type Object3D, Scene as ThreeScene, SRGBColorSpace } from 'three/webgpu';
 import { Sky } from './sky.js';
 import { IRRADIANCE_KEY } from './irradiance.js';
 import { kelvinToLinearRgb } from '../../core/color.js';
-import type { Scene, SceneObject } from '../../core/scene.js';
+import { type Scene, type SceneObject, TABLE_ID } from '../../core/scene.js';
 import { shapeHalfExtents } from '../../core/scene.js';
 import { add, rotate } from '../../core/math.js';
 import type { CameraModel } from '../../core/camera.js';
@@ -154,6 +154,16 @@ export class SceneSync {
     this.sun.dispose();
     this.fill.dispose();
     this.sky?.dispose();
+  }
+
+  /**
+   * The table's mesh and the sun when a still camera may draw the table from its images (table-bake.ts): under an
+   * environment map, where the sun and the room are all that light it (the fill is off).
+   */
+  get bakeableTable(): { table: Mesh; sun: DirectionalLight } | null {
+    if (this.three.environment === null) return null;
+    const t = this.tracked.find((k) => k.obj.id === TABLE_ID);
+    return t && t.node instanceof Mesh ? { table: t.node, sun: this.sun.light } : null;
   }
 
   /** The environment map's mesh behind the table when this scene shows one (backdrop.ts draws it once per still camera). */
