@@ -172,13 +172,14 @@ export class Renderer {
     const still = camera.mount !== 'tcp';
     const bake = still ? this.sync.bakeableTable : null;
     const tableMaterial = bake?.table.material;
-    if (bake) bake.table.material = this.tables.materialFor(camera, bake.table, this.sync.three, bake.sun);
-    three.setRenderTarget(rt);
-    const exposure = this.scene.lighting.exposure;
-    if (exposure !== undefined) this.s.mrt.exposure.value = exposure;
-    three.setMRT(exposure === undefined ? this.s.mrt.plain : this.s.mrt.toned);
     const sky = still ? this.sync.skyMesh : null;
+    const exposure = this.scene.lighting.exposure;
     try {
+      // made first: drawing the images sets a render target and MRT of their own
+      if (bake) bake.table.material = this.tables.materialFor(camera, bake.table, this.sync.three, bake.sun);
+      three.setRenderTarget(rt);
+      if (exposure !== undefined) this.s.mrt.exposure.value = exposure;
+      three.setMRT(exposure === undefined ? this.s.mrt.plain : this.s.mrt.toned);
       if (sky) {
         this.backdrops.copyInto(rt, camera, sky);
         sky.visible = false;
