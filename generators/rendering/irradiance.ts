@@ -56,13 +56,14 @@ function halfTable(): Float32Array {
 }
 
 const NONE = new Float32Array(27);
-/** the nine coefficients as uniforms, read per render from the scene being drawn */
-const coefficients = Array.from({ length: 9 }, (_, k) =>
-  uniform(new Vector3()).onRenderUpdate(({ scene }) => {
+/** the nine coefficients as uniforms, read per render from the scene being drawn (into one vector each, not a new one) */
+const coefficients = Array.from({ length: 9 }, (_, k) => {
+  const value = new Vector3();
+  return uniform(value).onRenderUpdate(({ scene }) => {
     const c = ((scene as ThreeScene | null)?.userData[IRRADIANCE_KEY] as Float32Array | undefined) ?? NONE;
-    return new Vector3(c[3 * k], c[3 * k + 1], c[3 * k + 2]);
-  }),
-);
+    return value.set(c[3 * k], c[3 * k + 1], c[3 * k + 2]);
+  });
+});
 
 /**
  * three's environment light with the diffuse part from the coefficients: three's node adds radiance and a cube lookup's

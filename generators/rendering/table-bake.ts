@@ -110,7 +110,6 @@ export class TableBakes {
       this.sun.target.position.copy(sun.target.position);
       this.sun.updateMatrixWorld();
       this.sun.target.updateMatrixWorld();
-      this.lit.environment = null;
     } else {
       this.room.environment = scene.environment;
       this.room.environmentIntensity = scene.environmentIntensity;
